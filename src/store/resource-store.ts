@@ -1,0 +1,100 @@
+/**
+ * The ResourceStore contract: everything above the store (REST, bundles, import, maintenance) talks to this
+ * interface only. Two implementations exist, SQLite (embedded default) and MongoDB, and one contract test
+ * suite (test/store/contract.ts) holds both to it.
+ *
+ * Versioning follows FHIR R4: the store owns `meta.versionId` (1, 2, …) and `meta.lastUpdated`; a delete
+ * writes a tombstone version; the search, identifier and reference indexes hold current, live resources only
+ * and change inside the same atomic unit as the resource.
+ * @see https://hl7.org/fhir/R4/http.html
+ */
+import type { OperationOutcome, Resource } from 'fhir/r4.js';
+import type { SearchQuery, SearchResult } from '../search/types.js';
+
+/** A resource as stored: id and meta.versionId / meta.lastUpdated always present. */
+export type StoredResource = Resource & { id: string; meta: NonNullable<Resource['meta']> & { versionId: string; lastUpdated: string } };
+
+/** One version of a resource, as kept in the history. A deleted version has no resource. */
+export interface VersionRecord {
+  resourceType: string;
+  id: string;
+  versionId: string;
+  lastUpdated: string;
+  deleted: boolean;
+  resource?: StoredResource;
+}
+
+export type WriteOp =
+  /** Create; an id is assigned when the resource has none. 409 when a live resource has that id (a deleted one may be created again, as a new version). */
+  | { op: 'create'; resource: Resource }
+  /**
+   * Update or create with the given id. Content equal to the current version (meta.versionId, meta.lastUpdated
+   * aside) writes nothing and reports `unchanged`. `ifMatch` is a version id the current version must have.
+   */
+  | { op: 'put'; resource: Resource & { id: string }; ifMatch?: string }
+  /** Delete (a tombstone version). Deleting what is absent or already deleted succeeds with `unchanged`. */
+  | { op: 'delete'; resourceType: string; id: string; ifMatch?: string };
+
+export type WriteStatus = 'created' | 'updated' | 'unchanged' | 'deleted' | 'failed';
+
+export interface WriteResult {
+  /** Position of the op in the request. */
+  index: number;
+  status: WriteStatus;
+  /** The stored version after the write (absent for deletes and failures). */
+  resource?: StoredResource;
+  /** For failures: why, with the HTTP status it maps to. */
+  error?: { status: number; outcome: OperationOutcome };
+}
+
+export interface WriteOptions {
+  /**
+   * All or nothing: when any op fails, nothing is written and the call rejects with that op's
+   * OperationOutcomeError (its expression names the entry). Without it each op succeeds or fails alone.
+   */
+  atomic?: boolean;
+}
+
+export interface StreamOptions {
+  /** Only what was written at or after this instant (ISO 8601). */
+  since?: string;
+}
+
+export interface ResourceStore {
+  /** A short name for logs and test output: 'sqlite', 'mongo'. */
+  readonly kind: string;
+
+  /** Current version; 404 OperationOutcomeError when absent, 410 when deleted. */
+  read(resourceType: string, id: string): Promise<StoredResource>;
+  /** A given version; 404 when there is no such version, 410 when that version is a deletion. */
+  vread(resourceType: string, id: string, versionId: string): Promise<StoredResource>;
+  /** All versions, newest first. 404 when the resource never existed. */
+  history(resourceType: string, id: string): Promise<VersionRecord[]>;
+
+  create(resource: Resource): Promise<StoredResource>;
+  /** Update (or create with a client id); `created` tells which. */
+  update(resource: Resource & { id: string }, ifMatch?: string): Promise<{ resource: StoredResource; status: WriteStatus }>;
+  delete(resourceType: string, id: string, ifMatch?: string): Promise<void>;
+
+  /** Bulk writes with one result per op (see WriteOptions.atomic). */
+  write(ops: WriteOp[], options?: WriteOptions): Promise<WriteResult[]>;
+
+  search(query: SearchQuery): Promise<SearchResult<StoredResource>>;
+  /** Current resources of a type, in id order, streamed so memory stays bounded. */
+  stream(resourceType: string, options?: StreamOptions): AsyncIterable<StoredResource>;
+  /** Every version (tombstones included) of every resource of a type, for backups: by id, oldest first per id. */
+  streamHistory(resourceType: string, options?: StreamOptions): AsyncIterable<VersionRecord>;
+  /** The resource types present, with the number of current live resources of each. */
+  countByType(): Promise<Record<string, number>>;
+
+  /** Identifier index: ids of current resources of a type with this identifier (system may be null: any). */
+  findByIdentifier(resourceType: string, system: string | null, value: string): Promise<string[]>;
+  /** Reference index: current resources that reference the target, with the path of each reference. */
+  referencesTo(targetType: string, targetId: string): Promise<{ resourceType: string; id: string; path: string }[]>;
+  /** Reference index: references held by a current resource. */
+  referencesFrom(resourceType: string, id: string): Promise<{ path: string; targetType: string | null; targetId: string | null; url: string | null }[]>;
+
+  /** Removes every resource, version and index row. */
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}
