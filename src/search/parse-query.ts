@@ -1,0 +1,111 @@
+/**
+ * parseSearchQuery: a FHIR R4 search request (the query string of `GET [type]?…`) as a SearchQuery
+ * for the stores. Comma-separated values are ORed, repeated parameters ANDed. Unknown parameters,
+ * unsupported modifiers, composite/special parameters, chaining, `_has`, `_include`, `_revinclude`,
+ * `_elements` and the like are a 400 OperationOutcome naming the parameter, or, with `lenient`, ignored
+ * and listed. Invalid values (a bad date, a negative `_count`) are a 400 either way.
+ * @see https://hl7.org/fhir/R4/search.html
+ */
+import { badRequest } from '../fhir/outcomes.js';
+import {
+  MODIFIERS, datePredicate, isTypeModifier, missingPredicate, numberPredicate, quantityPredicate,
+  referencePredicate, stringPredicate, tokenPredicate, uriPredicate, type ValueContext,
+} from './parse-predicates.js';
+import { splitUnescaped, unescapeValue } from './query-values.js';
+import { DEFAULT_COUNT, QUIET_PARAMS, parseCount, parseOffset, parseSort, parseSummary } from './result-params.js';
+import type { SearchParameterDef } from './search-parameter.js';
+import { searchParametersFor } from './search-parameters.js';
+import type { Criterion, IndexedParamType, Predicate, SearchQuery } from './types.js';
+import { UnsupportedSearch } from './unsupported.js';
+
+export interface ParseSearchOptions {
+  /** `Prefer: handling=lenient`: ignore what is not supported instead of failing. */
+  lenient?: boolean;
+}
+
+export interface ParsedSearch {
+  query: SearchQuery;
+  /** Parameters (as written, with modifiers) that were ignored under `lenient`. */
+  ignored: string[];
+}
+
+type ValueParser = (raw: string, context: ValueContext) => Predicate;
+
+const PARSERS: Record<IndexedParamType, ValueParser> = {
+  token: tokenPredicate,
+  string: stringPredicate,
+  date: datePredicate,
+  reference: referencePredicate,
+  number: numberPredicate,
+  quantity: quantityPredicate,
+  uri: uriPredicate,
+};
+
+/** General parameters of the FHIR search API this server does not implement. */
+const UNSUPPORTED_GENERAL = new Set(['_include', '_revinclude', '_elements', '_contained', '_containedType', '_list', '_filter', '_type']);
+
+const ID_DEF: Pick<SearchParameterDef, 'type'> = { type: 'token' };
+const DATE_DEF: Pick<SearchParameterDef, 'type'> = { type: 'date' };
+
+/** One search parameter (not a result parameter) as a Criterion. */
+function criterion(name: string, value: string, params: ReadonlyMap<string, SearchParameterDef>): Criterion {
+  const colon = name.indexOf(':');
+  const code = colon < 0 ? name : name.slice(0, colon);
+  const modifier = colon < 0 ? undefined : name.slice(colon + 1);
+  if (UNSUPPORTED_GENERAL.has(code)) throw new UnsupportedSearch(name, `${code} is not supported`);
+  if (code === '_has' || name.includes('.')) throw new UnsupportedSearch(name, `${name}: chained and reverse-chained (_has) searches are not supported`);
+  if (value === '') throw new UnsupportedSearch(name, `Search parameter ${name} has no value`);
+  const values = splitUnescaped(value, ',');
+  if (code === '_id' || code === '_lastUpdated') {
+    if (modifier !== undefined) throw new UnsupportedSearch(name, `Modifier :${modifier} is not supported on ${code}`);
+    const context: ValueContext = { name, def: code === '_id' ? ID_DEF : DATE_DEF, modifier };
+    const predicates = code === '_id' ? values.map((v) => ({ kind: 'token', value: unescapeValue(v) }) as Predicate) : values.map((v) => datePredicate(v, context));
+    return { param: code, type: code, predicates };
+  }
+  const def = params.get(code);
+  if (def === undefined) throw new UnsupportedSearch(name, `Unknown search parameter ${code}`);
+  if (def.type === 'composite' || def.type === 'special' || def.expression === '') {
+    throw new UnsupportedSearch(name, `Search parameter ${code} (${def.type}) is not supported`);
+  }
+  const context: ValueContext = { name, def, modifier };
+  let parse = PARSERS[def.type];
+  if (modifier === 'missing') parse = missingPredicate;
+  else if (modifier !== undefined && !MODIFIERS[def.type].includes(modifier) && !(def.type === 'reference' && isTypeModifier(modifier))) {
+    throw new UnsupportedSearch(name, `Modifier :${modifier} is not supported on ${def.type} parameter ${code}`);
+  }
+  return { param: code, type: def.type, predicates: values.map((v) => parse(v, context)) };
+}
+
+/**
+ * Parses the search parameters of `resourceType` (a known R4 type: the caller checks).
+ * Throws an OperationOutcomeError (400, expression = the parameter) for what is invalid or unsupported.
+ */
+export function parseSearchQuery(resourceType: string, params: URLSearchParams, options: ParseSearchOptions = {}): ParsedSearch {
+  const definitions = searchParametersFor(resourceType);
+  const query: SearchQuery = { resourceType, criteria: [], sort: [], count: DEFAULT_COUNT, offset: 0, summaryCount: false };
+  const ignored: string[] = [];
+  for (const [name, value] of params) {
+    try {
+      if (name === '_count') query.count = parseCount(value);
+      else if (name === '_offset') query.offset = parseOffset(value);
+      else if (name === '_sort') query.sort = parseSort(value, definitions);
+      else if (name === '_summary') query.summaryCount = parseSummary(value);
+      else if (!QUIET_PARAMS.has(name)) query.criteria.push(criterion(name, value, definitions));
+    } catch (err) {
+      if (!(err instanceof UnsupportedSearch)) throw err;
+      if (!options.lenient) throw badRequest(err.message, err.param);
+      ignored.push(err.param);
+    }
+  }
+  return { query, ignored };
+}
+
+/**
+ * The request's parameters for the `self` and `next` links of a searchset: as the client wrote them,
+ * less `_offset`, which the caller sets for each link.
+ */
+export function searchLinkParams(params: URLSearchParams): URLSearchParams {
+  const kept = new URLSearchParams();
+  for (const [name, value] of params) if (name !== '_offset') kept.append(name, value);
+  return kept;
+}

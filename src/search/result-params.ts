@@ -1,0 +1,56 @@
+/**
+ * The result parameters of a search: `_count`, `_offset` (this server's paging position), `_sort` and
+ * `_summary`. `_total`, `_format` and `_pretty` change nothing here and are accepted quietly.
+ * @see https://hl7.org/fhir/R4/search.html#return
+ */
+import { badRequest } from '../fhir/outcomes.js';
+import type { SearchParameterDef } from './search-parameter.js';
+import type { SortKey } from './types.js';
+import { UnsupportedSearch } from './unsupported.js';
+
+export const DEFAULT_COUNT = 20;
+export const MAX_COUNT = 1000;
+
+/** Result parameters that have no effect on what this server returns. */
+export const QUIET_PARAMS = new Set(['_total', '_format', '_pretty']);
+
+function nonNegativeInteger(name: string, value: string): number {
+  if (!/^\d{1,15}$/.test(value)) throw badRequest(`${name} must be a non-negative integer, not "${value}"`, name);
+  return Number(value);
+}
+
+/** `_count`: page size, at most MAX_COUNT (larger requests get MAX_COUNT, as the spec allows). */
+export function parseCount(value: string): number {
+  return Math.min(nonNegativeInteger('_count', value), MAX_COUNT);
+}
+
+export function parseOffset(value: string): number {
+  return nonNegativeInteger('_offset', value);
+}
+
+/** `_summary`: only `count` changes the answer; `false` is the default (full resources). */
+export function parseSummary(value: string): boolean {
+  if (value === 'count') return true;
+  if (value === 'false') return false;
+  throw new UnsupportedSearch('_summary', `_summary=${value} is not supported (only count)`);
+}
+
+/** `_sort=a,-b`: each key `_id`, `_lastUpdated` or an indexed parameter of the type. */
+export function parseSort(value: string, params: ReadonlyMap<string, SearchParameterDef>): SortKey[] {
+  const keys: SortKey[] = [];
+  for (const item of value.split(',')) {
+    const descending = item.startsWith('-');
+    const code = descending ? item.slice(1) : item;
+    if (code === '') throw badRequest(`_sort has an empty key in "${value}"`, '_sort');
+    if (code === '_id' || code === '_lastUpdated') {
+      keys.push({ param: code, type: code, descending });
+      continue;
+    }
+    const def = params.get(code);
+    if (def === undefined || def.type === 'composite' || def.type === 'special' || def.expression === '') {
+      throw new UnsupportedSearch('_sort', `_sort by ${code} is not supported: it is not an indexed search parameter of this type`);
+    }
+    keys.push({ param: code, type: def.type, descending });
+  }
+  return keys;
+}
