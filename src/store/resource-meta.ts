@@ -1,0 +1,74 @@
+/**
+ * Store-neutral rules about ids, versions and content equality that every ResourceStore applies in the same way.
+ * @see https://hl7.org/fhir/R4/resource.html#Meta
+ * @see https://hl7.org/fhir/R4/datatypes.html#id
+ */
+import { randomUUID } from 'node:crypto';
+import type { Resource } from 'fhir/r4.js';
+import { badRequest } from '../fhir/outcomes.js';
+import type { StoredResource } from './resource-store.js';
+
+const ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const TYPE = /^[A-Z][A-Za-z]{1,63}$/;
+
+/** Rejects ids and type names that FHIR does not allow, before they reach any table or URL. */
+export function assertIdentity(resourceType: unknown, id: unknown): void {
+  if (typeof resourceType !== 'string' || !TYPE.test(resourceType)) throw badRequest(`Invalid resourceType ${JSON.stringify(resourceType)}`, 'resourceType');
+  if (typeof id !== 'string' || !ID.test(id)) throw badRequest(`Invalid id ${JSON.stringify(id)} for ${resourceType}`, `${resourceType}.id`);
+}
+
+/** A fresh server-assigned id (UUIDs fit the FHIR id pattern and never collide with Synthea's). */
+export const newId = (): string => randomUUID();
+
+/** Accepts `3`, `"3"` and `W/"3"` (an ETag as sent in If-Match) and gives the bare version id. */
+export function normalizeVersionId(ifMatch: string): string {
+  return ifMatch.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+}
+
+/** The resource as stored: the given id, and meta with versionId and lastUpdated set, other meta kept. */
+export function stamp(resource: Resource, id: string, versionId: number, lastUpdated: number): StoredResource {
+  const meta = { ...resource.meta, versionId: String(versionId), lastUpdated: new Date(lastUpdated).toISOString() };
+  return { ...resource, id, meta } as StoredResource;
+}
+
+/** Content without the store-owned meta fields, so a re-sent resource compares equal to the stored one. */
+function withoutStoreMeta(resource: Resource): Record<string, unknown> {
+  const { meta, ...rest } = resource as Resource & Record<string, unknown>;
+  if (!meta) return rest;
+  const { versionId: _v, lastUpdated: _l, ...otherMeta } = meta;
+  return Object.keys(otherMeta).length ? { ...rest, meta: otherMeta } : rest;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
+  }
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/**
+ * Whether two resources have the same content, meta.versionId and meta.lastUpdated aside; key order does not
+ * matter (JSON object members are unordered), array order does (FHIR lists are ordered).
+ */
+export function sameContent(a: Resource, b: Resource): boolean {
+  return deepEqual(withoutStoreMeta(a), withoutStoreMeta(b));
+}
+
+/**
+ * A per-store clock for meta.lastUpdated: never goes backwards, even when the system clock does, so
+ * `since` streams and `_lastUpdated` order stay consistent. It is not forced to be strictly increasing,
+ * because bulk imports would then run it ahead of real time by seconds.
+ */
+export function createClock(now: () => number = Date.now): () => number {
+  let last = 0;
+  return () => {
+    last = Math.max(now(), last);
+    return last;
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The embedded ResourceStore: one SQLite file under the data directory, through better-sqlite3.
+ * better-sqlite3 is synchronous; the async contract methods simply resolve with the result, and nothing
+ * holds the connection across an await (streams read in chunks).
+ * @see https://hl7.org/fhir/R4/http.html
+ */
+import type { Resource } from 'fhir/r4.js';
+import type Database from 'better-sqlite3';
+import { badRequest } from '../../fhir/outcomes.js';
+import { computeIndex } from '../../search/index-resource.js';
+import type { SearchQuery, SearchResult } from '../../search/types.js';
+import { createClock } from '../resource-meta.js';
+import type { ResourceStore, StoredResource, StreamOptions, VersionRecord, WriteOp, WriteOptions, WriteResult, WriteStatus } from '../resource-store.js';
+import { createParamIds, createRowWriter, type ParamIds, type RowWriter } from './index-rows.js';
+import { readCurrent, readHistory, readVersion } from './reads.js';
+import { INDEX_TABLES, openDatabase } from './schema.js';
+import { buildSearchSql } from './search-sql.js';
+import { prepareStatements, type Statements } from './statements.js';
+import { streamCurrent, streamVersions } from './streams.js';
+import { createBatchWriter, type BatchWriter } from './write-batch.js';
+import type { Indexer } from './write-op.js';
+
+export type { Indexer } from './write-op.js';
+
+export interface SqliteStoreOptions {
+  /** The database file, or `:memory:`. */
+  path: string;
+  /** What each resource contributes to the indexes; the search module's computeIndex unless given. */
+  computeIndex?: Indexer;
+  /** Epoch ms source for meta.lastUpdated (tests pin it). */
+  now?: () => number;
+}
+
+/** Dynamic search SQL is prepared on first use and kept; the number of distinct query shapes is small. */
+const SEARCH_CACHE_SIZE = 256;
+
+export class SqliteStore implements ResourceStore {
+  readonly kind = 'sqlite';
+  private readonly db: Database.Database;
+  private readonly s: Statements;
+  private readonly writer: BatchWriter;
+  private readonly clock: () => number;
+  private readonly computeIndex: Indexer;
+  private readonly pid: ParamIds;
+  private readonly rows: RowWriter;
+  private readonly searchCache = new Map<string, Database.Statement>();
+
+  constructor(options: SqliteStoreOptions) {
+    this.db = openDatabase(options.path);
+    this.s = prepareStatements(this.db);
+    const params = createParamIds(this.s);
+    this.pid = params.pid;
+    this.rows = createRowWriter(this.db);
+    this.writer = createBatchWriter(this.db, params.reset);
+    this.clock = createClock(options.now);
+    this.computeIndex = options.computeIndex ?? computeIndex;
+  }
+
+  async read(resourceType: string, id: string): Promise<StoredResource> {
+    return readCurrent(this.s, resourceType, id);
+  }
+
+  async vread(resourceType: string, id: string, versionId: string): Promise<StoredResource> {
+    return readVersion(this.s, resourceType, id, versionId);
+  }
+
+  async history(resourceType: string, id: string): Promise<VersionRecord[]> {
+    return readHistory(this.s, resourceType, id);
+  }
+
+  async create(resource: Resource): Promise<StoredResource> {
+    const [result] = await this.write([{ op: 'create', resource }], { atomic: true });
+    return result.resource!;
+  }
+
+  async update(resource: Resource & { id: string }, ifMatch?: string): Promise<{ resource: StoredResource; status: WriteStatus }> {
+    const [result] = await this.write([{ op: 'put', resource, ifMatch }], { atomic: true });
+    return { resource: result.resource!, status: result.status };
+  }
+
+  async delete(resourceType: string, id: string, ifMatch?: string): Promise<void> {
+    await this.write([{ op: 'delete', resourceType, id, ifMatch }], { atomic: true });
+  }
+
+  async write(ops: WriteOp[], options: WriteOptions = {}): Promise<WriteResult[]> {
+    if (!Array.isArray(ops)) throw badRequest('write() takes an array of operations');
+    if (!ops.length) return [];
+    return this.writer({ s: this.s, computeIndex: this.computeIndex, pid: this.pid, rows: this.rows, now: this.clock() }, ops, options.atomic === true);
+  }
+
+  async search(query: SearchQuery): Promise<SearchResult<StoredResource>> {
+    const { page, count } = buildSearchSql(query, Date.now());
+    const total = this.prepared(count.sql).get(...count.params) as number;
+    if (query.summaryCount) return { resources: [], total };
+    const rows = this.prepared(page.sql).all(...page.params) as string[];
+    return { resources: rows.map((json) => JSON.parse(json) as StoredResource), total };
+  }
+
+  stream(resourceType: string, options?: StreamOptions): AsyncIterable<StoredResource> {
+    return streamCurrent(this.s, resourceType, options);
+  }
+
+  streamHistory(resourceType: string, options?: StreamOptions): AsyncIterable<VersionRecord> {
+    return streamVersions(this.s, resourceType, options);
+  }
+
+  async countByType(): Promise<Record<string, number>> {
+    return Object.fromEntries(this.s.countByType.all().map((row) => [row.type, row.n]));
+  }
+
+  async findByIdentifier(resourceType: string, system: string | null, value: string): Promise<string[]> {
+    return this.s.identifier.all(resourceType, resourceType, value, system, system);
+  }
+
+  async referencesTo(targetType: string, targetId: string): Promise<{ resourceType: string; id: string; path: string }[]> {
+    return this.s.referencesTo.all(targetType, targetId);
+  }
+
+  async referencesFrom(resourceType: string, id: string): Promise<{ path: string; targetType: string | null; targetId: string | null; url: string | null }[]> {
+    return this.s.referencesFrom.all(resourceType, id);
+  }
+
+  async clear(): Promise<void> {
+    this.db.transaction(() => {
+      // params stays: it names parameters, not data, and the cached ids remain valid.
+      for (const table of ['resources', 'versions', ...INDEX_TABLES]) this.db.exec(`DELETE FROM ${table}`);
+    })();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /** A cached single-column (plucked) statement for generated search SQL. */
+  private prepared(sql: string): Database.Statement {
+    let stmt = this.searchCache.get(sql);
+    if (!stmt) {
+      if (this.searchCache.size >= SEARCH_CACHE_SIZE) this.searchCache.delete(this.searchCache.keys().next().value!);
+      stmt = this.db.prepare(sql).pluck();
+      this.searchCache.set(sql, stmt);
+    }
+    return stmt;
+  }
+}
+
+/** Opens (creating when needed) the embedded store at `options.path`. */
+export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(options);
+}

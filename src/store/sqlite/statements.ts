@@ -1,0 +1,81 @@
+/**
+ * Every fixed statement of the store, prepared once per connection (preparing is the costly part of a
+ * better-sqlite3 call). Search statements are generated per query shape and cached by the store.
+ */
+import type Database from 'better-sqlite3';
+
+/** The current-version row of a resource. */
+export interface CurrentRow {
+  rid: number;
+  version: number;
+  deleted: number;
+}
+
+/** One version with its resource's type and id. */
+export interface VersionRow {
+  type: string;
+  id: string;
+  version: number;
+  last_updated: number;
+  deleted: number;
+  json: string | null;
+}
+
+type Id = [string, string];
+const VERSION_COLUMNS = 'r.type, r.id, v.version, v.last_updated, v.deleted, v.json';
+
+export function prepareStatements(db: Database.Database) {
+  const deleteFrom = (table: string) => db.prepare<[number]>(`DELETE FROM ${table} WHERE rid = ?`);
+  return {
+    current: db.prepare<Id, CurrentRow>('SELECT rid, version, deleted FROM resources WHERE type = ? AND id = ?'),
+    json: db.prepare<[number, number], string>('SELECT json FROM versions WHERE rid = ? AND version = ?').pluck(),
+    insertResource: db.prepare<[string, string, number, number, number]>(
+      'INSERT INTO resources (type, id, version, last_updated, deleted) VALUES (?, ?, ?, ?, ?)',
+    ),
+    updateResource: db.prepare<[number, number, number, number]>('UPDATE resources SET version = ?, last_updated = ?, deleted = ? WHERE rid = ?'),
+    insertVersion: db.prepare<[number, number, number, number, string | null]>(
+      'INSERT INTO versions (rid, version, last_updated, deleted, json) VALUES (?, ?, ?, ?, ?)',
+    ),
+    version: db.prepare<[string, string, number], VersionRow>(
+      `SELECT ${VERSION_COLUMNS} FROM resources r JOIN versions v ON v.rid = r.rid WHERE r.type = ? AND r.id = ? AND v.version = ?`,
+    ),
+    history: db.prepare<Id, VersionRow>(
+      `SELECT ${VERSION_COLUMNS} FROM resources r JOIN versions v ON v.rid = r.rid WHERE r.type = ? AND r.id = ? ORDER BY v.version DESC`,
+    ),
+    pid: db.prepare<Id, number>('SELECT pid FROM params WHERE type = ? AND code = ?').pluck(),
+    insertParam: db.prepare<Id>('INSERT OR IGNORE INTO params (type, code) VALUES (?, ?)'),
+    deleteRows: {
+      idx_token: deleteFrom('idx_token'),
+      idx_string: deleteFrom('idx_string'),
+      idx_date: deleteFrom('idx_date'),
+      idx_ref: deleteFrom('idx_ref'),
+      idx_number: deleteFrom('idx_number'),
+      idx_uri: deleteFrom('idx_uri'),
+      refs: deleteFrom('refs'),
+    },
+    identifier: db.prepare<[string, string, string, string | null, string | null], string>(
+      `SELECT DISTINCT r.id FROM idx_token x JOIN resources r ON r.rid = x.rid
+       WHERE x.pid = (SELECT pid FROM params WHERE type = ? AND code = 'identifier') AND r.type = ? AND x.value = ?
+         AND (? IS NULL OR x.system = ?) ORDER BY r.id`,
+    ).pluck(),
+    referencesTo: db.prepare<Id, { resourceType: string; id: string; path: string }>(
+      `SELECT r.type AS resourceType, r.id, x.path FROM refs x JOIN resources r ON r.rid = x.rid
+       WHERE x.target_type = ? AND x.target_id = ? ORDER BY r.type, r.id, x.seq`,
+    ),
+    referencesFrom: db.prepare<Id, { path: string; targetType: string | null; targetId: string | null; url: string | null }>(
+      `SELECT x.path, x.target_type AS targetType, x.target_id AS targetId, x.url FROM refs x
+       WHERE x.rid = (SELECT rid FROM resources WHERE type = ? AND id = ?) ORDER BY x.seq`,
+    ),
+    countByType: db.prepare<[], { type: string; n: number }>('SELECT type, COUNT(*) AS n FROM resources WHERE deleted = 0 GROUP BY type ORDER BY type'),
+    streamChunk: db.prepare<[string, string, number, number], { id: string; json: string }>(
+      `SELECT r.id, v.json FROM resources r JOIN versions v ON v.rid = r.rid AND v.version = r.version
+       WHERE r.type = ? AND r.id > ? AND r.deleted = 0 AND r.last_updated >= ? ORDER BY r.id LIMIT ?`,
+    ),
+    historyChunk: db.prepare<[string, string, number, number, number], VersionRow>(
+      `SELECT ${VERSION_COLUMNS} FROM resources r JOIN versions v ON v.rid = r.rid
+       WHERE r.type = ? AND (r.id, v.version) > (?, ?) AND v.last_updated >= ? ORDER BY r.id, v.version LIMIT ?`,
+    ),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;

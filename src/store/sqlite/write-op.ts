@@ -1,0 +1,104 @@
+/**
+ * One create / put / delete against the SQLite tables. Every check that can fail (identity, conflict,
+ * If-Match, index computation) runs before the first row changes, so a failed op leaves nothing behind even
+ * without its own savepoint.
+ * @see https://hl7.org/fhir/R4/http.html#update
+ * @see https://hl7.org/fhir/R4/http.html#concurrency
+ */
+import type { Resource } from 'fhir/r4.js';
+import { badRequest, conflict, preconditionFailed } from '../../fhir/outcomes.js';
+import type { IndexEntries } from '../../search/types.js';
+import { assertIdentity, newId, normalizeVersionId, sameContent, stamp } from '../resource-meta.js';
+import type { StoredResource, WriteOp, WriteResult } from '../resource-store.js';
+import { deleteIndexRows, insertIndexRows, type ParamIds, type RowWriter } from './index-rows.js';
+import type { CurrentRow, Statements } from './statements.js';
+
+/** Computes what a resource contributes to the search, identifier and reference indexes. */
+export type Indexer = (resource: Resource) => IndexEntries;
+
+export interface WriteContext {
+  s: Statements;
+  computeIndex: Indexer;
+  pid: ParamIds;
+  rows: RowWriter;
+  /** meta.lastUpdated of everything this write() call stores: one call, one instant. */
+  now: number;
+}
+
+function checkIfMatch(type: string, id: string, cur: CurrentRow | undefined, ifMatch: string | undefined): void {
+  if (ifMatch === undefined) return;
+  const expected = normalizeVersionId(ifMatch);
+  if (!cur || String(cur.version) !== expected) {
+    const actual = cur ? `version ${cur.version}` : 'no version';
+    throw preconditionFailed(`If-Match ${expected} does not match ${type}/${id}: it has ${actual}`);
+  }
+}
+
+/** Stores a new current version with its index rows, replacing the old rows when `cur` is live. */
+function persist(ctx: WriteContext, resource: Resource, id: string, cur: CurrentRow | undefined): StoredResource {
+  const type = resource.resourceType;
+  const version = cur ? cur.version + 1 : 1;
+  const stored = stamp(resource, id, version, ctx.now);
+  const entries = ctx.computeIndex(stored);
+  const json = JSON.stringify(stored);
+  let rid: number;
+  if (cur) {
+    rid = cur.rid;
+    if (!cur.deleted) deleteIndexRows(ctx.s, rid);
+    ctx.s.updateResource.run(version, ctx.now, 0, rid);
+  } else {
+    rid = Number(ctx.s.insertResource.run(type, id, version, ctx.now, 0).lastInsertRowid);
+  }
+  ctx.s.insertVersion.run(rid, version, ctx.now, 0, json);
+  insertIndexRows(ctx.rows, ctx.pid, type, rid, entries);
+  return stored;
+}
+
+function create(ctx: WriteContext, resource: Resource, index: number): WriteResult {
+  const id = resource.id ?? newId();
+  assertIdentity(resource.resourceType, id);
+  const cur = ctx.s.current.get(resource.resourceType, id);
+  if (cur && !cur.deleted) throw conflict(`${resource.resourceType}/${id} already exists`);
+  return { index, status: 'created', resource: persist(ctx, resource, id, cur) };
+}
+
+function put(ctx: WriteContext, resource: Resource & { id: string }, ifMatch: string | undefined, index: number): WriteResult {
+  const { resourceType: type, id } = resource;
+  assertIdentity(type, id);
+  const cur = ctx.s.current.get(type, id);
+  checkIfMatch(type, id, cur, ifMatch);
+  const live = cur !== undefined && !cur.deleted;
+  if (live) {
+    const existing = JSON.parse(ctx.s.json.get(cur.rid, cur.version) ?? 'null') as StoredResource;
+    if (sameContent(existing, resource)) return { index, status: 'unchanged', resource: existing };
+  }
+  return { index, status: live ? 'updated' : 'created', resource: persist(ctx, resource, id, cur) };
+}
+
+function remove(ctx: WriteContext, type: string, id: string, ifMatch: string | undefined, index: number): WriteResult {
+  assertIdentity(type, id);
+  const cur = ctx.s.current.get(type, id);
+  checkIfMatch(type, id, cur, ifMatch);
+  if (!cur || cur.deleted) return { index, status: 'unchanged' };
+  deleteIndexRows(ctx.s, cur.rid);
+  ctx.s.updateResource.run(cur.version + 1, ctx.now, 1, cur.rid);
+  ctx.s.insertVersion.run(cur.rid, cur.version + 1, ctx.now, 1, null);
+  return { index, status: 'deleted' };
+}
+
+/** Applies one op; throws an OperationOutcomeError when it cannot be applied. */
+export function applyOp(ctx: WriteContext, op: WriteOp, index: number): WriteResult {
+  if (op === null || typeof op !== 'object') throw badRequest(`Operation ${index} is not an object`);
+  switch (op.op) {
+    case 'create':
+      if (!op.resource || typeof op.resource !== 'object') throw badRequest(`Operation ${index}: no resource to create`);
+      return create(ctx, op.resource, index);
+    case 'put':
+      if (!op.resource || typeof op.resource !== 'object') throw badRequest(`Operation ${index}: no resource to update`);
+      return put(ctx, op.resource, op.ifMatch, index);
+    case 'delete':
+      return remove(ctx, op.resourceType, op.id, op.ifMatch, index);
+    default:
+      throw badRequest(`Operation ${index}: unknown op ${JSON.stringify((op as { op?: unknown }).op)}`);
+  }
+}

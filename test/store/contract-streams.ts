@@ -1,0 +1,87 @@
+/** Contract: stream, streamHistory (incl. `since`), countByType and clear. */
+import type { Patient } from 'fhir/r4.js';
+import { MRN, observation, organization, patient } from '../fixtures/store-resources.js';
+import type { StoreGetter } from './contract.js';
+import { collect, criterion, expectOutcome, query, tick } from './contract-helpers.js';
+
+export function streamContract(get: StoreGetter): void {
+  it('stream yields every live current resource of the type in id order, across chunk boundaries', async () => {
+    const n = 1203;
+    const ops = Array.from({ length: n }, (_, i) => ({ op: 'create' as const, resource: organization(`org-${String(n - i).padStart(5, '0')}`) }));
+    await get().write(ops);
+    await get().delete('Organization', 'org-00007');
+    await get().create(patient('pat-1'));
+    const streamed = await collect(get().stream('Organization'));
+    expect(streamed).toHaveLength(n - 1);
+    const idsOut = streamed.map((r) => r.id);
+    expect(idsOut).toEqual([...idsOut].sort());
+    expect(new Set(idsOut).size).toBe(n - 1);
+    expect(idsOut).not.toContain('org-00007');
+    expect(streamed[0].meta.versionId).toBe('1');
+  });
+
+  it('stream with since gives what was written at or after that instant', async () => {
+    await get().create(patient('pat-1'));
+    await get().create(patient('pat-2'));
+    await tick();
+    const later = await get().update({ ...patient('pat-1'), gender: 'male' } as Patient & { id: string });
+    const streamed = await collect(get().stream('Patient', { since: later.resource.meta.lastUpdated }));
+    expect(streamed.map((r) => [r.id, r.meta.versionId])).toEqual([['pat-1', '2']]);
+  });
+
+  it('streamHistory yields every version, tombstones included, by id then oldest first', async () => {
+    await get().create(patient('pat-2'));
+    await get().create(patient('pat-1'));
+    await tick();
+    await get().update({ ...patient('pat-1'), gender: 'male' } as Patient & { id: string });
+    await get().delete('Patient', 'pat-1');
+    const records = await collect(get().streamHistory('Patient'));
+    expect(records.map((r) => [r.id, r.versionId, r.deleted])).toEqual([
+      ['pat-1', '1', false], ['pat-1', '2', false], ['pat-1', '3', true], ['pat-2', '1', false],
+    ]);
+    expect(records[2].resource).toBeUndefined();
+    expect((records[1].resource as Patient).gender).toBe('male');
+    const since = records[1].lastUpdated;
+    const recent = await collect(get().streamHistory('Patient', { since }));
+    expect(recent.map((r) => r.versionId)).toEqual(['2', '3']);
+  });
+
+  it('streamHistory crosses chunk boundaries without losing or repeating versions', async () => {
+    const ops = Array.from({ length: 700 }, (_, i) => ({ op: 'create' as const, resource: organization(`org-${String(i).padStart(4, '0')}`) }));
+    await get().write(ops);
+    await get().write(ops.map((o) => ({ op: 'put' as const, resource: { ...o.resource, name: 'renamed' } as never })));
+    const records = await collect(get().streamHistory('Organization'));
+    expect(records).toHaveLength(1400);
+    expect(new Set(records.map((r) => `${r.id}/${r.versionId}`)).size).toBe(1400);
+    expect(records.slice(0, 2).map((r) => `${r.id}/${r.versionId}`)).toEqual(['org-0000/1', 'org-0000/2']);
+  });
+
+  it('countByType counts live current resources per type', async () => {
+    expect(await get().countByType()).toEqual({});
+    await get().write([
+      { op: 'create', resource: patient('pat-1') },
+      { op: 'create', resource: patient('pat-2') },
+      { op: 'create', resource: observation('obs-1') },
+      { op: 'put', resource: { ...patient('pat-1'), gender: 'male' } as Patient & { id: string } },
+    ]);
+    await get().delete('Patient', 'pat-2');
+    expect(await get().countByType()).toEqual({ Observation: 1, Patient: 1 });
+  });
+
+  it('clear removes resources, versions and index rows', async () => {
+    await get().create(organization('org-1'));
+    await get().create(patient('pat-1'));
+    await get().delete('Organization', 'org-1');
+    await get().clear();
+    await expectOutcome(get().read('Patient', 'pat-1'), 404);
+    await expectOutcome(get().read('Organization', 'org-1'), 404);
+    await expectOutcome(get().history('Organization', 'org-1'), 404);
+    expect(await get().countByType()).toEqual({});
+    expect(await get().findByIdentifier('Patient', MRN, 'mrn-pat-1')).toEqual([]);
+    expect(await get().referencesTo('Organization', 'org-1')).toEqual([]);
+    expect((await get().search(query('Patient', [criterion('gender', 'token', { kind: 'token', value: 'female' })]))).total).toBe(0);
+    expect(await collect(get().streamHistory('Patient'))).toEqual([]);
+    const again = await get().create(patient('pat-1'));
+    expect(again.meta.versionId).toBe('1');
+  });
+}
