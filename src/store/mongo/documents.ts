@@ -1,0 +1,139 @@
+/**
+ * The MongoDB document model: one `resources` document per resource (its current version, with its search
+ * (identifiers included), reference and sort entries embedded so they change in the same single-document write) and one
+ * `history` document per version.
+ *
+ * The resource itself is kept as a JSON string (`json`), not as a nested BSON document: a malicious or
+ * merely odd body may carry keys that BSON or MongoDB handle badly (`$where`, `a.b`, `$date` that
+ * Extended JSON tools reinterpret, and NUL characters that a BSON key cannot hold at all). Since MongoDB 5.0
+ * `$`/`.` keys are accepted on insert, but they cannot be queried, indexed or updated directly; the store
+ * never queries inside the resource anyway (it queries `idx`), and a string round-trips byte for byte.
+ * @see https://www.mongodb.com/docs/manual/core/dot-dollar-considerations/
+ */
+import type { IndexEntries } from '../../search/types.js';
+import type { StoredResource, VersionRecord } from '../resource-store.js';
+import { sortEntries } from './derived-entries.js';
+
+/** Collection of current versions (and tombstones), one document per resource. */
+export const RESOURCES = 'resources';
+/** Collection of every version, tombstones included. */
+export const HISTORY = 'history';
+
+/** Search entries with short keys (they are repeated in every document and every index key). */
+export interface IdxFields {
+  tok: { c: string; s: string | null; v: string }[];
+  str: { c: string; v: string }[];
+  dt: { c: string; lo: number; hi: number }[];
+  ref: { c: string; t: string | null; i: string | null; u: string | null }[];
+  num: { c: string; v: number; s: string | null; u: string | null }[];
+  uri: { c: string; v: string }[];
+}
+
+/** The current version of one resource (a tombstone after a delete, so versions keep counting). */
+export interface ResourceDoc {
+  [key: string]: unknown;
+  /** "Type/id". */
+  _id: string;
+  type: string;
+  id: string;
+  /** The current version number. */
+  v: number;
+  lastUpdated: string;
+  /** lastUpdated in epoch ms, for `_lastUpdated` and `since`. */
+  lu: number;
+  deleted: boolean;
+  /** The resource as JSON; null for a deletion. */
+  json: string | null;
+  idx: IdxFields;
+  links: { p: string; t: string | null; i: string | null; u: string | null }[];
+  /** Per search parameter, the lowest and highest sort value (FHIR sorts ascending by lowest, descending by highest). */
+  srt: Record<string, { lo: string | number; hi: string | number }>;
+  /** The token of the write call that produced this document, to tell which writes of a bulk landed. */
+  w: string;
+}
+
+/** One version of a resource. */
+export interface HistoryDoc {
+  [key: string]: unknown;
+  /** "Type/id/vN". */
+  _id: string;
+  type: string;
+  id: string;
+  v: number;
+  lastUpdated: string;
+  lu: number;
+  deleted: boolean;
+  json: string | null;
+  /** The token of the write call that stored this version (see apply-changes.ts). */
+  w: string;
+}
+
+/** `_id` of a resource document. */
+export const resourceKey = (type: string, id: string): string => `${type}/${id}`;
+/** `_id` of a history document. */
+export const historyKey = (type: string, id: string, v: number): string => `${type}/${id}/v${v}`;
+
+const EMPTY_IDX: IdxFields = { tok: [], str: [], dt: [], ref: [], num: [], uri: [] };
+
+function toIdx(e: IndexEntries): IdxFields {
+  return {
+    tok: e.tokens.map((t) => ({ c: t.code, s: t.system, v: t.value })),
+    str: e.strings.map((t) => ({ c: t.code, v: t.value })),
+    dt: e.dates.map((t) => ({ c: t.code, lo: t.lo, hi: t.hi })),
+    ref: e.references.map((t) => ({ c: t.code, t: t.type, i: t.id, u: t.url })),
+    num: e.numbers.map((t) => ({ c: t.code, v: t.value, s: t.system, u: t.unit })),
+    uri: e.uris.map((t) => ({ c: t.code, v: t.value })),
+  };
+}
+
+/** The current-version document of a live resource, or of a deletion when `resource` is null. */
+export function toResourceDoc(
+  type: string,
+  id: string,
+  v: number,
+  lastUpdated: string,
+  resource: StoredResource | null,
+  entries: IndexEntries | null,
+  token: string,
+): ResourceDoc {
+  const idx = entries ? toIdx(entries) : EMPTY_IDX;
+  return {
+    _id: resourceKey(type, id),
+    type,
+    id,
+    v,
+    lastUpdated,
+    lu: Date.parse(lastUpdated),
+    deleted: resource === null,
+    json: resource === null ? null : JSON.stringify(resource),
+    idx,
+    links: entries ? entries.links.map((l) => ({ p: l.path, t: l.targetType, i: l.targetId, u: l.url })) : [],
+    srt: sortEntries(idx),
+    w: token,
+  };
+}
+
+/** The history entry of the version a resource document holds. */
+export function toHistoryDoc(doc: ResourceDoc): HistoryDoc {
+  const { type, id, v, lastUpdated, lu, deleted, json, w } = doc;
+  return { _id: historyKey(type, id, v), type, id, v, lastUpdated, lu, deleted, json, w };
+}
+
+/** The resource a document holds; only live versions have one. */
+export function parseResource(doc: { json: string | null }): StoredResource {
+  if (doc.json === null) throw new Error('a deleted version has no resource');
+  return JSON.parse(doc.json) as StoredResource;
+}
+
+/** A history document as the store contract's VersionRecord. */
+export function toVersionRecord(doc: HistoryDoc): VersionRecord {
+  const record: VersionRecord = {
+    resourceType: doc.type,
+    id: doc.id,
+    versionId: String(doc.v),
+    lastUpdated: doc.lastUpdated,
+    deleted: doc.deleted,
+  };
+  if (!doc.deleted) record.resource = parseResource(doc);
+  return record;
+}
