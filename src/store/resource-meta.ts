@@ -3,27 +3,19 @@
  * @see https://hl7.org/fhir/R4/resource.html#Meta
  * @see https://hl7.org/fhir/R4/datatypes.html#id
  */
-import { randomUUID } from 'node:crypto';
 import type { Resource } from 'fhir/r4.js';
+import { isValidId } from '../fhir/ids.js';
 import { badRequest } from '../fhir/outcomes.js';
 import type { StoredResource } from './resource-store.js';
 
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 const TYPE = /^[A-Z][A-Za-z]{1,63}$/;
 
 /** Rejects ids and type names that FHIR does not allow, before they reach any table or URL. */
 export function assertIdentity(resourceType: unknown, id: unknown): void {
   if (typeof resourceType !== 'string' || !TYPE.test(resourceType)) throw badRequest(`Invalid resourceType ${JSON.stringify(resourceType)}`, 'resourceType');
-  if (typeof id !== 'string' || !ID.test(id)) throw badRequest(`Invalid id ${JSON.stringify(id)} for ${resourceType}`, `${resourceType}.id`);
+  if (typeof id !== 'string' || !isValidId(id)) throw badRequest(`Invalid id ${JSON.stringify(id)} for ${resourceType}`, `${resourceType}.id`);
 }
 
-/** A fresh server-assigned id (UUIDs fit the FHIR id pattern and never collide with Synthea's). */
-export const newId = (): string => randomUUID();
-
-/** Accepts `3`, `"3"` and `W/"3"` (an ETag as sent in If-Match) and gives the bare version id. */
-export function normalizeVersionId(ifMatch: string): string {
-  return ifMatch.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
-}
 
 /** The resource as stored: the given id, and meta with versionId and lastUpdated set, other meta kept. */
 export function stamp(resource: Resource, id: string, versionId: number, lastUpdated: number): StoredResource {

@@ -10,7 +10,8 @@
 import type { Resource } from 'fhir/r4.js';
 import { badRequest, conflict, preconditionFailed, toOperationOutcomeError } from '../../fhir/outcomes.js';
 import type { IndexEntries } from '../../search/types.js';
-import { assertIdentity, newId, normalizeVersionId, sameContent, stamp } from '../resource-meta.js';
+import { newId, parseETag } from '../../fhir/ids.js';
+import { assertIdentity, sameContent, stamp } from '../resource-meta.js';
 import type { StoredResource, WriteOp, WriteResult } from '../resource-store.js';
 import { type HistoryDoc, type ResourceDoc, parseResource, resourceKey, toHistoryDoc, toResourceDoc } from './documents.js';
 
@@ -51,7 +52,7 @@ export function opKey(op: WriteOp): string | null {
 
 function checkIfMatch(key: string, current: ResourceDoc | null, ifMatch: string | undefined): void {
   if (ifMatch === undefined) return;
-  const expected = normalizeVersionId(ifMatch);
+  const expected = parseETag(ifMatch);
   if (current === null || String(current.v) !== expected) {
     throw preconditionFailed(`If-Match ${expected} does not match ${key}: it has ${current ? `version ${current.v}` : 'no version'}`);
   }

@@ -8,7 +8,8 @@
 import type { Resource } from 'fhir/r4.js';
 import { badRequest, conflict, preconditionFailed } from '../../fhir/outcomes.js';
 import type { IndexEntries } from '../../search/types.js';
-import { assertIdentity, newId, normalizeVersionId, sameContent, stamp } from '../resource-meta.js';
+import { newId, parseETag } from '../../fhir/ids.js';
+import { assertIdentity, sameContent, stamp } from '../resource-meta.js';
 import type { StoredResource, WriteOp, WriteResult } from '../resource-store.js';
 import { deleteIndexRows, insertIndexRows, type ParamIds, type RowWriter } from './index-rows.js';
 import type { CurrentRow, Statements } from './statements.js';
@@ -27,7 +28,7 @@ export interface WriteContext {
 
 function checkIfMatch(type: string, id: string, cur: CurrentRow | undefined, ifMatch: string | undefined): void {
   if (ifMatch === undefined) return;
-  const expected = normalizeVersionId(ifMatch);
+  const expected = parseETag(ifMatch);
   if (!cur || String(cur.version) !== expected) {
     const actual = cur ? `version ${cur.version}` : 'no version';
     throw preconditionFailed(`If-Match ${expected} does not match ${type}/${id}: it has ${actual}`);
