@@ -1,0 +1,7 @@
+/**
+ * The FHIR operations this server offers. Each lives in its own file (definition, parameters, handler);
+ * an operation is listed here, and so in the CapabilityStatement, only once it works.
+ */
+import type { FhirOperation } from '../src/fhir/rest/operation.js';
+
+export const operations: FhirOperation[] = [];

@@ -1,0 +1,85 @@
+/**
+ * `createDataManagementRouter`: the whole FHIR API as an Express router a host app mounts under any path.
+ * Dependencies are explicit (no module singletons), so two routers over two stores can live in one process.
+ * Every route funnels into the same dispatcher the batch engine uses.
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import type { Config } from '../src/config.js';
+import type { FileArea } from '../src/files/file-area.js';
+import type { FhirOperation } from '../src/fhir/rest/operation.js';
+import { dispatch } from '../src/fhir/rest/dispatch.js';
+import type { FhirContext, FhirRequest } from '../src/fhir/rest/types.js';
+import { badRequest } from '../src/fhir/outcomes.js';
+import type { Logger } from '../src/logger.js';
+import type { ResourceStore } from '../src/store/resource-store.js';
+import { bearerAuth } from './auth.js';
+import { errorHandler } from './error-handler.js';
+import { readJsonBody } from './read-body.js';
+import { sendFhir } from './send.js';
+
+export interface DataManagementRouterOptions {
+  store: ResourceStore;
+  files: FileArea;
+  config: Pick<Config, 'apiKeys' | 'bodyLimitBytes'>;
+  logger: Logger;
+  operations?: FhirOperation[];
+}
+
+/** The FHIR base as the client addressed it: scheme, host and the mount path. */
+function baseUrlOf(req: Request): string {
+  return `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`;
+}
+
+/** Path segments and query from the raw URL, so a host app's query parser cannot turn keys into objects. */
+function parseUrl(req: Request): { segments: string[]; query: URLSearchParams } {
+  const q = req.url.indexOf('?');
+  const path = q < 0 ? req.url : req.url.slice(0, q);
+  try {
+    return {
+      segments: path.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s)),
+      query: new URLSearchParams(q < 0 ? '' : req.url.slice(q + 1)),
+    };
+  } catch {
+    throw badRequest('The request URL is not validly encoded');
+  }
+}
+
+const header = (req: Request, name: string): string | undefined => {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+export function createDataManagementRouter(options: DataManagementRouterOptions): Router {
+  const { store, config, logger } = options;
+  const operations = new Map((options.operations ?? []).map((op) => [op.code, op]));
+  const router = express.Router();
+  const isPublic = (req: Request) => req.method === 'GET' && /^\/metadata\/?(\?|$)/.test(req.url);
+  router.use((req, res, next) => {
+    if (logger.isLevelEnabled('debug')) {
+      const start = process.hrtime.bigint();
+      res.on('finish', () => {
+        const ms = Number(process.hrtime.bigint() - start) / 1e6;
+        logger.debug({ method: req.method, url: req.originalUrl, status: res.statusCode, ms }, 'request');
+      });
+    }
+    next();
+  });
+  router.use(bearerAuth(config.apiKeys, isPublic));
+
+  router.use(async (req: Request, res: Response) => {
+    const { segments, query } = parseUrl(req);
+    const hasBody = req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH';
+    const body = hasBody ? await readJsonBody(req, config.bodyLimitBytes) : undefined;
+    const fhirRequest: FhirRequest = {
+      method: req.method,
+      segments,
+      query,
+      body,
+      headers: { ifMatch: header(req, 'if-match'), ifNoneExist: header(req, 'if-none-exist'), prefer: header(req, 'prefer') },
+    };
+    const ctx: FhirContext = { store, baseUrl: baseUrlOf(req), logger, operations };
+    sendFhir(res, await dispatch(ctx, fhirRequest), req.method === 'HEAD');
+  });
+  router.use(errorHandler(logger));
+  return router;
+}

@@ -1,0 +1,48 @@
+/**
+ * Reading request bodies: the size limit is enforced while streaming (413 before the whole body is held),
+ * the content type must be FHIR JSON (415 otherwise), and the JSON is parsed safely (400 on any fault).
+ * Bodies a host app already parsed are used as they are.
+ */
+import type { Request } from 'express';
+import { tooLarge, unsupportedMediaType } from '../src/fhir/outcomes.js';
+import { checkJsonShape, parseJsonBody } from '../src/fhir/safe-json.js';
+
+const JSON_TYPES = new Set(['application/fhir+json', 'application/json', 'application/json+fhir', 'text/json']);
+
+/** The media type without parameters, lower case; undefined when the request has none. */
+export function mediaType(req: Request): string | undefined {
+  const header = req.headers['content-type'];
+  return header ? header.split(';')[0].trim().toLowerCase() : undefined;
+}
+
+/** Collects the raw body, failing with 413 as soon as it passes `limit` bytes. */
+export async function readRawBody(req: Request, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(`Request body of ${declared} bytes is over the limit of ${limit}`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      req.resume();
+      throw tooLarge(`Request body is over the limit of ${limit} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** The parsed JSON body, or undefined when the request has none. */
+export async function readJsonBody(req: Request, limit: number): Promise<unknown> {
+  if (req.body !== undefined && !Buffer.isBuffer(req.body) && typeof req.body !== 'string') {
+    checkJsonShape(req.body);
+    return req.body;
+  }
+  const raw = Buffer.isBuffer(req.body) || typeof req.body === 'string' ? Buffer.from(req.body) : await readRawBody(req, limit);
+  if (raw.length === 0) return undefined;
+  const type = mediaType(req);
+  if (type !== undefined && !JSON_TYPES.has(type)) {
+    throw unsupportedMediaType(`Content-Type "${type.slice(0, 80)}" is not supported; send application/fhir+json`);
+  }
+  return parseJsonBody(raw);
+}

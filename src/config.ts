@@ -1,0 +1,60 @@
+/**
+ * Configuration from the environment (SPEC "Configuration"); the CLI passes its flags as overrides so a
+ * flag and its variable always mean the same thing.
+ */
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  mongodbUri?: string;
+  mongodbDb: string;
+  /** Bearer tokens; empty means no authentication (then only loopback hosts may be bound). */
+  apiKeys: string[];
+  /** Largest request body accepted, in bytes (413 beyond). */
+  bodyLimitBytes: number;
+}
+
+export type ConfigOverrides = Partial<Config>;
+
+const DEFAULT_BODY_LIMIT = 50 * 1024 * 1024;
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 8080;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer from 0 to 65535, got "${raw}"`);
+  return port;
+}
+
+function parseBodyLimit(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return DEFAULT_BODY_LIMIT;
+  const match = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(raw.trim());
+  if (!match) throw new Error(`MEDGEN_BODY_LIMIT must be a size such as 50mb, got "${raw}"`);
+  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(match[2] ?? 'b').toLowerCase() as 'b'];
+  return Number(match[1]) * unit;
+}
+
+/** Reads the configuration from `env`, then applies the overrides that are set. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
+  const config: Config = {
+    port: parsePort(env.PORT),
+    host: env.HOST || '127.0.0.1',
+    dataDir: path.resolve(env.MEDGEN_DATA_DIR || './data'),
+    mongodbUri: env.MONGODB_URI || undefined,
+    mongodbDb: env.MONGODB_DB || 'medgen',
+    apiKeys: (env.MEDGEN_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    bodyLimitBytes: parseBodyLimit(env.MEDGEN_BODY_LIMIT),
+  };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
+  }
+  config.dataDir = path.resolve(config.dataDir);
+  return config;
+}
+
+/** Whether a host name or address only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}

@@ -1,0 +1,38 @@
+/**
+ * Type-level REST interactions: create (plain and conditional) and search.
+ * @see https://hl7.org/fhir/R4/http.html#create
+ */
+import { newId } from '../ids.js';
+import { preconditionFailed } from '../outcomes.js';
+import { asResource } from '../resource-body.js';
+import { findConditionalMatches } from './conditional.js';
+import { parsePrefer } from './prefer.js';
+import { searchBundle } from './searchset.js';
+import type { FhirContext, FhirRequest, FhirResponse } from './types.js';
+import { versionHeaders, writeResponse } from './write-response.js';
+import { parseSearchQuery } from '../../search/parse-query.js';
+
+/** POST [type]: the server assigns the id (a client id in the body is ignored, as the spec says). */
+export async function createResource(ctx: FhirContext, req: FhirRequest, type: string): Promise<FhirResponse> {
+  const resource = asResource(req.body, type);
+  const prefer = parsePrefer(req.headers.prefer);
+  if (req.headers.ifNoneExist !== undefined) {
+    const matches = await findConditionalMatches(ctx.store, type, req.headers.ifNoneExist.replace(/^[^?]*\?/, ''), 'If-None-Exist');
+    if (matches.length > 1) throw preconditionFailed(`If-None-Exist "${req.headers.ifNoneExist}" matches more than one ${type}`, 'If-None-Exist');
+    if (matches.length === 1) {
+      const existing = matches[0];
+      const response = writeResponse(200, existing, ctx.baseUrl, prefer, `${type}/${existing.id} already exists`);
+      return { ...response, headers: { ...response.headers, ...versionHeaders(existing) } };
+    }
+  }
+  const stored = await ctx.store.create({ ...resource, id: newId() });
+  return writeResponse(201, stored, ctx.baseUrl, prefer, `Created ${type}/${stored.id}`);
+}
+
+/** GET [type]?… : a searchset Bundle with `total`, `self` and `next` links. */
+export async function searchType(ctx: FhirContext, req: FhirRequest, type: string): Promise<FhirResponse> {
+  const prefer = parsePrefer(req.headers.prefer);
+  const { query, ignored } = parseSearchQuery(type, req.query, { lenient: prefer.lenient });
+  const result = await ctx.store.search(query);
+  return { status: 200, body: searchBundle(ctx.baseUrl, type, req.query, query, result, ignored) };
+}

@@ -1,0 +1,116 @@
+import request from 'supertest';
+import { FHIR_JSON, makeTestApp, patient, type TestApp } from './test-app.js';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await makeTestApp();
+});
+afterEach(() => t.close());
+
+describe('REST interactions', () => {
+  it('creates, reads, updates, reads history, deletes and answers 410', async () => {
+    const created = await request(t.app).post('/fhir/Patient').set('Content-Type', FHIR_JSON).send(patient('Rivera', { id: 'ignored' }));
+    expect(created.status).toBe(201);
+    expect(created.headers['content-type']).toMatch(/application\/fhir\+json/);
+    const id = created.body.id as string;
+    expect(id).not.toBe('ignored');
+    expect(created.headers.location).toMatch(new RegExp(`/fhir/Patient/${id}/_history/1$`));
+    expect(created.headers.etag).toBe('W/"1"');
+    expect(created.body.meta.versionId).toBe('1');
+    expect(Date.parse(created.body.meta.lastUpdated)).not.toBeNaN();
+
+    const read = await request(t.app).get(`/fhir/Patient/${id}`);
+    expect(read.status).toBe(200);
+    expect(read.body.name[0].family).toBe('Rivera');
+
+    const updated = await request(t.app).put(`/fhir/Patient/${id}`).set('Content-Type', FHIR_JSON).send({ ...read.body, gender: 'other' });
+    expect(updated.status).toBe(200);
+    expect(updated.body.meta.versionId).toBe('2');
+
+    const v1 = await request(t.app).get(`/fhir/Patient/${id}/_history/1`);
+    expect(v1.status).toBe(200);
+    expect(v1.body.gender).toBe('female');
+    expect(v1.body.meta.versionId).toBe('1');
+
+    const history = await request(t.app).get(`/fhir/Patient/${id}/_history`);
+    expect(history.body.type).toBe('history');
+    expect(history.body.entry.map((e: { response: { etag: string } }) => e.response.etag)).toEqual(['W/"2"', 'W/"1"']);
+
+    expect((await request(t.app).delete(`/fhir/Patient/${id}`)).status).toBe(200);
+    const gone = await request(t.app).get(`/fhir/Patient/${id}`);
+    expect(gone.status).toBe(410);
+    expect(gone.body.resourceType).toBe('OperationOutcome');
+  });
+
+  it('PUT with a new id creates (201); an identical PUT makes no new version', async () => {
+    const body = { ...patient('Okafor'), id: 'p-1' };
+    const first = await request(t.app).put('/fhir/Patient/p-1').send(body);
+    expect(first.status).toBe(201);
+    const again = await request(t.app).put('/fhir/Patient/p-1').send(body);
+    expect(again.status).toBe(200);
+    expect(again.body.meta.versionId).toBe('1');
+  });
+
+  it('honours If-Match and If-None-Exist', async () => {
+    await request(t.app).put('/fhir/Patient/p-2').send({ ...patient('Lee'), id: 'p-2' });
+    const stale = await request(t.app).put('/fhir/Patient/p-2').set('If-Match', 'W/"7"').send({ ...patient('Lee2'), id: 'p-2' });
+    expect(stale.status).toBe(412);
+    const body = patient('Kim', { identifier: [{ system: 'urn:mrn', value: '42' }] });
+    const a = await request(t.app).post('/fhir/Patient').set('If-None-Exist', 'identifier=urn:mrn|42').send(body);
+    const b = await request(t.app).post('/fhir/Patient').set('If-None-Exist', 'identifier=urn:mrn|42').send(body);
+    expect([a.status, b.status]).toEqual([201, 200]);
+    expect(b.body.id).toBe(a.body.id);
+  });
+
+  it('Prefer: return=minimal answers without a body', async () => {
+    const res = await request(t.app).post('/fhir/Patient').set('Prefer', 'return=minimal').send(patient('Min'));
+    expect(res.status).toBe(201);
+    expect(res.text).toBe('');
+    expect(res.headers.location).toBeDefined();
+  });
+});
+
+describe('search', () => {
+  it('finds by family, birthdate and gender, and counts with _summary=count', async () => {
+    await request(t.app).post('/fhir/Patient').send(patient('Nakamura'));
+    await request(t.app).post('/fhir/Patient').send(patient('Schmidt', { gender: 'male', birthDate: '1980-01-01' }));
+    const byFamily = await request(t.app).get('/fhir/Patient?family=nakam');
+    expect(byFamily.body.type).toBe('searchset');
+    expect(byFamily.body.total).toBe(1);
+    expect(byFamily.body.entry[0].resource.name[0].family).toBe('Nakamura');
+    const byDate = await request(t.app).get('/fhir/Patient?birthdate=1980&gender=male');
+    expect(byDate.body.total).toBe(1);
+    expect(byDate.body.entry[0].resource.name[0].family).toBe('Schmidt');
+    const count = await request(t.app).get('/fhir/Patient?_summary=count');
+    expect(count.body.total).toBe(2);
+    expect(count.body.entry).toBeUndefined();
+  });
+
+  it('pages 7 matches with _count=3 through next links', async () => {
+    for (let i = 0; i < 7; i++) await request(t.app).post('/fhir/Patient').send(patient(`Page${i}`));
+    await request(t.app).post('/fhir/Patient').send(patient('Other', { gender: 'male' }));
+    const ids: string[] = [];
+    let url: string | undefined = '/fhir/Patient?gender=female&_count=3';
+    let pages = 0;
+    while (url) {
+      const res = await request(t.app).get(url);
+      expect(res.status).toBe(200);
+      expect(res.body.total).toBe(7);
+      for (const e of res.body.entry ?? []) ids.push(e.resource.id);
+      const next = (res.body.link as { relation: string; url: string }[]).find((l) => l.relation === 'next');
+      url = next ? new URL(next.url).pathname + new URL(next.url).search : undefined;
+      pages++;
+    }
+    expect(pages).toBe(3);
+    expect(new Set(ids).size).toBe(7);
+  });
+
+  it('rejects an unknown parameter with 400 unless handling is lenient', async () => {
+    const strict = await request(t.app).get('/fhir/Patient?shoe-size=9');
+    expect(strict.status).toBe(400);
+    expect(strict.body.issue[0].expression).toEqual(['shoe-size']);
+    const lenient = await request(t.app).get('/fhir/Patient?shoe-size=9').set('Prefer', 'handling=lenient');
+    expect(lenient.status).toBe(200);
+    expect(lenient.body.entry.at(-1).search.mode).toBe('outcome');
+  });
+});
