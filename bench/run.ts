@@ -1,0 +1,17 @@
+/**
+ * `npm run bench -- <name> [--json]`: runs one benchmark and prints one JSON line per result (SPEC).
+ * Benchmarks of later issues (import, validate, generate, imaging, backup) register here as they land.
+ */
+import { benchRead } from './read.js';
+import { printResult, type BenchResult } from './result.js';
+
+const BENCHES: Record<string, () => Promise<BenchResult[]>> = {
+  read: benchRead,
+};
+
+const name = process.argv.slice(2).find((a) => !a.startsWith('--'));
+if (!name || !BENCHES[name]) {
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [--json]\n`);
+  process.exit(2);
+}
+for (const result of await BENCHES[name]()) printResult(result);

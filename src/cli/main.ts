@@ -1,0 +1,37 @@
+/**
+ * `medgen-data <command>`: one file per command under src/cli/. Exit codes: 0 success, 1 failure,
+ * 2 usage error (SPEC).
+ */
+import { Command, CommanderError } from 'commander';
+import { registerFull } from './full.js';
+import { registerServe } from './serve.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+export function buildProgram(): Command {
+  const program = new Command('medgen-data')
+    .description('Synthetic clinical data for FHIR R4 servers')
+    .showHelpAfterError()
+    .exitOverride();
+  registerServe(program);
+  registerFull(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code (the caller sets it, so tests can call this directly). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return (program.getOptionValue('exitCode') as number | undefined) ?? EXIT_OK;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`medgen-data: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_FAILURE;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The standalone server (`npm start`, `medgen-data serve`): the FHIR router at /fhir, `/health`, JSON 404s
+ * elsewhere, and a graceful shutdown that lets in-flight requests finish before the store closes.
+ */
+import type { Server } from 'node:http';
+import express, { type Express } from 'express';
+import { createDataManagementRouter } from '../routes/create-router.js';
+import { errorHandler } from '../routes/error-handler.js';
+import { type Config, isLoopbackHost } from './config.js';
+import { FileArea } from './files/file-area.js';
+import { notFound } from './fhir/outcomes.js';
+import type { Logger } from './logger.js';
+import { operations } from '../operations/index.js';
+import { openStore } from './store/open-store.js';
+import type { ResourceStore } from './store/resource-store.js';
+
+export interface AppDependencies {
+  store: ResourceStore;
+  files: FileArea;
+  config: Config;
+  logger: Logger;
+}
+
+export function createApp(deps: AppDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.get('/health', async (_req, res) => {
+    res.json({ status: 'ok', store: deps.store.kind });
+  });
+  app.use('/fhir', createDataManagementRouter({ ...deps, operations }));
+  app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path.slice(0, 200)}`)));
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Refuses a non-loopback HOST without API keys (SPEC), opens the store and listens. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  if (config.apiKeys.length === 0 && !isLoopbackHost(config.host)) {
+    throw new Error(`Refusing to listen on ${config.host} without MEDGEN_API_KEYS: set keys or use a loopback HOST such as 127.0.0.1`);
+  }
+  const store = await openStore(config);
+  const app = createApp({ store, files: new FileArea(config.dataDir), config, logger });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, store: store.kind }, 'medgen-data listening');
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await store.close();
+      logger.info('medgen-data stopped');
+    })());
+  return { server, url, close };
+}
