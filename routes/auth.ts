@@ -8,11 +8,11 @@ import { unauthorized } from '../src/fhir/outcomes.js';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** Middleware requiring `Authorization: Bearer <key>`; `isPublic` exempts requests (the CapabilityStatement). */
+/** Middleware requiring `Authorization: Bearer <key>` (mounted only when keys are set); `isPublic` exempts requests. */
 export function bearerAuth(keys: string[], isPublic: (req: Request) => boolean) {
   const digests = keys.map(digest);
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (digests.length === 0 || isPublic(req)) return next();
+    if (isPublic(req)) return next();
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     const presented = match ? digest(match[1]) : undefined;
     let ok = false;

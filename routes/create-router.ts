@@ -54,17 +54,17 @@ export function createDataManagementRouter(options: DataManagementRouterOptions)
   const operations = new Map((options.operations ?? []).map((op) => [op.code, op]));
   const router = express.Router();
   const isPublic = (req: Request) => req.method === 'GET' && /^\/metadata\/?(\?|$)/.test(req.url);
-  router.use((req, res, next) => {
-    if (logger.isLevelEnabled('debug')) {
+  if (logger.isLevelEnabled('debug')) {
+    router.use((req, res, next) => {
       const start = process.hrtime.bigint();
       res.on('finish', () => {
         const ms = Number(process.hrtime.bigint() - start) / 1e6;
         logger.debug({ method: req.method, url: req.originalUrl, status: res.statusCode, ms }, 'request');
       });
-    }
-    next();
-  });
-  router.use(bearerAuth(config.apiKeys, isPublic));
+      next();
+    });
+  }
+  if (config.apiKeys.length > 0) router.use(bearerAuth(config.apiKeys, isPublic));
 
   router.use(async (req: Request, res: Response) => {
     const { segments, query } = parseUrl(req);
@@ -78,7 +78,7 @@ export function createDataManagementRouter(options: DataManagementRouterOptions)
       headers: { ifMatch: header(req, 'if-match'), ifNoneExist: header(req, 'if-none-exist'), prefer: header(req, 'prefer') },
     };
     const ctx: FhirContext = { store, baseUrl: baseUrlOf(req), logger, operations };
-    sendFhir(res, await dispatch(ctx, fhirRequest), req.method === 'HEAD');
+    sendFhir(req, res, await dispatch(ctx, fhirRequest));
   });
   router.use(errorHandler(logger));
   return router;

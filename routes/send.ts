@@ -1,31 +1,44 @@
 /**
  * The adapter from handler results (FhirResponse, OperationOutcomeError) to HTTP responses, always
- * `application/fhir+json`.
+ * `application/fhir+json`. It writes with `res.end` rather than Express's `res.send`, which would hash
+ * every body for an ETag we already have; conditional reads (`If-None-Match`) answer 304 here instead.
  */
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { OperationOutcomeError } from '../src/fhir/outcomes.js';
 import type { FhirResponse } from '../src/fhir/rest/types.js';
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
-export function sendFhir(res: Response, response: FhirResponse, headOnly = false): void {
-  res.status(response.status);
-  for (const [name, value] of Object.entries(response.headers ?? {})) res.setHeader(name, value);
+function notModified(req: Request, response: FhirResponse): boolean {
+  const etag = response.headers?.ETag;
+  const wanted = req.headers['if-none-match'];
+  if (!etag || !wanted || response.status !== 200 || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+  return wanted.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*');
+}
+
+export function sendFhir(req: Request, res: Response, response: FhirResponse): void {
+  const headers = response.headers ?? {};
+  for (const name in headers) res.setHeader(name, headers[name]);
+  if (notModified(req, response)) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
+  res.statusCode = response.status;
   if (response.body === undefined) {
     res.end();
     return;
   }
-  res.setHeader('Content-Type', FHIR_JSON);
   const text = JSON.stringify(response.body);
-  if (headOnly) {
-    res.setHeader('Content-Length', Buffer.byteLength(text));
-    res.end();
-    return;
-  }
-  res.send(text);
+  res.setHeader('Content-Type', FHIR_JSON);
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(req.method === 'HEAD' ? undefined : text);
 }
 
 export function sendOutcome(res: Response, error: OperationOutcomeError): void {
-  res.status(error.status).setHeader('Content-Type', FHIR_JSON);
-  res.send(JSON.stringify(error.outcome));
+  const text = JSON.stringify(error.outcome);
+  res.statusCode = error.status;
+  res.setHeader('Content-Type', FHIR_JSON);
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
 }

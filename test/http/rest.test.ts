@@ -114,3 +114,15 @@ describe('search', () => {
     expect(lenient.body.entry.at(-1).search.mode).toBe('outcome');
   });
 });
+
+describe('conditional read', () => {
+  it('answers 304 to If-None-Match with the current ETag, 200 to an old one', async () => {
+    const created = await request(t.app).post('/fhir/Patient').send(patient('Etag'));
+    const url = `/fhir/Patient/${created.body.id}`;
+    expect((await request(t.app).get(url).set('If-None-Match', 'W/"1"')).status).toBe(304);
+    await request(t.app).put(url).send({ ...created.body, gender: 'male' });
+    const changed = await request(t.app).get(url).set('If-None-Match', 'W/"1"');
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).toBe('W/"2"');
+  });
+});
