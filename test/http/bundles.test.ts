@@ -96,6 +96,61 @@ describe('transaction', () => {
   });
 });
 
+describe('transaction: conditional update and delete, order, duplicates', () => {
+  const mrn = (value: string) => [{ system: 'urn:mrn', value }];
+
+  it('updates the one match of a conditional PUT, deletes the one match of a conditional DELETE', async () => {
+    await request(t.app).put('/fhir/Patient/cu').send({ ...patient('Before', { identifier: mrn('7') }), id: 'cu' });
+    await request(t.app).put('/fhir/Patient/cd').send({ ...patient('Doomed', { identifier: mrn('8') }), id: 'cd' });
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { resource: patient('After', { identifier: mrn('7') }), request: { method: 'PUT', url: 'Patient?identifier=urn:mrn|7' } },
+        { request: { method: 'DELETE', url: 'Patient?identifier=urn:mrn|8' } },
+        { resource: patient('New', { identifier: mrn('9') }), request: { method: 'PUT', url: 'Patient?identifier=urn:mrn|9' } },
+      ],
+    };
+    const res = await request(t.app).post('/fhir').send(bundle);
+    expect(res.status).toBe(200);
+    expect(res.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual(['200 OK', '204 No Content', '201 Created']);
+    expect(((await t.store.read('Patient', 'cu')) as Patient).name?.[0].family).toBe('After');
+    await expect(t.store.read('Patient', 'cd')).rejects.toMatchObject({ status: 410 });
+    expect(await t.store.findByIdentifier('Patient', 'urn:mrn', '9')).toHaveLength(1);
+  });
+
+  it('runs deletes before creates and reads last, whatever the entry order', async () => {
+    await request(t.app).put('/fhir/Patient/old').send({ ...patient('Old'), id: 'old' });
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { request: { method: 'GET', url: 'Patient?family=fresh' } },
+        { resource: patient('Fresh'), request: { method: 'POST', url: 'Patient' } },
+        { request: { method: 'DELETE', url: 'Patient/old' } },
+      ],
+    };
+    const res = await request(t.app).post('/fhir').send(bundle);
+    expect(res.status).toBe(200);
+    expect(res.body.entry[0].resource.total).toBe(1);
+    expect(res.body.entry[2].response.status).toBe('204 No Content');
+  });
+
+  it('refuses two entries that change the same resource', async () => {
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        { resource: { ...patient('A'), id: 'same' }, request: { method: 'PUT', url: 'Patient/same' } },
+        { request: { method: 'DELETE', url: 'Patient/same' } },
+      ],
+    };
+    const res = await request(t.app).post('/fhir').send(bundle);
+    expect(res.status).toBe(400);
+    expect(await t.store.countByType()).toEqual({});
+  });
+});
+
 describe('batch', () => {
   it('stores the good entries and reports the bad one in its place', async () => {
     const bundle = {
