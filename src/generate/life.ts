@@ -1,0 +1,100 @@
+/**
+ * The course of a life before any record is written: which disease modules strike and when (chronic:
+ * diagnosed share by age, so a population matches the curve; acute and pregnancy: a chance per year of
+ * age), and whether the person dies within the records' window (life table times the hazard of their
+ * conditions). Everything is clipped to [birth, death or reference date], so no event can fall outside a life.
+ */
+import { DAY, YEAR, ageAt } from './clock.js';
+import type { ResolvedOptions } from './options.js';
+import { annualDeathRisk, type Person } from './person.js';
+import type { Random } from './prng.js';
+import { interpolate, type DiseaseModule, type ModuleVariant } from './tables.js';
+
+export interface Diagnosis {
+  id: string;
+  module: DiseaseModule;
+  variant: ModuleVariant;
+  /** When it is diagnosed (epoch ms). */
+  onset: number;
+  /** When it resolves; undefined while active. */
+  abatement?: number;
+  /** Pregnancy: the delivery time, when it falls within the life. */
+  delivery?: number;
+  cesarean?: boolean;
+}
+
+export interface Life {
+  /** Start of the exported records: birth, or `yearsOfHistory` before the reference date. */
+  windowStart: number;
+  /** Death, or the reference date. */
+  end: number;
+  death?: number;
+  causeOfDeath?: Diagnosis;
+  diagnoses: Diagnosis[];
+}
+
+/** Deaths are drawn over at most this span: the census pyramid describes the living, so a longer span would hollow it out. */
+const DEATH_SPAN_YEARS = 10;
+const GESTATION = 280 * DAY;
+
+function moduleChance(module: DiseaseModule, person: Person, options: ResolvedOptions, age: number): number {
+  if (module.sex === 'female' && person.gender !== 'female') return 0;
+  let p = interpolate(module.curve, age) * module.sexMultiplier[person.gender] * options.profileSpec.multipliers[module.kind];
+  const risk = module.risk ?? {};
+  if (risk.obese) p *= person.adultBmi >= 30 ? risk.obese[0] : risk.obese[1];
+  if (risk.smoker) p *= person.smoking !== 'never' ? risk.smoker[0] : risk.smoker[1];
+  return Math.min(p, 0.95);
+}
+
+/** The age at which the diagnosed share first reaches `share` (the inverse of the curve). */
+function onsetAge(module: DiseaseModule, share: number, maxAge: number): number {
+  for (let a = 0; a <= maxAge; a += 0.25) if (interpolate(module.curve, a) >= share) return a;
+  return maxAge;
+}
+
+export function planLife(rng: Random, person: Person, options: ResolvedOptions): Life {
+  const ref = options.referenceTime;
+  const windowStart = options.yearsOfHistory === 0 ? person.birth : Math.max(person.birth, ref - options.yearsOfHistory * YEAR);
+  const ageNow = ageAt(person.birth, ref);
+  const diagnoses: Diagnosis[] = [];
+  const variant = (m: DiseaseModule) => rng.pick(m.variants);
+
+  for (const m of options.modules.filter((x) => x.kind === 'chronic')) {
+    if (!rng.chance(moduleChance(m, person, options, ageNow))) continue;
+    const age = Math.min(ageNow, onsetAge(m, rng.next() * interpolate(m.curve, ageNow), ageNow) + rng.range(0, 0.25));
+    const onset = person.birth + age * YEAR;
+    diagnoses.push({ id: rng.uuid(), module: m, variant: variant(m), onset, abatement: m.resolveDays ? onset + m.resolveDays * DAY : undefined });
+  }
+
+  let death: number | undefined;
+  for (let t = Math.max(windowStart, ref - DEATH_SPAN_YEARS * YEAR); t < ref && death === undefined; t += YEAR) {
+    const hazard = diagnoses.filter((d) => d.onset <= t).reduce((h, d) => h * (d.module.mortality ?? 1), 1);
+    if (rng.chance(annualDeathRisk(ageAt(person.birth, t)) * hazard)) death = Math.min(t + rng.next() * YEAR, ref - DAY);
+  }
+  const end = death ?? ref;
+  const living = diagnoses.filter((d) => d.onset < end);
+
+  for (const m of options.modules.filter((x) => x.kind !== 'chronic')) {
+    let blockedUntil = windowStart;
+    for (let year = windowStart; year < end; year += YEAR) {
+      const t = year + rng.next() * YEAR;
+      if (t >= end || t < blockedUntil || !rng.chance(moduleChance(m, person, options, ageAt(person.birth, t)))) continue;
+      if (m.kind === 'pregnancy') {
+        const delivery = t + GESTATION - 8 * 7 * DAY;
+        // A pregnancy is recorded only if the mother lives through it (or it is still ongoing today).
+        if (death !== undefined && delivery >= death) continue;
+        const delivered = delivery < end;
+        living.push({ id: rng.uuid(), module: m, variant: variant(m), onset: t, abatement: delivered ? delivery : undefined, delivery: delivered ? delivery : undefined, cesarean: rng.chance(m.delivery?.cesareanShare ?? 0) });
+        blockedUntil = delivery + 90 * DAY;
+      } else {
+        const abatement = t + (m.resolveDays ?? 14) * DAY;
+        living.push({ id: rng.uuid(), module: m, variant: variant(m), onset: t, abatement: abatement < end ? abatement : undefined });
+      }
+    }
+  }
+  for (const d of living) if (d.abatement !== undefined && d.abatement >= end) d.abatement = undefined;
+  living.sort((a, b) => a.onset - b.onset);
+  const lethal = death === undefined ? [] : living.filter((d) => ((d.module.mortality ?? 1) > 1 && d.abatement === undefined) || d.module.id === 'stroke');
+  const causeOfDeath = lethal.sort((a, b) => (b.module.mortality ?? 1) - (a.module.mortality ?? 1))[0];
+  return { windowStart, end, death, causeOfDeath, diagnoses: living };
+}

@@ -1,0 +1,105 @@
+/**
+ * Who a generated patient is: sex and age from the US census pyramid (within the requested range), OMB race
+ * and ethnicity, names, a real address of the state, language, smoking history, body build, payer and
+ * identifiers. Their life (conditions, death, care) is drawn afterwards in life.ts.
+ */
+import { YEAR } from './clock.js';
+import type { ResolvedOptions } from './options.js';
+import { randomPlace, type Place } from './places.js';
+import type { Random } from './prng.js';
+import { DEMOGRAPHICS, NAMES, interpolate, type Code } from './tables.js';
+
+export interface Person {
+  id: string;
+  gender: 'male' | 'female';
+  /** Epoch ms of birth. */
+  birth: number;
+  race: Code;
+  hispanic: boolean;
+  given: string;
+  family: string;
+  maidenFamily?: string;
+  mothersMaidenName: string;
+  place: Place;
+  birthCity: string;
+  phone: string;
+  language: Code;
+  smoking: 'never' | 'former' | 'current';
+  /** Height z-score: the person's centile, kept for life. */
+  heightZ: number;
+  /** Adult BMI at 30-70 (log-normal around the US median 28.4, ~41% >= 30 as NHANES 2017-2020). */
+  adultBmi: number;
+  /** Personal offset of vital signs. */
+  bpOffset: number;
+  ssn: string;
+  licence: string;
+  passport?: string;
+}
+
+function sampleAge(rng: Random, minAge: number, maxAge: number, gender?: 'male' | 'female') {
+  const top = maxAge + 1;
+  const bands = DEMOGRAPHICS.ageBands
+    .map(([from, to, share, male]) => {
+      const overlap = Math.max(0, Math.min(to, top) - Math.max(from, minAge));
+      const sexShare = gender === 'male' ? male : gender === 'female' ? 1 - male : 1;
+      return { from: Math.max(from, minAge), to: Math.min(to, top), male, weight: (share * sexShare * overlap) / (to - from) };
+    })
+    .filter((b) => b.weight > 0);
+  // Ages above the table's last band (100+) still fall in the last band's shape.
+  const band = bands.length ? rng.weighted(bands) : { from: minAge, to: top, male: 0.4, weight: 1 };
+  const age = rng.range(band.from, band.to);
+  return { age, gender: gender ?? (rng.chance(band.male) ? 'male' : 'female') };
+}
+
+const numbered = (rng: Random, name: string) => `${name}${rng.int(1, 999)}`;
+
+export function createPerson(rng: Random, options: ResolvedOptions): Person {
+  const { age, gender } = sampleAge(rng, options.minAge, options.maxAge, options.gender);
+  const birth = Math.floor(options.referenceTime - age * YEAR);
+  const race = rng.weighted(DEMOGRAPHICS.race);
+  const hispanic = rng.chance(DEMOGRAPHICS.hispanicShare);
+  const families = hispanic ? NAMES.hispanicFamily : NAMES.family;
+  const family = numbered(rng, rng.pick(families));
+  const given = numbered(rng, rng.pick(gender === 'female' ? NAMES.female : NAMES.male));
+  const married = gender === 'female' && age >= 20 && rng.chance(0.5);
+  const languages = hispanic ? DEMOGRAPHICS.languages.hispanic : race.code === '2028-9' ? DEMOGRAPHICS.languages.asian : undefined;
+  const language = languages ? rng.weighted(languages) : DEMOGRAPHICS.languages.default;
+  const s = DEMOGRAPHICS.smoking;
+  const u = rng.next();
+  const smoking = age < s.startAge ? 'never' : u < s.current ? 'current' : u < s.current + s.former ? 'former' : 'never';
+  const place = randomPlace(rng, options.state.code, options.city);
+  return {
+    id: rng.uuid(),
+    gender,
+    birth,
+    race: { code: race.code, display: race.display },
+    hispanic,
+    given,
+    family,
+    maidenFamily: married ? numbered(rng, rng.pick(families)) : undefined,
+    mothersMaidenName: `${numbered(rng, rng.pick(NAMES.female))} ${numbered(rng, rng.pick(families))}`,
+    place,
+    birthCity: rng.chance(0.7) ? place.city : randomPlace(rng, options.state.code).city,
+    phone: `555-${rng.digits(3)}-${rng.digits(4)}`,
+    language: { code: language.code, display: language.display },
+    smoking,
+    heightZ: Math.max(-2.5, Math.min(2.5, rng.normal())),
+    adultBmi: Math.max(16, Math.min(60, 28.4 * Math.exp(rng.normal(0, 0.22)))),
+    bpOffset: rng.normal(0, 6),
+    // 999 is never issued as an SSN area number, so these cannot collide with real ones (Synthea does the same).
+    ssn: `999-${rng.digits(2)}-${rng.digits(4)}`,
+    licence: `S999${rng.digits(5)}`,
+    passport: rng.chance(0.4) ? `X${rng.digits(8)}X` : undefined,
+  };
+}
+
+/** Marital status at an age (v3-MaritalStatus code). */
+export function maritalAt(rng: Random, age: number): string {
+  const rows = DEMOGRAPHICS.marital.byAge.filter(([from]) => from <= age);
+  if (!rows.length) return 'S';
+  const dist = rows[rows.length - 1][1];
+  return rng.weighted(Object.entries(dist).map(([code, weight]) => ({ code, weight }))).code;
+}
+
+/** Chance of dying within a year at `age` (SSA life table, interpolated). */
+export const annualDeathRisk = (age: number) => interpolate(DEMOGRAPHICS.lifeTable, age);

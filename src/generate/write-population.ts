@@ -1,0 +1,42 @@
+/**
+ * `writePopulation`: the built-in generator streamed to disk, one file per patient after the support files
+ * (Synthea's FHIR output layout), or NDJSON per resource type; memory stays flat whatever the count.
+ * @see https://github.com/synthetichealth/synthea/wiki/HL7-FHIR
+ */
+import { resolveOptions, type GenerateOptions } from './options.js';
+import { generatePatient } from './patient-record.js';
+import { buildNetwork } from './providers.js';
+import { hospitalBundle, practitionerBundle } from './support-bundles.js';
+import { writeBundles, writeNdjson, type OutputFormat } from './write-output.js';
+
+export interface GenerateSummary {
+  outDir: string;
+  format: OutputFormat;
+  seed: number;
+  referenceDate: string;
+  patients: number;
+  deaths: number;
+  /** Resources written, support files included. */
+  resources: number;
+  byType: Record<string, number>;
+  /** Paths relative to outDir, in the order written (support files first). */
+  files: string[];
+}
+
+/** Validates `input`, then writes the population to `outDir` one patient at a time (memory stays flat). */
+export async function writePopulation(input: GenerateOptions, outDir: string, format: OutputFormat = 'bundle'): Promise<GenerateSummary> {
+  const options = resolveOptions(input);
+  const network = buildNetwork(options);
+  const support = [hospitalBundle(network), practitionerBundle(network)] as const;
+  let deaths = 0;
+  function* patients() {
+    for (let i = 0; i < options.count; i++) {
+      const record = generatePatient(options, network, i);
+      if (record.life.death !== undefined) deaths++;
+      yield { name: `${record.person.given}_${record.person.family}_${record.person.id}`, bundle: record.bundle };
+    }
+  }
+  const written = format === 'ndjson' ? await writeNdjson(outDir, support, patients(), network) : await writeBundles(outDir, support, patients(), options.referenceTime);
+  const resources = Object.values(written.byType).reduce((s, n) => s + n, 0);
+  return { outDir, format, seed: options.seed, referenceDate: options.referenceDate, patients: options.count, deaths, resources, ...written };
+}
