@@ -3,5 +3,8 @@
  * an operation is listed here, and so in the CapabilityStatement, only once it works.
  */
 import type { FhirOperation } from '../src/fhir/rest/operation.js';
+import { generateOperation } from './generate.js';
+import { importOperation } from './import.js';
+import { validateOperation } from './validate.js';
 
-export const operations: FhirOperation[] = [];
+export const operations: FhirOperation[] = [importOperation, validateOperation, generateOperation];

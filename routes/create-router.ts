@@ -7,6 +7,8 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Config } from '../src/config.js';
 import type { FileArea } from '../src/files/file-area.js';
 import type { FhirOperation } from '../src/fhir/rest/operation.js';
+import { createJobManager } from '../src/jobs/create-job-manager.js';
+import type { JobManager } from '../src/jobs/job-manager.js';
 import { dispatch } from '../src/fhir/rest/dispatch.js';
 import type { FhirContext, FhirRequest } from '../src/fhir/rest/types.js';
 import { badRequest } from '../src/fhir/outcomes.js';
@@ -14,7 +16,7 @@ import type { Logger } from '../src/logger.js';
 import type { ResourceStore } from '../src/store/resource-store.js';
 import { bearerAuth } from './auth.js';
 import { errorHandler } from './error-handler.js';
-import { readJsonBody } from './read-body.js';
+import { mediaType, readJsonBody } from './read-body.js';
 import { sendFhir } from './send.js';
 
 export interface DataManagementRouterOptions {
@@ -23,6 +25,8 @@ export interface DataManagementRouterOptions {
   config: Pick<Config, 'apiKeys' | 'bodyLimitBytes'>;
   logger: Logger;
   operations?: FhirOperation[];
+  /** Asynchronous jobs; by default a manager over `files`, which resumes unfinished jobs. Pass one to close it. */
+  jobs?: JobManager;
 }
 
 /** The FHIR base as the client addressed it: scheme, host and the mount path. */
@@ -52,6 +56,7 @@ const header = (req: Request, name: string): string | undefined => {
 export function createDataManagementRouter(options: DataManagementRouterOptions): Router {
   const { store, config, logger } = options;
   const operations = new Map((options.operations ?? []).map((op) => [op.code, op]));
+  const jobs = options.jobs ?? createJobManager({ files: options.files, store, logger });
   const router = express.Router();
   const isPublic = (req: Request) => req.method === 'GET' && /^\/metadata\/?(\?|$)/.test(req.url);
   if (logger.isLevelEnabled('debug')) {
@@ -69,15 +74,19 @@ export function createDataManagementRouter(options: DataManagementRouterOptions)
   router.use(async (req: Request, res: Response) => {
     const { segments, query } = parseUrl(req);
     const hasBody = req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH';
-    const body = hasBody ? await readJsonBody(req, config.bodyLimitBytes) : undefined;
+    const last = segments.at(-1) ?? '';
+    const streams = hasBody && last.startsWith('$') && operations.get(last.slice(1))?.streamsBody === true;
+    const body = hasBody && !streams ? await readJsonBody(req, config.bodyLimitBytes) : undefined;
     const fhirRequest: FhirRequest = {
       method: req.method,
       segments,
       query,
       body,
+      bodyStream: streams ? req : undefined,
+      contentType: mediaType(req),
       headers: { ifMatch: header(req, 'if-match'), ifNoneExist: header(req, 'if-none-exist'), prefer: header(req, 'prefer') },
     };
-    const ctx: FhirContext = { store, baseUrl: baseUrlOf(req), logger, operations };
+    const ctx: FhirContext = { store, baseUrl: baseUrlOf(req), logger, operations, jobs, bodyLimitBytes: config.bodyLimitBytes };
     sendFhir(req, res, await dispatch(ctx, fhirRequest));
   });
   router.use(errorHandler(logger));

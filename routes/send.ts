@@ -3,6 +3,7 @@
  * `application/fhir+json`. It writes with `res.end` rather than Express's `res.send`, which would hash
  * every body for an ETag we already have; conditional reads (`If-None-Match`) answer 304 here instead.
  */
+import fs from 'node:fs';
 import type { Request, Response } from 'express';
 import type { OperationOutcomeError } from '../src/fhir/outcomes.js';
 import type { FhirResponse } from '../src/fhir/rest/types.js';
@@ -19,6 +20,12 @@ function notModified(req: Request, response: FhirResponse): boolean {
 export function sendFhir(req: Request, res: Response, response: FhirResponse): void {
   const headers = response.headers ?? {};
   for (const name in headers) res.setHeader(name, headers[name]);
+  if (response.file) {
+    res.statusCode = response.status;
+    res.setHeader('Content-Type', response.file.contentType);
+    fs.createReadStream(response.file.path).on('error', () => res.destroy()).pipe(res);
+    return;
+  }
   if (notModified(req, response)) {
     res.statusCode = 304;
     res.end();
@@ -30,7 +37,7 @@ export function sendFhir(req: Request, res: Response, response: FhirResponse): v
     return;
   }
   const text = JSON.stringify(response.body);
-  res.setHeader('Content-Type', FHIR_JSON);
+  res.setHeader('Content-Type', 'resourceType' in response.body ? FHIR_JSON : 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(text));
   res.end(req.method === 'HEAD' ? undefined : text);
 }

@@ -11,6 +11,8 @@ import { FileArea } from './files/file-area.js';
 import { notFound } from './fhir/outcomes.js';
 import type { Logger } from './logger.js';
 import { operations } from '../operations/index.js';
+import { createJobManager } from './jobs/create-job-manager.js';
+import type { JobManager } from './jobs/job-manager.js';
 import { openStore } from './store/open-store.js';
 import type { ResourceStore } from './store/resource-store.js';
 
@@ -19,6 +21,7 @@ export interface AppDependencies {
   files: FileArea;
   config: Config;
   logger: Logger;
+  jobs?: JobManager;
 }
 
 export function createApp(deps: AppDependencies): Express {
@@ -46,7 +49,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     throw new Error(`Refusing to listen on ${config.host} without MEDGEN_API_KEYS: set keys or use a loopback HOST such as 127.0.0.1`);
   }
   const store = await openStore(config);
-  const app = createApp({ store, files: new FileArea(config.dataDir), config, logger });
+  const files = new FileArea(config.dataDir);
+  const jobs = createJobManager({ files, store, logger });
+  const app = createApp({ store, files, config, logger, jobs });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
@@ -62,6 +67,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await jobs.close();
       await store.close();
       logger.info('medgen-data stopped');
     })());

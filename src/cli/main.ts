@@ -4,7 +4,11 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerFull } from './full.js';
+import { registerGenerate } from './generate.js';
+import { registerImport } from './import.js';
 import { registerServe } from './serve.js';
+import { registerValidate } from './validate.js';
+import { registerWipe } from './wipe.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -16,7 +20,11 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerServe(program);
+  registerGenerate(program);
+  registerImport(program);
+  registerValidate(program);
   registerFull(program);
+  registerWipe(program);
   return program;
 }
 

@@ -37,11 +37,12 @@ describe('medgen-data serve', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('exits 2 on a usage error and 1 from full until the generator lands', async () => {
+  it('exits 2 on usage errors', async () => {
     const run = (args: string[]) =>
       new Promise<number | null>((resolve) => spawn(process.execPath, [bin, ...args], { stdio: 'ignore' }).once('exit', resolve));
     expect(await run(['serve', '--port', 'abc'])).toBe(2);
     expect(await run(['no-such-command'])).toBe(2);
-    expect(await run(['full', '--count', '1'])).toBe(1);
+    expect(await run(['full', '--count', '0'])).toBe(2);
+    expect(await run(['full', '--state', 'Atlantis'])).toBe(2);
   });
 });

@@ -2,7 +2,7 @@
  * Entries of transaction-response and batch-response Bundles.
  * @see https://hl7.org/fhir/R4/bundle.html#transaction-response
  */
-import type { BundleEntry, OperationOutcome } from 'fhir/r4.js';
+import type { BundleEntry, OperationOutcome, Resource } from 'fhir/r4.js';
 import type { StoredResource } from '../../store/resource-store.js';
 import { etagOf } from '../ids.js';
 import type { FhirResponse } from '../rest/types.js';
@@ -30,7 +30,7 @@ export function responseEntry(response: FhirResponse): BundleEntry {
   const headers = response.headers ?? {};
   const location = headers.Location;
   return {
-    ...(response.body ? { resource: response.body } : {}),
+    ...(response.body && 'resourceType' in response.body ? { resource: response.body as Resource } : {}),
     response: {
       status: statusLine(response.status),
       ...(location ? { location } : {}),

@@ -9,6 +9,7 @@ import { assertResourceType } from '../resource-body.js';
 import { processBundle } from '../bundle/process-bundle.js';
 import { capabilityStatement } from './capability-statement.js';
 import { deleteResource, readResource, resourceHistory, updateResource, vreadResource } from './instance-interactions.js';
+import { jobInteraction } from './job-interactions.js';
 import type { OperationTarget } from './operation.js';
 import { createResource, searchType } from './type-interactions.js';
 import type { FhirContext, FhirRequest, FhirResponse } from './types.js';
@@ -86,6 +87,7 @@ async function dispatchInstance(ctx: FhirContext, req: FhirRequest, type: string
 export async function dispatch(ctx: FhirContext, req: FhirRequest): Promise<FhirResponse> {
   const [first] = req.segments;
   if (first === undefined || first === 'metadata' || first.startsWith('$')) return dispatchSystem(ctx, req);
+  if (first === '_jobs') return jobInteraction(ctx, req);
   if (req.segments.length > 4) throw notFound(`Unknown path /${req.segments.join('/').slice(0, 200)}`);
   return dispatchType(ctx, req, first);
 }

@@ -15,5 +15,7 @@ export interface FhirOperation {
   /** The code without `$`, e.g. `validate`; also the OperationDefinition's id. */
   code: string;
   definition: OperationDefinition;
+  /** The operation reads the request body itself (`FhirRequest.bodyStream`), e.g. to stream NDJSON. */
+  streamsBody?: boolean;
   handler(ctx: FhirContext, req: FhirRequest, target: OperationTarget): Promise<FhirResponse>;
 }

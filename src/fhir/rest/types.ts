@@ -4,9 +4,11 @@
  * (they never write HTTP themselves; one adapter does).
  * @see https://hl7.org/fhir/R4/http.html
  */
+import type { Readable } from 'node:stream';
 import type { Resource } from 'fhir/r4.js';
 import type { Logger } from '../../logger.js';
 import type { ResourceStore } from '../../store/resource-store.js';
+import type { JobManager } from '../../jobs/job-manager.js';
 import type { FhirOperation } from './operation.js';
 
 export interface FhirRequest {
@@ -15,6 +17,10 @@ export interface FhirRequest {
   segments: string[];
   query: URLSearchParams;
   body?: unknown;
+  /** The unread body, for operations that stream it (FhirOperation.streamsBody); `body` is then unset. */
+  bodyStream?: Readable;
+  /** The request's media type, lower case, without parameters. */
+  contentType?: string;
   headers: {
     ifMatch?: string;
     ifNoneExist?: string;
@@ -24,8 +30,11 @@ export interface FhirRequest {
 
 export interface FhirResponse {
   status: number;
-  body?: Resource;
+  /** A FHIR resource, or plain JSON (a job manifest). */
+  body?: Resource | Record<string, unknown>;
   headers?: Record<string, string>;
+  /** A file to stream as the body instead (a job's NDJSON output). */
+  file?: { path: string; contentType: string };
 }
 
 export interface FhirContext {
@@ -35,4 +44,8 @@ export interface FhirContext {
   logger: Logger;
   /** The operations this server offers, by code (without `$`). */
   operations: ReadonlyMap<string, FhirOperation>;
+  /** Asynchronous jobs (`Prefer: respond-async`, `/_jobs/{id}`). */
+  jobs: JobManager;
+  /** Largest JSON body accepted, in bytes (operations that read their own body apply it too). */
+  bodyLimitBytes: number;
 }

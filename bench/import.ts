@@ -1,0 +1,60 @@
+/**
+ * `import`: Synthea-shaped data through the whole strict import (parse, ids, references, validation,
+ * reference targets, write) into a fresh SQLite store, against writing the same finished documents (with
+ * their index rows) straight into another fresh store in the same run (the baseline). Peak RSS is sampled.
+ * Data: `--data DIR` (e.g. ../shared/data/synthea), else bundles the built-in generator makes with a fixed seed.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Resource } from 'fhir/r4.js';
+import { listImportFiles, unitsOfFiles } from '../src/import/file-units.js';
+import { createImportContext } from '../src/import/import-context.js';
+import { runImport } from '../src/import/run-import.js';
+import { createLogger } from '../src/logger.js';
+import { createSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { WriteOp } from '../src/store/resource-store.js';
+import { benchResult, secondsSince, type BenchResult } from './result.js';
+
+function peakRss(): { stop(): number } {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  return { stop: () => (clearInterval(timer), Math.max(peak, process.memoryUsage().rss)) };
+}
+
+async function dataDir(args: string[]): Promise<string> {
+  const i = args.indexOf('--data');
+  if (i >= 0 && args[i + 1]) return path.resolve(args[i + 1]);
+  const { writePopulation } = await import('../src/generate/write-population.js');
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-bench-data-'));
+  await writePopulation({ count: 200, seed: 42, yearsOfHistory: 10 }, out);
+  return out;
+}
+
+export async function benchImport(args: string[]): Promise<BenchResult[]> {
+  const files = listImportFiles([await dataDir(args)]);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-bench-import-'));
+  const store = createSqliteStore({ path: path.join(work, 'import.sqlite') });
+  const ctx = createImportContext({ store, mode: 'strict', logger: createLogger('warn') });
+  const rss = peakRss();
+  let start = process.hrtime.bigint();
+  const summary = await runImport(ctx, unitsOfFiles(files));
+  const importSeconds = secondsSince(start);
+  const peak = rss.stop();
+  if (summary.failed > 0) process.stderr.write(`import bench: ${summary.failed} entries failed, e.g. ${JSON.stringify(summary.failures[0]).slice(0, 300)}\n`);
+
+  // The baseline writes exactly what the import stored, in the same batch size, with no import work.
+  const finished: WriteOp[] = [];
+  for (const type of Object.keys(await store.countByType())) {
+    for await (const r of store.stream(type)) finished.push({ op: 'put', resource: r as Resource & { id: string } });
+  }
+  await store.close();
+  const baseline = createSqliteStore({ path: path.join(work, 'baseline.sqlite') });
+  start = process.hrtime.bigint();
+  for (let i = 0; i < finished.length; i += 1000) await baseline.write(finished.slice(i, i + 1000));
+  const baselineRate = finished.length / secondsSince(start);
+  await baseline.close();
+  fs.rmSync(work, { recursive: true, force: true });
+  const items = summary.created + summary.updated + summary.unchanged + summary.failed;
+  return [benchResult('import', 'resources', items, importSeconds, 'store.write of the same finished documents', baselineRate, peak)];
+}

@@ -1,0 +1,51 @@
+/**
+ * `GET /_jobs/{id}`: 202 with `X-Progress` while the job is queued or running, then 200 and a manifest in the
+ * style of FHIR Bulk Data (output files, NDJSON OperationOutcome error files, counts); `GET
+ * /_jobs/{id}/{file}` streams one of its files; `DELETE /_jobs/{id}` cancels.
+ * @see https://hl7.org/fhir/uv/bulkdata/export.html#bulk-data-status-request
+ */
+import { ERROR_FILE } from '../../jobs/job-manager.js';
+import type { JobRecord } from '../../jobs/job-types.js';
+import { allOk, gone, notAllowed } from '../outcomes.js';
+import type { FhirContext, FhirRequest, FhirResponse } from './types.js';
+
+function manifest(ctx: FhirContext, record: JobRecord): Record<string, unknown> {
+  const url = (file: string) => `${ctx.baseUrl}/_jobs/${record.id}/${file}`;
+  return {
+    transactionTime: record.finished,
+    request: `${ctx.baseUrl}/$${record.kind}`,
+    requiresAccessToken: false,
+    status: record.status,
+    counts: record.counts ?? {},
+    output: record.output.map((o) => ({ type: o.type, url: url(o.file), count: o.count })),
+    error: record.errorCount > 0 ? [{ type: 'OperationOutcome', url: url(ERROR_FILE), count: record.errorCount }] : [],
+  };
+}
+
+const progressOf = (record: JobRecord) =>
+  record.status === 'queued' ? 'queued' : `${record.progress.done}${record.progress.total ? ` of ${record.progress.total}` : ''} done`;
+
+export async function jobInteraction(ctx: FhirContext, req: FhirRequest): Promise<FhirResponse> {
+  const [, id, file] = req.segments;
+  if (id === undefined || req.segments.length > 3) throw notAllowed('Address a job as /_jobs/{id}');
+  if (req.method === 'DELETE' && file === undefined) {
+    const record = ctx.jobs.cancel(id);
+    return { status: 202, body: allOk(`Job ${record.id} is ${record.status === 'running' ? 'being cancelled' : record.status}`) };
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') throw notAllowed(`${req.method} is not allowed on a job`);
+  if (file !== undefined) {
+    return { status: 200, file: { path: ctx.jobs.filePath(id, file), contentType: 'application/fhir+ndjson' } };
+  }
+  const record = ctx.jobs.get(id);
+  switch (record.status) {
+    case 'queued':
+    case 'running':
+      return { status: 202, headers: { 'X-Progress': progressOf(record), 'Retry-After': '1' } };
+    case 'cancelled':
+      throw gone(`Job ${id} was cancelled`);
+    case 'failed':
+      return { status: 500, body: record.failure };
+    default:
+      return { status: 200, body: manifest(ctx, record) };
+  }
+}

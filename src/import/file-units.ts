@@ -1,0 +1,80 @@
+/**
+ * Import units from files and directories: `.json` documents, `.ndjson`/`.jsonl` streams, each optionally
+ * `.gz`. A directory is read recursively, Synthea's `hospitalInformation*`/`practitionerInformation*` files
+ * first (patient bundles reference what they define), and NDJSON files named by type in reference order.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { badRequest } from '../fhir/outcomes.js';
+import { parseJsonBody } from '../fhir/safe-json.js';
+import { unitsOfDocument } from './bundle-units.js';
+import type { ImportUnit } from './import-types.js';
+import { unitsOfNdjson } from './ndjson-units.js';
+
+const JSON_FILE = /\.json(\.gz)?$/i;
+const NDJSON_FILE = /\.(ndjson|jsonl)(\.gz)?$/i;
+const SUPPORT_FILE = /^(hospitalInformation|practitionerInformation)/;
+/** Types that others reference, loaded first when NDJSON files are named by type (Bulk Data export style). */
+const REFERENCED_FIRST = ['Organization', 'Location', 'Practitioner', 'PractitionerRole', 'Patient', 'Encounter'];
+
+/** Support files, then NDJSON files of referenced types, then the rest by name. */
+function rank(file: string): [number, string] {
+  const base = path.basename(file);
+  if (SUPPORT_FILE.test(base)) return [0, file];
+  const type = REFERENCED_FIRST.indexOf(base.split('.')[0]);
+  return type >= 0 ? [1 + type, file] : [1 + REFERENCED_FIRST.length, file];
+}
+
+/** The importable files of the given paths, in load order; 400 naming a path that is neither. */
+export function listImportFiles(paths: string[]): string[] {
+  const files: string[] = [];
+  const visit = (p: string, explicit: boolean) => {
+    const stat = fs.statSync(p, { throwIfNoEntry: false });
+    if (!stat) throw badRequest(`No such file or directory: ${p}`);
+    if (stat.isDirectory()) {
+      for (const name of fs.readdirSync(p).sort()) visit(path.join(p, name), false);
+    } else if (JSON_FILE.test(p) || NDJSON_FILE.test(p)) {
+      files.push(p);
+    } else if (explicit) {
+      throw badRequest(`${p}: not a .json, .ndjson or .jsonl file (optionally .gz)`);
+    }
+  };
+  for (const p of paths) visit(p, true);
+  return files.sort((a, b) => {
+    const [ra, fa] = rank(a);
+    const [rb, fb] = rank(b);
+    return ra - rb || fa.localeCompare(fb);
+  });
+}
+
+const open = (file: string) => (file.toLowerCase().endsWith('.gz') ? fs.createReadStream(file).pipe(createGunzip()) : fs.createReadStream(file));
+
+async function readWhole(file: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  await pipeline(open(file), async (source: AsyncIterable<Buffer>) => {
+    for await (const chunk of source) chunks.push(chunk);
+  });
+  return Buffer.concat(chunks);
+}
+
+/** The units of one file; a file that cannot be read or parsed yields one unreadable entry naming it. */
+export async function* unitsOfFile(file: string): AsyncGenerator<ImportUnit> {
+  const name = path.basename(file);
+  if (NDJSON_FILE.test(file)) {
+    yield* unitsOfNdjson(open(file), name);
+    return;
+  }
+  let units: ImportUnit[];
+  try {
+    units = [...unitsOfDocument(parseJsonBody(await readWhole(file)), name)];
+  } catch (err) {
+    units = [{ entries: [{ resource: undefined, file: name, unreadable: `${name}: ${err instanceof Error ? err.message : String(err)}` }], atomic: false, file: name }];
+  }
+  yield* units;
+}
+
+export async function* unitsOfFiles(files: string[]): AsyncGenerator<ImportUnit> {
+  for (const file of files) yield* unitsOfFile(file);
+}

@@ -1,0 +1,18 @@
+/** Importing files and folders into a store: what `import` and `full` share. */
+import type { Logger } from '../logger.js';
+import type { ResourceStore } from '../store/resource-store.js';
+import { listImportFiles, unitsOfFiles } from './file-units.js';
+import { createImportContext } from './import-context.js';
+import type { ImportMode, ImportSummary } from './import-types.js';
+import { runImport } from './run-import.js';
+
+export async function importFiles(
+  store: ResourceStore,
+  paths: string[],
+  options: { mode: ImportMode; logger: Logger; onProgress?: (done: number, failed: number) => void },
+): Promise<ImportSummary> {
+  const ctx = createImportContext({ store, mode: options.mode, logger: options.logger });
+  return runImport(ctx, unitsOfFiles(listImportFiles(paths)), {
+    onProgress: (done) => options.onProgress?.(done, ctx.tally.summary().failed),
+  });
+}

@@ -1,0 +1,165 @@
+/**
+ * Importing one unit (a Bundle, or a chunk of NDJSON lines): check each entry, give it its id, resolve its
+ * references, validate it, check its reference targets, then write. A transaction unit is all or nothing:
+ * every problem in it is reported, and nothing of it is written. Other units succeed or fail per entry.
+ * @see https://hl7.org/fhir/R4/http.html#trules
+ */
+import type { OperationOutcome, OperationOutcomeIssue, Resource } from 'fhir/r4.js';
+import { ReferenceResolver } from '../fhir/bundle/reference-resolver.js';
+import { badRequest, issue, OperationOutcomeError, outcome, toOperationOutcomeError } from '../fhir/outcomes.js';
+import { asResource } from '../fhir/resource-body.js';
+import type { WriteOp } from '../store/resource-store.js';
+import { sameContent } from '../store/resource-meta.js';
+import { WriteOpError } from '../store/store-errors.js';
+import { validateResource } from '../validation/validate-resource.js';
+import { importId } from './entry-identity.js';
+import type { ImportContext } from './import-context.js';
+import type { ImportEntry, ImportFailure, ImportUnit } from './import-types.js';
+
+/** An entry that passed every check and is ready to write. */
+interface Ready {
+  entry: ImportEntry;
+  resource: Resource & { id: string };
+  /** Nothing to write: matched an existing resource through ifNoneExist, or repeats one already imported. */
+  existing: boolean;
+}
+
+const keyOf = (r: Resource & { id: string }) => `${r.resourceType}/${r.id}`;
+const isError = (i: OperationOutcomeIssue) => i.severity === 'error' || i.severity === 'fatal';
+
+/** Problems of one entry, and the HTTP status they map to. */
+class EntryProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly issues: OperationOutcomeIssue[],
+  ) {
+    super(issues[0]?.diagnostics ?? 'invalid entry');
+  }
+}
+
+const typeOf = (entry: ImportEntry) => (entry.resource as { resourceType?: unknown } | null)?.resourceType;
+const typeName = (entry: ImportEntry) => (typeof typeOf(entry) === 'string' ? (typeOf(entry) as string) : undefined);
+
+function failureOf(entry: ImportEntry, status: number, o: OperationOutcome, file: string | undefined): ImportFailure & { status: number } {
+  return { index: entry.index, line: entry.line, file: entry.file ?? file, resourceType: typeName(entry), outcome: o, status };
+}
+
+/** Checks the entry's shape and fixes its id; matches `ifNoneExist` against the unit and the store. */
+async function plan(ctx: ImportContext, resolver: ReferenceResolver, entry: ImportEntry): Promise<Ready> {
+  if (entry.unreadable !== undefined) throw badRequest(entry.unreadable);
+  if (entry.method !== undefined && entry.method !== 'POST' && entry.method !== 'PUT') {
+    throw new EntryProblem(400, [issue('error', 'not-supported', `$import takes POST and PUT entries, not ${entry.method}`, 'Bundle.entry.request.method')]);
+  }
+  const resource = asResource(entry.resource);
+  const id = importId(resource, entry.fullUrl);
+  if (entry.ifNoneExist !== undefined) {
+    const ids = await resolver.matchConditional(resource.resourceType, entry.ifNoneExist.replace(/^[^?]*\?/, ''), 'Bundle.entry.request.ifNoneExist');
+    const other = ids.filter((m) => m !== id);
+    if (ids.length > 1) throw new EntryProblem(412, [issue('error', 'multiple-matches', `ifNoneExist "${entry.ifNoneExist}" matches ${ids.length} resources`, 'Bundle.entry.request.ifNoneExist')]);
+    if (other.length === 1) {
+      resolver.plan(entry.fullUrl, { type: resource.resourceType, id: other[0] });
+      return { entry, resource: { ...resource, id: other[0] }, existing: true };
+    }
+  }
+  const ready = { ...resource, id } as Resource & { id: string };
+  resolver.plan(entry.fullUrl, { type: resource.resourceType, id, resource: ready });
+  return { entry, resource: ready, existing: false };
+}
+
+/**
+ * A resource this run already imported (here or in an earlier unit) that comes again with other content: the
+ * first occurrence wins, so re-running the same import changes nothing. Same content just writes `unchanged`.
+ */
+async function repeatIssue(ctx: ImportContext, ready: Ready, earlier: Resource | undefined): Promise<OperationOutcomeIssue | undefined> {
+  const key = keyOf(ready.resource);
+  if (!earlier && !ctx.seen.has(key)) return undefined;
+  const first = earlier ?? (await ctx.store.read(ready.resource.resourceType, ready.resource.id).catch(() => undefined));
+  if (!first || sameContent(first, ready.resource)) return undefined;
+  ready.existing = true;
+  return issue('warning', 'duplicate', `${key} was imported earlier in this run with other content; this occurrence was not stored`, ready.resource.resourceType);
+}
+
+/** References, content and reference targets, per the import mode. */
+async function check(ctx: ImportContext, resolver: ReferenceResolver, ready: Ready, planned: ReadonlySet<string>, earlier: Resource | undefined): Promise<OperationOutcomeIssue[]> {
+  await resolver.rewrite(ready.resource, ready.resource.resourceType);
+  const repeat = await repeatIssue(ctx, ready, earlier);
+  if (repeat) return [repeat];
+  if (ctx.mode === 'none') return [];
+  const severity = ctx.mode === 'strict' ? 'error' : 'warning';
+  const issues = validateResource(ready.resource);
+  issues.push(...(await ctx.targets.check(ready.resource, planned, severity)));
+  // Strict mode answers with errors; best-practice warnings are `validate`'s to report, not the import's.
+  if (ctx.mode === 'strict') return issues.filter(isError);
+  for (const i of issues) if (isError(i)) i.severity = 'warning';
+  return issues;
+}
+
+/** Imports one unit; returns the failures of a transaction unit that failed as a whole (else none). */
+export async function processUnit(ctx: ImportContext, unit: ImportUnit): Promise<(ImportFailure & { status: number })[]> {
+  const resolver = new ReferenceResolver(ctx.store, ctx.baseUrl, ctx.resolvedCache);
+  const ready: Ready[] = [];
+  const failures: (ImportFailure & { status: number })[] = [];
+  const fail = (entry: ImportEntry, err: unknown) => {
+    if (err instanceof EntryProblem) return failures.push(failureOf(entry, err.status, outcome(...err.issues), unit.file));
+    const e = err instanceof OperationOutcomeError ? err : toOperationOutcomeError(err);
+    if (e.status >= 500) ctx.logger.error({ err }, 'import entry failed');
+    failures.push(failureOf(entry, e.status, e.outcome, unit.file));
+  };
+  for (const entry of unit.entries) {
+    try {
+      ready.push(await plan(ctx, resolver, entry));
+    } catch (err) {
+      fail(entry, err);
+    }
+  }
+  const planned = new Set(ready.map((r) => keyOf(r.resource)));
+  const firstInUnit = new Map<string, Resource>();
+  const writable: Ready[] = [];
+  for (const r of ready) {
+    try {
+      const issues = r.existing ? [] : await check(ctx, resolver, r, planned, firstInUnit.get(keyOf(r.resource)));
+      if (!firstInUnit.has(keyOf(r.resource))) firstInUnit.set(keyOf(r.resource), r.resource);
+      else if (!r.existing) r.existing = true;
+      if (issues.some(isError)) throw new EntryProblem(422, issues);
+      if (issues.length > 0) ctx.tally.warned(failureOf(r.entry, 200, outcome(...issues), unit.file));
+      writable.push(r);
+    } catch (err) {
+      fail(r.entry, err);
+    }
+  }
+  ctx.tally.references.rewritten += resolver.stats.rewritten;
+  ctx.tally.references.resolved += resolver.stats.resolved;
+  if (unit.atomic && failures.length > 0) return failTransaction(ctx, unit, failures);
+  for (const f of failures) ctx.tally.failed(f);
+  return writeReady(ctx, unit, writable);
+}
+
+function failTransaction(ctx: ImportContext, unit: ImportUnit, failures: (ImportFailure & { status: number })[]) {
+  const reported = new Set(failures.map((f) => f.index ?? f.line));
+  for (const f of failures) ctx.tally.failed(f);
+  for (const entry of unit.entries) if (!reported.has(entry.index ?? entry.line)) ctx.tally.failedWithUnit(typeName(entry) ?? 'unknown');
+  return failures;
+}
+
+async function writeReady(ctx: ImportContext, unit: ImportUnit, writable: Ready[]): Promise<(ImportFailure & { status: number })[]> {
+  const toWrite = writable.filter((r) => !r.existing);
+  for (const r of writable) if (r.existing) ctx.tally.stored(r.resource.resourceType, 'unchanged');
+  const ops: WriteOp[] = toWrite.map((r) => ({ op: 'put', resource: r.resource }));
+  try {
+    const results = await ctx.store.write(ops, { atomic: unit.atomic });
+    results.forEach((result, i) => {
+      const { entry, resource } = toWrite[i];
+      if (result.status === 'failed' && result.error) ctx.tally.failed(failureOf(entry, result.error.status, result.error.outcome, unit.file));
+      else {
+        ctx.tally.stored(resource.resourceType, result.status);
+        ctx.targets.remember(keyOf(resource));
+        ctx.seen.add(keyOf(resource));
+      }
+    });
+    return [];
+  } catch (err) {
+    if (!(err instanceof WriteOpError)) throw err;
+    const failure = failureOf(toWrite[err.index].entry, err.status, err.outcome, unit.file);
+    return failTransaction(ctx, unit, [failure]);
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The units of an `$import` request body: NDJSON streamed line by line (no size limit: memory stays bounded),
+ * or one JSON document (a Bundle, a resource, or Parameters with `resource` and `mode`) held within the body
+ * limit.
+ */
+import type { Readable } from 'node:stream';
+import type { Parameters } from 'fhir/r4.js';
+import { badRequest, tooLarge, unsupportedMediaType } from '../fhir/outcomes.js';
+import { parseJsonBody } from '../fhir/safe-json.js';
+import { IMPORT_MODES, type ImportMode } from './import-types.js';
+
+export const NDJSON_TYPES = new Set(['application/fhir+ndjson', 'application/ndjson', 'application/x-ndjson', 'application/jsonl']);
+const JSON_TYPES = new Set(['application/fhir+json', 'application/json', 'application/json+fhir', 'text/json']);
+
+export function parseMode(value: string | undefined | null, expression = 'mode'): ImportMode | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!IMPORT_MODES.includes(value as ImportMode)) throw badRequest(`mode must be one of ${IMPORT_MODES.join(', ')}, not "${value.slice(0, 40)}"`, expression);
+  return value as ImportMode;
+}
+
+export async function readLimited(stream: Readable, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      stream.resume();
+      throw tooLarge(`Request body is over the limit of ${limit} bytes; send large imports as NDJSON`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+export function checkContentType(contentType: string | undefined): 'ndjson' | 'json' {
+  if (contentType === undefined || JSON_TYPES.has(contentType)) return 'json';
+  if (NDJSON_TYPES.has(contentType)) return 'ndjson';
+  throw unsupportedMediaType(`Content-Type "${contentType.slice(0, 80)}" is not supported by $import: send application/fhir+json or application/fhir+ndjson`);
+}
+
+/** The document to import, and a mode given inside a Parameters body. */
+export function unwrapParameters(document: unknown): { document: unknown; mode?: ImportMode } {
+  const p = document as Parameters;
+  if (p?.resourceType !== 'Parameters') return { document };
+  const resource = p.parameter?.find((x) => x.name === 'resource')?.resource;
+  if (!resource) throw badRequest('Parameters for $import need a "resource" parameter (a Bundle or a resource)', 'Parameters.parameter');
+  const mode = p.parameter?.find((x) => x.name === 'mode');
+  return { document: resource, mode: parseMode(mode?.valueCode ?? mode?.valueString, 'Parameters.parameter.mode') };
+}
+
+export async function readJsonDocument(stream: Readable, limit: number): Promise<unknown> {
+  const raw = await readLimited(stream, limit);
+  if (raw.length === 0) throw badRequest('The request has no body: send a Bundle, a resource or NDJSON');
+  return parseJsonBody(raw);
+}

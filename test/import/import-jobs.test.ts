@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import type { Express } from 'express';
+import { loadConfig } from '../../src/config.js';
+import { FileArea } from '../../src/files/file-area.js';
+import { createJobManager } from '../../src/jobs/create-job-manager.js';
+import { createLogger } from '../../src/logger.js';
+import { createApp } from '../../src/server.js';
+import { openStore } from '../../src/store/open-store.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-jobs-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function open() {
+  const config = loadConfig({}, { dataDir: dir });
+  const store = await openStore(config);
+  const files = new FileArea(dir);
+  const logger = createLogger('silent');
+  const jobs = createJobManager({ files, store, logger });
+  const app = createApp({ store, files, config, logger, jobs });
+  return { app, store, jobs, close: async () => (await jobs.close(), await store.close()) };
+}
+
+const ndjson = (n: number, broken: number[] = []) =>
+  Array.from({ length: n }, (_, i) => (broken.includes(i + 1) ? '{"resourceType":' : JSON.stringify({ resourceType: 'Patient', id: `p${i + 1}`, gender: 'other' }))).join('\n');
+
+async function waitDone(app: Express, location: string) {
+  const url = new URL(location).pathname;
+  for (let i = 0; i < 200; i++) {
+    const res = await request(app).get(url);
+    if (res.status !== 202) return res;
+    expect(res.headers['x-progress']).toBeDefined();
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('job did not finish');
+}
+
+describe('asynchronous $import', () => {
+  it('answers 202 with Content-Location, then a manifest with counts and an NDJSON error file', async () => {
+    const s = await open();
+    const res = await request(s.app).post('/fhir/$import').set('Prefer', 'respond-async').set('Content-Type', 'application/fhir+ndjson').send(ndjson(50, [7]));
+    expect(res.status).toBe(202);
+    const done = await waitDone(s.app, res.headers['content-location']);
+    expect(done.status).toBe(200);
+    expect(done.body.counts).toMatchObject({ created: 49, failed: 1 });
+    expect(done.body.error).toHaveLength(1);
+    const errors = await request(s.app).get(new URL(done.body.error[0].url).pathname);
+    expect(errors.headers['content-type']).toMatch(/ndjson/);
+    const outcome = JSON.parse(errors.text.trim().split('\n')[0]);
+    expect(outcome.resourceType).toBe('OperationOutcome');
+    expect(outcome.issue[0].diagnostics).toMatch(/line 7/);
+    expect((await s.store.countByType()).Patient).toBe(49);
+    await s.close();
+  });
+
+  it('resumes a job left running by a stopped process and ends in the same state', async () => {
+    const first = await open();
+    const res = await request(first.app).post('/fhir/$import').set('Prefer', 'respond-async').set('Content-Type', 'application/fhir+ndjson').send(ndjson(3000));
+    const id = new URL(res.headers['content-location']).pathname.split('/').pop()!;
+    await first.close();
+    expect(['queued', 'running', 'completed']).toContain(JSON.parse(fs.readFileSync(path.join(dir, 'jobs', id, 'job.json'), 'utf8')).status);
+    const second = await open();
+    const done = await waitDone(second.app, res.headers['content-location']);
+    expect(done.status).toBe(200);
+    expect((await second.store.countByType()).Patient).toBe(3000);
+    await second.close();
+  });
+
+  it('cancels with DELETE, and 404s unknown or malformed job ids', async () => {
+    const s = await open();
+    const res = await request(s.app).post('/fhir/$import').set('Prefer', 'respond-async').set('Content-Type', 'application/fhir+ndjson').send(ndjson(20000));
+    const url = new URL(res.headers['content-location']).pathname;
+    expect((await request(s.app).delete(url)).status).toBe(202);
+    const after = await waitDone(s.app, res.headers['content-location']);
+    expect(after.status).toBe(410);
+    expect((await s.store.countByType()).Patient ?? 0).toBeLessThan(20000);
+    expect((await request(s.app).get('/fhir/_jobs/00000000-0000-0000-0000-000000000000')).status).toBe(404);
+    expect((await request(s.app).get('/fhir/_jobs/..%2F..%2Fetc')).status).toBe(404);
+    await s.close();
+  });
+});

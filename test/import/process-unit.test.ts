@@ -1,0 +1,110 @@
+import type { Bundle, Encounter, Resource } from 'fhir/r4.js';
+import { unitsOfDocument } from '../../src/import/bundle-units.js';
+import { runImport } from '../../src/import/run-import.js';
+import { processUnit } from '../../src/import/process-unit.js';
+import { storedReferences, storeFixture, type StoreFixture } from './store-fixture.js';
+import { NPI, patientBundle, patientId, supportBatch } from './synthea-like.js';
+
+let f: StoreFixture;
+beforeEach(() => {
+  f = storeFixture();
+});
+afterEach(() => f.close());
+
+const importDocs = (docs: Bundle[], mode: 'strict' | 'lenient' | 'none' = 'strict', ctx = f.context(mode)) =>
+  runImport(ctx, docs.flatMap((d) => [...unitsOfDocument(structuredClone(d))]));
+
+describe('importing Synthea-shaped bundles', () => {
+  it('keeps ids, rewrites urn:uuid and resolves conditional references', async () => {
+    const s = await importDocs([supportBatch(), patientBundle(1), patientBundle(2)]);
+    expect(s.failed).toBe(0);
+    expect(s.created).toBe(10);
+    expect(s.references.resolved).toBe(6);
+    const encounter = (await f.store.search({ resourceType: 'Encounter', criteria: [], sort: [], count: 10, offset: 0, summaryCount: false })).resources[0] as Encounter;
+    expect(encounter.subject?.reference).toMatch(/^Patient\/00000000-/);
+    expect(encounter.participant?.[0].individual?.reference).toBe('Practitioner/pr-1');
+    const refs = await storedReferences(f.store, ['Encounter', 'Observation', 'Claim']);
+    expect(refs.length).toBeGreaterThan(0);
+    expect(refs.filter((r) => r.startsWith('urn:') || r.includes('?'))).toEqual([]);
+    expect((await f.store.read('Patient', patientId(1))).id).toBe(patientId(1));
+  });
+
+  it('reports everything unchanged on a second import', async () => {
+    await importDocs([supportBatch(), patientBundle(1)]);
+    const again = await importDocs([supportBatch(), patientBundle(1)]);
+    expect([again.created, again.updated, again.failed]).toEqual([0, 0, 0]);
+    expect(again.unchanged).toBe(6);
+    expect(await f.store.countByType()).toEqual({ Claim: 1, Encounter: 1, Observation: 1, Organization: 1, Patient: 1, Practitioner: 1 });
+  });
+
+  it('stores a changed resource as a new version', async () => {
+    await importDocs([supportBatch(), patientBundle(1)]);
+    const changed = patientBundle(1);
+    (changed.entry![0].resource as unknown as { gender: string }).gender = 'male';
+    const s = await importDocs([changed]);
+    expect(s.updated).toBe(1);
+    expect((await f.store.read('Patient', patientId(1))).meta.versionId).toBe('2');
+  });
+
+  it('keeps the first occurrence when a run repeats a resource with other content', async () => {
+    const repeat = patientBundle(2);
+    repeat.entry!.push({ fullUrl: 'urn:uuid:org-again', resource: { resourceType: 'Organization', id: 'org-1', name: 'Shorter copy' } as Resource, request: { method: 'POST', url: 'Organization' } });
+    const first = await importDocs([supportBatch(), repeat]);
+    expect(first.warnings.map((w) => w.outcome.issue?.[0].code)).toEqual(['duplicate']);
+    expect((await f.store.read('Organization', 'org-1')).meta.versionId).toBe('1');
+    const second = await importDocs([supportBatch(), repeat]);
+    expect([second.created, second.updated, second.failed]).toEqual([0, 0, 0]);
+  });
+});
+
+describe('failures', () => {
+  it('a transaction with one invalid entry stores nothing and names the entry', async () => {
+    const bad = patientBundle(3, [{ resource: { resourceType: 'Patient', shoeSize: 9 } as never, request: { method: 'POST', url: 'Patient' } }]);
+    await importDocs([supportBatch()]);
+    const ctx = f.context();
+    const failures = await processUnit(ctx, [...unitsOfDocument(bad)][0]);
+    expect(failures).toHaveLength(1);
+    expect(failures[0].index).toBe(4);
+    expect(failures[0].status).toBe(422);
+    expect(failures[0].outcome.issue?.[0].expression?.[0]).toMatch(/^Patient\.shoeSize/);
+    expect(ctx.tally.summary().failed).toBe(5);
+    expect(await f.store.countByType()).toEqual({ Organization: 1, Practitioner: 1 });
+  });
+
+  it('a batch with one invalid entry stores the others and reports the bad one by index', async () => {
+    const batch: Bundle = {
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: [
+        { resource: { resourceType: 'Patient', id: 'a' }, request: { method: 'POST', url: 'Patient' } },
+        { resource: { resourceType: 'Patient', id: 'b', birthDate: 'yesterday' } as never, request: { method: 'POST', url: 'Patient' } },
+        { request: { method: 'POST', url: 'Patient' } },
+        { resource: { resourceType: 'Patient', id: 'c' }, request: { method: 'POST', url: 'Patient' } },
+      ],
+    };
+    const s = await importDocs([batch]);
+    expect(s.created).toBe(2);
+    expect(s.failures.map((x) => x.index)).toEqual([2, 1]);
+    expect(s.failures.find((x) => x.index === 1)?.outcome.issue?.[0].expression).toEqual(['Patient.birthDate']);
+  });
+
+  it('conditional references matching none or several fail with the entry and path', async () => {
+    await importDocs([supportBatch()]);
+    await f.store.write([{ op: 'put', resource: { resourceType: 'Practitioner', id: 'twin', identifier: [{ system: NPI, value: '9999999991' }] } as Resource & { id: string } }]);
+    const s = await importDocs([patientBundle(4)]);
+    expect(s.failed).toBe(4);
+    expect(s.failures[0].index).toBe(1);
+    expect(s.failures[0].outcome.issue?.[0].expression).toEqual(['Encounter.participant[0].individual']);
+    expect(s.failures[0].outcome.issue?.[0].diagnostics).toMatch(/more than one/);
+  });
+
+  it('a dangling reference is an error in strict mode and a warning in lenient mode', async () => {
+    const orphan = { resourceType: 'Observation', id: 'o1', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/nobody' } };
+    const collection: Bundle = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: orphan as never }] };
+    const strict = await importDocs([collection]);
+    expect(strict.failures[0].outcome.issue?.[0]).toMatchObject({ severity: 'error', code: 'not-found', expression: ['Observation.subject'] });
+    const lenient = await importDocs([collection], 'lenient');
+    expect(lenient.created).toBe(1);
+    expect(lenient.warnings[0].outcome.issue?.[0].severity).toBe('warning');
+  });
+});
