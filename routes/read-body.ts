@@ -5,9 +5,8 @@
  */
 import type { Request } from 'express';
 import { tooLarge, unsupportedMediaType } from '../src/fhir/outcomes.js';
+import { JSON_TYPES, readLimited } from '../src/fhir/request-body.js';
 import { checkJsonShape, parseJsonBody } from '../src/fhir/safe-json.js';
-
-const JSON_TYPES = new Set(['application/fhir+json', 'application/json', 'application/json+fhir', 'text/json']);
 
 /** The media type without parameters, lower case; undefined when the request has none. */
 export function mediaType(req: Request): string | undefined {
@@ -15,21 +14,11 @@ export function mediaType(req: Request): string | undefined {
   return header ? header.split(';')[0].trim().toLowerCase() : undefined;
 }
 
-/** Collects the raw body, failing with 413 as soon as it passes `limit` bytes. */
+/** Collects the raw body, failing with 413 as soon as it passes `limit` bytes (or declares it will). */
 export async function readRawBody(req: Request, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(`Request body of ${declared} bytes is over the limit of ${limit}`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.resume();
-      throw tooLarge(`Request body is over the limit of ${limit} bytes`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks, size);
+  return readLimited(req, limit);
 }
 
 /** The parsed JSON body, or undefined when the request has none. */

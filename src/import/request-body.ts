@@ -5,31 +5,16 @@
  */
 import type { Readable } from 'node:stream';
 import type { Parameters } from 'fhir/r4.js';
-import { badRequest, tooLarge, unsupportedMediaType } from '../fhir/outcomes.js';
+import { badRequest, unsupportedMediaType } from '../fhir/outcomes.js';
+import { JSON_TYPES, NDJSON_TYPES, readLimited } from '../fhir/request-body.js';
 import { parseJsonBody } from '../fhir/safe-json.js';
 import { IMPORT_MODES, type ImportMode } from './import-types.js';
 
-export const NDJSON_TYPES = new Set(['application/fhir+ndjson', 'application/ndjson', 'application/x-ndjson', 'application/jsonl']);
-const JSON_TYPES = new Set(['application/fhir+json', 'application/json', 'application/json+fhir', 'text/json']);
 
 export function parseMode(value: string | undefined | null, expression = 'mode'): ImportMode | undefined {
   if (value === undefined || value === null) return undefined;
   if (!IMPORT_MODES.includes(value as ImportMode)) throw badRequest(`mode must be one of ${IMPORT_MODES.join(', ')}, not "${value.slice(0, 40)}"`, expression);
   return value as ImportMode;
-}
-
-export async function readLimited(stream: Readable, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      stream.resume();
-      throw tooLarge(`Request body is over the limit of ${limit} bytes; send large imports as NDJSON`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks, size);
 }
 
 export function checkContentType(contentType: string | undefined): 'ndjson' | 'json' {
@@ -49,7 +34,7 @@ export function unwrapParameters(document: unknown): { document: unknown; mode?:
 }
 
 export async function readJsonDocument(stream: Readable, limit: number): Promise<unknown> {
-  const raw = await readLimited(stream, limit);
+  const raw = await readLimited(stream, limit, '; send large imports as NDJSON');
   if (raw.length === 0) throw badRequest('The request has no body: send a Bundle, a resource or NDJSON');
   return parseJsonBody(raw);
 }
