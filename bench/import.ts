@@ -2,9 +2,12 @@
  * `import`: Synthea-shaped data through the whole strict import (parse, ids, references, validation,
  * reference targets, write) into a fresh SQLite store, against writing the same finished documents (with
  * their index rows) straight into another fresh store in the same run (the baseline). Peak RSS is sampled.
- * Data: `--data DIR` (e.g. ../shared/data/synthea), else bundles the built-in generator makes with a fixed seed.
+ * Data: `--data DIR` (e.g. ../shared/data/synthea), else bundles the built-in generator makes with a fixed seed;
+ * `--ndjson-mb N` imports one generated NDJSON file of about N MB instead.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import type { Resource } from 'fhir/r4.js';
@@ -31,8 +34,19 @@ async function dataDir(args: string[]): Promise<string> {
   return out;
 }
 
+/** `--ndjson-mb N`: one NDJSON file of about N MB instead (the bounded-memory check: 1 GB under 500 MB RSS). */
+async function inputFiles(args: string[]): Promise<string[]> {
+  const i = args.indexOf('--ndjson-mb');
+  if (i < 0) return listImportFiles([await dataDir(args)]);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-bench-ndjson-')), 'population.ndjson');
+  const script = fileURLToPath(new URL('./ndjson-file.ts', import.meta.url));
+  const lines = execFileSync(process.execPath, ['--import', 'tsx', script, file, String(Number(args[i + 1]))], { encoding: 'utf8' }).trim();
+  process.stderr.write(`wrote ${lines} resources (${(fs.statSync(file).size / 1048576).toFixed(0)} MB) to ${file}\n`);
+  return [file];
+}
+
 export async function benchImport(args: string[]): Promise<BenchResult[]> {
-  const files = listImportFiles([await dataDir(args)]);
+  const files = await inputFiles(args);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-bench-import-'));
   const store = createSqliteStore({ path: path.join(work, 'import.sqlite') });
   const ctx = createImportContext({ store, mode: 'strict', logger: createLogger('warn') });

@@ -4,6 +4,7 @@ import type { ResourceStore } from '../store/resource-store.js';
 import { ImportTally } from './import-tally.js';
 import type { ImportMode } from './import-types.js';
 import { ReferenceTargets } from './reference-targets.js';
+import { DeferredEntries } from './deferred-entries.js';
 import { SeenKeys } from './seen-keys.js';
 
 export interface ImportContext {
@@ -16,6 +17,8 @@ export interface ImportContext {
   targets: ReferenceTargets;
   /** Conditional references already resolved in this import (`Type?query` → `Type/id`). */
   resolvedCache: Map<string, string>;
+  /** Entries of independent units whose reference targets may come later in the input. */
+  deferred: DeferredEntries;
   /** Resources this import already wrote: a later occurrence with other content is not stored again. */
   seen: SeenKeys;
   /** Checked between units; set to stop the import (job cancellation). */
@@ -23,5 +26,5 @@ export interface ImportContext {
 }
 
 export function createImportContext(options: { store: ResourceStore; mode: ImportMode; logger: Logger; baseUrl?: string; signal?: AbortSignal }): ImportContext {
-  return { ...options, tally: new ImportTally(), targets: new ReferenceTargets(options.store), resolvedCache: new Map(), seen: new SeenKeys() };
+  return { ...options, tally: new ImportTally(), targets: new ReferenceTargets(options.store), resolvedCache: new Map(), seen: new SeenKeys(), deferred: new DeferredEntries() };
 }

@@ -25,6 +25,8 @@ interface Ready {
 }
 
 const keyOf = (r: Resource & { id: string }) => `${r.resourceType}/${r.id}`;
+/** Marks an entry put aside until the end of the input, its references pointing ahead (deferred-entries.ts). */
+const DEFERRED = issue('information', 'informational', 'deferred');
 const isError = (i: OperationOutcomeIssue) => i.severity === 'error' || i.severity === 'fatal';
 
 /** Problems of one entry, and the HTTP status they map to. */
@@ -80,14 +82,16 @@ async function repeatIssue(ctx: ImportContext, ready: Ready, earlier: Resource |
 }
 
 /** References, content and reference targets, per the import mode. */
-async function check(ctx: ImportContext, resolver: ReferenceResolver, ready: Ready, planned: ReadonlySet<string>, earlier: Resource | undefined): Promise<OperationOutcomeIssue[]> {
+async function check(ctx: ImportContext, resolver: ReferenceResolver, ready: Ready, unit: { atomic: boolean; planned: ReadonlySet<string> }, earlier: Resource | undefined): Promise<OperationOutcomeIssue[]> {
   await resolver.rewrite(ready.resource, ready.resource.resourceType);
   const repeat = await repeatIssue(ctx, ready, earlier);
   if (repeat) return [repeat];
   if (ctx.mode === 'none') return [];
   const severity = ctx.mode === 'strict' ? 'error' : 'warning';
   const issues = validateResource(ready.resource);
-  issues.push(...(await ctx.targets.check(ready.resource, planned, severity)));
+  const missing = await ctx.targets.check(ready.resource, unit.planned, severity);
+  if (missing.length > 0 && !unit.atomic && !issues.some(isError) && ctx.deferred.offer(ready.entry, ready.resource)) return [DEFERRED];
+  issues.push(...missing);
   // Strict mode answers with errors; best-practice warnings are `validate`'s to report, not the import's.
   if (ctx.mode === 'strict') return issues.filter(isError);
   for (const i of issues) if (isError(i)) i.severity = 'warning';
@@ -117,7 +121,8 @@ export async function processUnit(ctx: ImportContext, unit: ImportUnit): Promise
   const writable: Ready[] = [];
   for (const r of ready) {
     try {
-      const issues = r.existing ? [] : await check(ctx, resolver, r, planned, firstInUnit.get(keyOf(r.resource)));
+      const issues = r.existing ? [] : await check(ctx, resolver, r, { atomic: unit.atomic, planned }, firstInUnit.get(keyOf(r.resource)));
+      if (issues[0] === DEFERRED) continue;
       if (!firstInUnit.has(keyOf(r.resource))) firstInUnit.set(keyOf(r.resource), r.resource);
       else if (!r.existing) r.existing = true;
       if (issues.some(isError)) throw new EntryProblem(422, issues);

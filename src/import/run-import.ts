@@ -25,6 +25,12 @@ export async function runImport(ctx: ImportContext, units: AsyncIterable<ImportU
     await processUnit(ctx, unit);
     options.onProgress?.(ctx.tally.total);
   }
+  // Entries whose targets were not there yet get one more chance, now that the whole input is stored.
+  for (const unit of ctx.deferred.drain()) {
+    if (ctx.signal?.aborted) throw new ImportCancelled();
+    await processUnit(ctx, unit);
+    options.onProgress?.(ctx.tally.total);
+  }
   return ctx.tally.summary();
 }
 

@@ -108,3 +108,27 @@ describe('failures', () => {
     expect(lenient.warnings[0].outcome.issue?.[0].severity).toBe('warning');
   });
 });
+
+describe('forward references', () => {
+  it('stores an NDJSON-style entry whose target comes later in the input, and still fails a target that never comes', async () => {
+    const report = { resourceType: 'DiagnosticReport', id: 'dr', status: 'final', code: { text: 'panel' }, result: [{ reference: 'Observation/later' }] };
+    const orphan = { resourceType: 'DiagnosticReport', id: 'dr2', status: 'final', code: { text: 'panel' }, result: [{ reference: 'Observation/never' }] };
+    const later = { resourceType: 'Observation', id: 'later', status: 'final', code: { text: 'x' } };
+    const ctx = f.context();
+    const units = [
+      { entries: [{ resource: report, line: 1 }, { resource: orphan, line: 2 }], atomic: false },
+      { entries: [{ resource: later, line: 3 }], atomic: false },
+    ];
+    const s = await runImport(ctx, units);
+    expect(s.created).toBe(2);
+    expect(s.failures.map((x) => x.line)).toEqual([2]);
+    expect((await f.store.read('DiagnosticReport', 'dr')).id).toBe('dr');
+  });
+
+  it('does not defer inside a transaction', async () => {
+    const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction', entry: [{ resource: { resourceType: 'Observation', id: 'o', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/later' } } as Resource, request: { method: 'PUT', url: 'Observation/o' } }] };
+    const s = await importDocs([bundle, { resourceType: 'Bundle', type: 'transaction', entry: [{ resource: { resourceType: 'Patient', id: 'later' }, request: { method: 'PUT', url: 'Patient/later' } }] }]);
+    expect(s.failures[0].outcome.issue?.[0].code).toBe('not-found');
+    expect(s.created).toBe(1);
+  });
+});
