@@ -1,7 +1,7 @@
 /**
  * Acceptance check: every `n_*` file of a JSONTestSuite `test_parsing` folder, sent as a body to
- * `POST /fhir/Patient` and `POST /fhir`, answers 4xx with an OperationOutcome (never 5xx), and `/health`
- * answers afterwards.
+ * `POST /fhir/Patient`, `POST /fhir`, `POST /fhir/$import` and `POST /fhir/$validate`, answers 4xx with an
+ * OperationOutcome (never 5xx), and `/health` answers afterwards.
  *   node --import tsx scripts/check-bad-json.ts ../shared/data/bad-input/JSONTestSuite/test_parsing
  */
 import fs from 'node:fs';
@@ -22,7 +22,7 @@ const files = fs.readdirSync(dir).filter((f) => f.startsWith('n_')).sort();
 const failures: string[] = [];
 for (const file of files) {
   const body = fs.readFileSync(path.join(dir, file));
-  for (const target of ['/fhir/Patient', '/fhir']) {
+  for (const target of ['/fhir/Patient', '/fhir', '/fhir/$import', '/fhir/$validate']) {
     const res = await fetch(`${running.url}${target}`, { method: 'POST', headers: { 'Content-Type': 'application/fhir+json' }, body });
     const text = await res.text();
     const isOutcome = text.includes('"resourceType":"OperationOutcome"');
@@ -32,6 +32,6 @@ for (const file of files) {
 const health = await fetch(`${running.url}/health`);
 await running.close();
 fs.rmSync(dataDir, { recursive: true, force: true });
-process.stdout.write(`${files.length} n_ files, ${files.length * 2} requests, ${failures.length} not answered with a 4xx OperationOutcome; /health ${health.status}\n`);
+process.stdout.write(`${files.length} n_ files, ${files.length * 4} requests, ${failures.length} not answered with a 4xx OperationOutcome; /health ${health.status}\n`);
 for (const f of failures) process.stdout.write(`  ${f}\n`);
 process.exit(failures.length === 0 && health.ok ? 0 : 1);
