@@ -50,13 +50,26 @@ CREATE INDEX IF NOT EXISTS refs_url ON refs (url) WHERE url IS NOT NULL;
 `;
 
 /**
+ * Checkpoint the WAL every 8192 pages (32 MB at 4 KB pages) instead of SQLite's 1000: a bulk write dirties
+ * the same index pages commit after commit (index values land all over their B-trees), and each checkpoint
+ * copies every page once however often it changed, so rarer checkpoints copy far less. Measured ~15% less
+ * CPU per imported resource on Synthea data. journal_size_limit trims the WAL file back after a checkpoint.
+ */
+const WAL_AUTOCHECKPOINT_PAGES = 8192;
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
  * Opens (creating when needed) the database file and brings the schema up to date.
  * WAL lets readers run beside the writer; synchronous=NORMAL is durable across process crashes in WAL mode
  * and only a power loss can drop the last commits, the usual trade for write speed.
  */
 export function openDatabase(path: string): Database.Database {
   const db = new Database(path);
-  if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  if (path !== ':memory:') {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+  }
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = OFF');
   db.pragma('temp_store = MEMORY');

@@ -11,7 +11,8 @@ import { computeIndex } from '../../search/index-resource.js';
 import type { SearchQuery, SearchResult } from '../../search/types.js';
 import { createClock } from '../resource-meta.js';
 import type { ResourceStore, StoredResource, StreamOptions, VersionRecord, WriteOp, WriteOptions, WriteResult, WriteStatus } from '../resource-store.js';
-import { createParamIds, createRowWriter, type ParamIds, type RowWriter } from './index-rows.js';
+import { IndexRowBuffer } from './index-row-buffer.js';
+import { createParamIds, createRowWriter } from './index-rows.js';
 import { readCurrent, readHistory, readVersion } from './reads.js';
 import { INDEX_TABLES, openDatabase } from './schema.js';
 import { buildSearchSql } from './search-sql.js';
@@ -41,16 +42,14 @@ export class SqliteStore implements ResourceStore {
   private readonly writer: BatchWriter;
   private readonly clock: () => number;
   private readonly computeIndex: Indexer;
-  private readonly pid: ParamIds;
-  private readonly rows: RowWriter;
+  private readonly rows: IndexRowBuffer;
   private readonly searchCache = new Map<string, Database.Statement>();
 
   constructor(options: SqliteStoreOptions) {
     this.db = openDatabase(options.path);
     this.s = prepareStatements(this.db);
     const params = createParamIds(this.s);
-    this.pid = params.pid;
-    this.rows = createRowWriter(this.db);
+    this.rows = new IndexRowBuffer(createRowWriter(this.db), params.pid);
     this.writer = createBatchWriter(this.db, params.reset);
     this.clock = createClock(options.now);
     this.computeIndex = options.computeIndex ?? computeIndex;
@@ -85,7 +84,7 @@ export class SqliteStore implements ResourceStore {
   async write(ops: WriteOp[], options: WriteOptions = {}): Promise<WriteResult[]> {
     if (!Array.isArray(ops)) throw badRequest('write() takes an array of operations');
     if (!ops.length) return [];
-    return this.writer({ s: this.s, computeIndex: this.computeIndex, pid: this.pid, rows: this.rows, now: this.clock() }, ops, options.atomic === true);
+    return this.writer({ s: this.s, computeIndex: this.computeIndex, rows: this.rows, now: this.clock() }, ops, options.atomic === true);
   }
 
   async search(query: SearchQuery): Promise<SearchResult<StoredResource>> {

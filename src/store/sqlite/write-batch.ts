@@ -5,6 +5,8 @@
  * reject an op before its first row changes, so a rejected op has nothing to undo. A storage error
  * (SqliteError) is different: it fails the whole call, which rolls back.
  * One transaction per call is also what makes bulk imports fast (one commit per batch, not per resource).
+ * Index rows are queued while the ops run and inserted before the commit (index-row-buffer.ts); a rollback
+ * forgets the queue with the rest.
  * @see https://hl7.org/fhir/R4/http.html#transaction
  */
 import Database from 'better-sqlite3';
@@ -29,17 +31,19 @@ function opError(index: number, err: unknown): WriteOpError {
  * `onRollback` runs after a call rolled back, to drop caches of rows that no longer exist.
  */
 export function createBatchWriter(db: Database.Database, onRollback: () => void): BatchWriter {
-  const atomic = db.transaction((ctx: WriteContext, ops: WriteOp[]) =>
-    ops.map((op, index) => {
+  const atomic = db.transaction((ctx: WriteContext, ops: WriteOp[]) => {
+    const results = ops.map((op, index) => {
       try {
         return applyOp(ctx, op, index);
       } catch (err) {
         throw opError(index, err);
       }
-    }),
-  );
-  const independent = db.transaction((ctx: WriteContext, ops: WriteOp[]) =>
-    ops.map((op, index): WriteResult => {
+    });
+    ctx.rows.flush();
+    return results;
+  });
+  const independent = db.transaction((ctx: WriteContext, ops: WriteOp[]) => {
+    const results = ops.map((op, index): WriteResult => {
       try {
         return applyOp(ctx, op, index);
       } catch (err) {
@@ -47,12 +51,15 @@ export function createBatchWriter(db: Database.Database, onRollback: () => void)
         const e = toOperationOutcomeError(err);
         return { index, status: 'failed', error: { status: e.status, outcome: e.outcome } };
       }
-    }),
-  );
+    });
+    ctx.rows.flush();
+    return results;
+  });
   return (ctx, ops, isAtomic) => {
     try {
       return isAtomic ? atomic(ctx, ops) : independent(ctx, ops);
     } catch (err) {
+      ctx.rows.clear();
       onRollback();
       throw err;
     }

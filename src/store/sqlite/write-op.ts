@@ -11,7 +11,8 @@ import type { IndexEntries } from '../../search/types.js';
 import { newId, parseETag } from '../../fhir/ids.js';
 import { assertIdentity, sameContent, stamp } from '../resource-meta.js';
 import type { StoredResource, WriteOp, WriteResult } from '../resource-store.js';
-import { deleteIndexRows, insertIndexRows, type ParamIds, type RowWriter } from './index-rows.js';
+import type { IndexRowBuffer } from './index-row-buffer.js';
+import { deleteIndexRows } from './index-rows.js';
 import type { CurrentRow, Statements } from './statements.js';
 
 /** Computes what a resource contributes to the search, identifier and reference indexes. */
@@ -20,8 +21,8 @@ export type Indexer = (resource: Resource) => IndexEntries;
 export interface WriteContext {
   s: Statements;
   computeIndex: Indexer;
-  pid: ParamIds;
-  rows: RowWriter;
+  /** Index rows of this call, inserted before it commits. */
+  rows: IndexRowBuffer;
   /** meta.lastUpdated of everything this write() call stores: one call, one instant. */
   now: number;
 }
@@ -35,6 +36,12 @@ function checkIfMatch(type: string, id: string, cur: CurrentRow | undefined, ifM
   }
 }
 
+/** Removes a live resource's index rows, queued ones included (a resource written twice in one call). */
+function removeIndexRows(ctx: WriteContext, rid: number): void {
+  if (ctx.rows.holds(rid)) ctx.rows.flush();
+  deleteIndexRows(ctx.s, rid);
+}
+
 /** Stores a new current version with its index rows, replacing the old rows when `cur` is live. */
 function persist(ctx: WriteContext, resource: Resource, id: string, cur: CurrentRow | undefined): StoredResource {
   const type = resource.resourceType;
@@ -45,13 +52,13 @@ function persist(ctx: WriteContext, resource: Resource, id: string, cur: Current
   let rid: number;
   if (cur) {
     rid = cur.rid;
-    if (!cur.deleted) deleteIndexRows(ctx.s, rid);
+    if (!cur.deleted) removeIndexRows(ctx, rid);
     ctx.s.updateResource.run(version, ctx.now, 0, rid);
   } else {
     rid = Number(ctx.s.insertResource.run(type, id, version, ctx.now, 0).lastInsertRowid);
   }
   ctx.s.insertVersion.run(rid, version, ctx.now, 0, json);
-  insertIndexRows(ctx.rows, ctx.pid, type, rid, entries);
+  ctx.rows.add(type, rid, entries);
   return stored;
 }
 
@@ -81,7 +88,7 @@ function remove(ctx: WriteContext, type: string, id: string, ifMatch: string | u
   const cur = ctx.s.current.get(type, id);
   checkIfMatch(type, id, cur, ifMatch);
   if (!cur || cur.deleted) return { index, status: 'unchanged' };
-  deleteIndexRows(ctx.s, cur.rid);
+  removeIndexRows(ctx, cur.rid);
   ctx.s.updateResource.run(cur.version + 1, ctx.now, 1, cur.rid);
   ctx.s.insertVersion.run(cur.rid, cur.version + 1, ctx.now, 1, null);
   return { index, status: 'deleted' };
