@@ -2,6 +2,7 @@
  * `npm run bench -- <name> [--json]`: runs one benchmark and prints one JSON line per result (SPEC).
  * Benchmarks of later issues (import, validate, generate, imaging, backup) register here as they land.
  */
+import { benchBackup } from './backup.js';
 import { benchGenerate } from './generate.js';
 import { benchImport } from './import.js';
 import { benchRead } from './read.js';
@@ -13,6 +14,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<BenchResult[]>> = {
   validate: benchValidate,
   import: benchImport,
   generate: benchGenerate,
+  backup: benchBackup,
 };
 
 const name = process.argv.slice(2).find((a) => !a.startsWith('--'));

@@ -3,8 +3,11 @@
  * an operation is listed here, and so in the CapabilityStatement, only once it works.
  */
 import type { FhirOperation } from '../src/fhir/rest/operation.js';
+import { backupOperation } from './backup.js';
 import { generateOperation } from './generate.js';
 import { importOperation } from './import.js';
+import { maintenanceOperation } from './maintenance.js';
+import { restoreOperation } from './restore.js';
 import { validateOperation } from './validate.js';
 
-export const operations: FhirOperation[] = [importOperation, validateOperation, generateOperation];
+export const operations: FhirOperation[] = [importOperation, validateOperation, generateOperation, backupOperation, restoreOperation, maintenanceOperation];

@@ -22,7 +22,7 @@ import { sendFhir } from './send.js';
 export interface DataManagementRouterOptions {
   store: ResourceStore;
   files: FileArea;
-  config: Pick<Config, 'apiKeys' | 'bodyLimitBytes'>;
+  config: Pick<Config, 'apiKeys' | 'bodyLimitBytes' | 'dataDir' | 'mongodbUri' | 'mongodbDb'>;
   logger: Logger;
   operations?: FhirOperation[];
   /** Asynchronous jobs; by default a manager over `files`, which resumes unfinished jobs. Pass one to close it. */
@@ -56,7 +56,7 @@ const header = (req: Request, name: string): string | undefined => {
 export function createDataManagementRouter(options: DataManagementRouterOptions): Router {
   const { store, config, logger } = options;
   const operations = new Map((options.operations ?? []).map((op) => [op.code, op]));
-  const jobs = options.jobs ?? createJobManager({ files: options.files, store, logger });
+  const jobs = options.jobs ?? createJobManager({ files: options.files, store, config, logger });
   const router = express.Router();
   const isPublic = (req: Request) => req.method === 'GET' && /^\/metadata\/?(\?|$)/.test(req.url);
   if (logger.isLevelEnabled('debug')) {

@@ -13,6 +13,8 @@ import type { Logger } from './logger.js';
 import { operations } from '../operations/index.js';
 import { createJobManager } from './jobs/create-job-manager.js';
 import type { JobManager } from './jobs/job-manager.js';
+import { runTask } from './maintenance/run-task.js';
+import { parseSchedules, startSchedules } from './maintenance/schedules.js';
 import { openStore } from './store/open-store.js';
 import type { ResourceStore } from './store/resource-store.js';
 
@@ -43,14 +45,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Refuses a non-loopback HOST without API keys (SPEC), opens the store and listens. */
+/**
+ * Refuses a non-loopback HOST without API keys (SPEC) and invalid MEDGEN_SCHEDULE_* expressions, opens the
+ * store, applies pending migrations, starts the maintenance schedules and listens.
+ */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   if (config.apiKeys.length === 0 && !isLoopbackHost(config.host)) {
     throw new Error(`Refusing to listen on ${config.host} without MEDGEN_API_KEYS: set keys or use a loopback HOST such as 127.0.0.1`);
   }
+  const schedules = parseSchedules(process.env);
   const store = await openStore(config);
+  await runTask({ store, config, logger }, 'migrate');
   const files = new FileArea(config.dataDir);
-  const jobs = createJobManager({ files, store, logger });
+  const jobs = createJobManager({ files, store, config, logger });
+  const cron = startSchedules(schedules, (task) => jobs.submit('maintenance', { task }));
   const app = createApp({ store, files, config, logger, jobs });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -67,6 +75,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      cron.stop();
       await jobs.close();
       await store.close();
       logger.info('medgen-data stopped');

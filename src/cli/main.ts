@@ -3,6 +3,12 @@
  * 2 usage error (SPEC).
  */
 import { Command, CommanderError } from 'commander';
+import { registerBackup } from './backup.js';
+import { registerRestore } from './restore.js';
+import { registerReport } from './report.js';
+import { registerCleanup } from './cleanup.js';
+import { registerDedupe } from './dedupe.js';
+import { registerMigrate } from './migrate.js';
 import { registerFull } from './full.js';
 import { registerGenerate } from './generate.js';
 import { registerImport } from './import.js';
@@ -25,6 +31,12 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerFull(program);
   registerWipe(program);
+  registerBackup(program);
+  registerRestore(program);
+  registerReport(program);
+  registerCleanup(program);
+  registerDedupe(program);
+  registerMigrate(program);
   return program;
 }
 

@@ -2,11 +2,18 @@
 import type { FileArea } from '../files/file-area.js';
 import { importWorker } from '../import/import-job.js';
 import type { Logger } from '../logger.js';
+import type { StoreConfig } from '../maintenance/maintenance-deps.js';
+import { maintenanceWorker } from '../maintenance/maintenance-worker.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import { JobManager } from './job-manager.js';
 
-export function createJobManager(options: { files: FileArea; store: ResourceStore; logger: Logger }): JobManager {
-  const jobs = new JobManager(options.files, { import: importWorker(options.store, options.logger) }, options.logger);
+export function createJobManager(options: { files: FileArea; store: ResourceStore; config: StoreConfig; logger: Logger }): JobManager {
+  const { files, store, config, logger } = options;
+  const workers = {
+    import: importWorker(store, logger),
+    maintenance: maintenanceWorker(store, config, logger),
+  };
+  const jobs = new JobManager(files, workers, logger);
   jobs.resume();
   return jobs;
 }

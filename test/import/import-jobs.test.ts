@@ -21,7 +21,7 @@ async function open() {
   const store = await openStore(config);
   const files = new FileArea(dir);
   const logger = createLogger('silent');
-  const jobs = createJobManager({ files, store, logger });
+  const jobs = createJobManager({ files, store, config, logger });
   const app = createApp({ store, files, config, logger, jobs });
   return { app, store, jobs, close: async () => (await jobs.close(), await store.close()) };
 }

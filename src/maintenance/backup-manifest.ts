@@ -1,0 +1,74 @@
+/**
+ * The manifest of a backup: what each file holds, its size and SHA-256, and the instants that chain
+ * incrementals together. The manifest carries a checksum of itself, so one changed byte anywhere in a
+ * backup, the manifest included, fails verification.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { notFound, unprocessable } from '../fhir/outcomes.js';
+import { backupDir, backupsRoot, type BackupType } from './backup-ids.js';
+
+export const MANIFEST_FILE = 'manifest.json';
+
+export interface BackupFile {
+  resourceType: string;
+  file: string;
+  /** Lines: versions (tombstones included), or for a `fhir` backup the Bundle entries. */
+  versions: number;
+  /** Resources whose newest version in this file is live. */
+  current: number;
+  deletions: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface BackupManifest {
+  format: 1;
+  id: string;
+  type: BackupType;
+  createdAt: string;
+  /** Taken before reading began: the next incremental holds every version written at or after it. */
+  until: string;
+  /** Incrementals: versions written at or after this instant (the parent's `until`). */
+  since?: string;
+  /** Incrementals: the backup this one continues, and the full backup the chain starts with. */
+  parent?: string;
+  base?: string;
+  store: string;
+  counts: { versions: number; current: number; deletions: number };
+  files: BackupFile[];
+  manifestSha256?: string;
+}
+
+const digest = (m: Omit<BackupManifest, 'manifestSha256'>) => createHash('sha256').update(JSON.stringify(m)).digest('hex');
+
+export function writeManifest(dir: string, manifest: BackupManifest): void {
+  const { manifestSha256: _old, ...body } = manifest;
+  fs.writeFileSync(path.join(dir, MANIFEST_FILE), `${JSON.stringify({ ...body, manifestSha256: digest(body) }, null, 1)}\n`);
+}
+
+/** The manifest of backup `id`: 404 when there is none, 422 when it is unreadable or its checksum differs. */
+export function readManifest(dataDir: string, id: string): BackupManifest {
+  const file = path.join(backupDir(dataDir, id), MANIFEST_FILE);
+  if (!fs.existsSync(file)) throw notFound(`No backup ${id}`);
+  let manifest: BackupManifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as BackupManifest;
+  } catch {
+    throw unprocessable(`Backup ${id}: ${MANIFEST_FILE} is not valid JSON`);
+  }
+  const { manifestSha256, ...body } = manifest;
+  if (manifestSha256 !== digest(body) || manifest.id !== id) throw unprocessable(`Backup ${id}: ${MANIFEST_FILE} checksum mismatch`);
+  return manifest;
+}
+
+/** Ids of the complete backups (those with a manifest), oldest first. */
+export function listBackupIds(dataDir: string): string[] {
+  const root = backupsRoot(dataDir);
+  if (!fs.existsSync(root)) return [];
+  return fs
+    .readdirSync(root)
+    .filter((name) => /^\d{8}T\d{9}Z-(full|incremental|fhir)$/.test(name) && fs.existsSync(path.join(root, name, MANIFEST_FILE)))
+    .sort();
+}

@@ -1,0 +1,23 @@
+/**
+ * What every maintenance task is given: the store, where the data lives, and (for jobs) a way to report
+ * progress and to be cancelled. The CLI, `POST /fhir/$maintenance` and the cron schedules build the same
+ * object, so all three run the same code.
+ */
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { ResourceStore } from '../store/resource-store.js';
+
+export type StoreConfig = Pick<Config, 'dataDir' | 'mongodbUri' | 'mongodbDb'>;
+
+export interface MaintenanceDeps {
+  store: ResourceStore;
+  config: StoreConfig;
+  logger?: Logger;
+  signal?: AbortSignal;
+  progress?: (done: number, total?: number) => void;
+  /**
+   * Opens a second handle on the same store whose meta.lastUpdated clock the caller sets (restore replays
+   * versions at their recorded instants). Defaults to replay-store.ts; tests over other stores pass theirs.
+   */
+  openWithClock?: (now: () => number) => Promise<ResourceStore>;
+}

@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { backupDir } from '../../src/maintenance/backup-ids.js';
+import { listBackupIds } from '../../src/maintenance/backup-manifest.js';
+import { restoreBackup } from '../../src/maintenance/restore-backup.js';
+import { runBackup } from '../../src/maintenance/run-backup.js';
+import { verifyBackup } from '../../src/maintenance/verify-backup.js';
+import { dumpHistory, fixture, observation, patient, sleep, type Fixture } from './fixture.js';
+
+/** 30 patients with 2 observations each, some updated twice, some deleted, one type fully deleted. */
+async function seed(f: Fixture): Promise<void> {
+  const ops = [];
+  for (let i = 0; i < 30; i++) ops.push({ op: 'put' as const, resource: patient(`p${i}`, `Fam${i}`) }, { op: 'put' as const, resource: observation(`o${i}a`, `p${i}`) }, { op: 'put' as const, resource: observation(`o${i}b`, `p${i}`) });
+  ops.push({ op: 'put' as const, resource: { resourceType: 'Device', id: 'd1' } as never });
+  await f.store.write(ops);
+  await sleep(3);
+  for (let i = 0; i < 5; i++) await f.store.update(patient(`p${i}`, `Changed${i}`));
+  await sleep(3);
+  await f.store.update(patient('p0', 'Twice'));
+  await f.store.delete('Observation', 'o7a');
+  await f.store.delete('Device', 'd1');
+  await f.store.write([{ op: 'put', resource: observation('o7a', 'p7') }]);
+}
+
+describe('backup and restore', () => {
+  let f: Fixture;
+  beforeEach(() => (f = fixture()));
+  afterEach(() => f.close());
+
+  it('full backup, wipe, restore: every version and deletion identical, counts equal', async () => {
+    await seed(f);
+    const before = await dumpHistory(f.store);
+    const counts = await f.store.countByType();
+    const { manifest } = await runBackup(f.deps, { type: 'full' });
+    expect(manifest.counts.versions).toBe(before.length);
+    expect(manifest.counts.deletions).toBe(2);
+    expect(manifest.files.find((x) => x.resourceType === 'Device')).toMatchObject({ versions: 2, current: 0, deletions: 1 });
+    expect((await verifyBackup(f.dir, manifest.id)).ok).toBe(true);
+    await f.store.clear();
+    const result = await restoreBackup(f.deps, { id: manifest.id });
+    expect(result.versions).toBe(before.length);
+    expect(await dumpHistory(f.store)).toEqual(before);
+    expect(await f.store.countByType()).toEqual(counts);
+  });
+
+  it('full, then 10 changes and 2 deletions, incremental, wipe, restore both: the state before the wipe', async () => {
+    await seed(f);
+    await sleep(3);
+    const full = (await runBackup(f.deps, { type: 'full' })).manifest;
+    await sleep(3);
+    for (let i = 10; i < 20; i++) await f.store.update(patient(`p${i}`, `Inc${i}`));
+    await f.store.delete('Observation', 'o20a');
+    await f.store.delete('Observation', 'o21b');
+    const before = await dumpHistory(f.store);
+    const inc = (await runBackup(f.deps, { type: 'incremental' })).manifest;
+    expect(inc).toMatchObject({ parent: full.id, base: full.id, since: full.until });
+    expect(inc.counts).toMatchObject({ versions: 12, deletions: 2 });
+    await f.store.clear();
+    const result = await restoreBackup(f.deps, { id: inc.id });
+    expect(result.backups).toEqual([full.id, inc.id]);
+    expect(await dumpHistory(f.store)).toEqual(before);
+  });
+
+  it('versions in both a full backup and the next incremental are restored once', async () => {
+    await f.close();
+    // A store clock ahead of real time puts every version at or after the full backup's start instant.
+    f = fixture(() => Date.now() + 60_000);
+    await seed(f);
+    const before = await dumpHistory(f.store);
+    await runBackup(f.deps, { type: 'full' });
+    const inc = (await runBackup(f.deps, { type: 'incremental' })).manifest;
+    expect(inc.counts.versions).toBe(before.length);
+    await f.store.clear();
+    const result = await restoreBackup(f.deps, { id: inc.id });
+    expect(result.skipped).toBe(before.length);
+    expect(await dumpHistory(f.store)).toEqual(before);
+  });
+
+  it('one changed byte: verify fails, restore refuses, the store is untouched', async () => {
+    await seed(f);
+    const { manifest } = await runBackup(f.deps, { type: 'full' });
+    const file = path.join(backupDir(f.dir, manifest.id), 'Patient.ndjson.gz');
+    const bytes = fs.readFileSync(file);
+    bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+    fs.writeFileSync(file, bytes);
+    const verify = await verifyBackup(f.dir, manifest.id);
+    expect(verify.ok).toBe(false);
+    expect(verify.problems.join()).toMatch(/Patient\.ndjson\.gz: SHA-256/);
+    await f.store.clear();
+    await expect(restoreBackup(f.deps, { id: manifest.id })).rejects.toMatchObject({ status: 422 });
+    expect(await dumpHistory(f.store)).toEqual([]);
+  });
+
+  it('a changed byte in the manifest also fails verification', async () => {
+    await seed(f);
+    const { manifest } = await runBackup(f.deps, { type: 'full' });
+    const file = path.join(backupDir(f.dir, manifest.id), 'manifest.json');
+    const text = fs.readFileSync(file, 'utf8');
+    const at = text.indexOf('"deletions": 1') + '"deletions": '.length;
+    fs.writeFileSync(file, `${text.slice(0, at)}2${text.slice(at + 1)}`);
+    expect((await verifyBackup(f.dir, manifest.id)).ok).toBe(false);
+  });
+
+  it('refuses a non-empty store unless asked to replace it', async () => {
+    await seed(f);
+    const { manifest } = await runBackup(f.deps, { type: 'full' });
+    const before = await dumpHistory(f.store);
+    await expect(restoreBackup(f.deps, { id: manifest.id })).rejects.toMatchObject({ status: 409 });
+    expect(await dumpHistory(f.store)).toEqual(before);
+    await f.store.update(patient('p1', 'After'));
+    await restoreBackup(f.deps, { id: manifest.id, replace: true });
+    expect(await dumpHistory(f.store)).toEqual(before);
+  });
+
+  it('refuses unknown ids, ids with ../ and incrementals without a full backup', async () => {
+    await expect(restoreBackup(f.deps, { id: '20240101T000000000Z-full' })).rejects.toMatchObject({ status: 404 });
+    await expect(restoreBackup(f.deps, { id: '../../etc/passwd' })).rejects.toMatchObject({ status: 400 });
+    await expect(verifyBackup(f.dir, '20240101T000000000Z-full/../x')).rejects.toMatchObject({ status: 400 });
+    await expect(runBackup(f.deps, { type: 'incremental' })).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('fhir backup is one collection Bundle of the current resources', async () => {
+    await seed(f);
+    const { manifest } = await runBackup(f.deps, { type: 'fhir' });
+    const bundle = JSON.parse(zlib.gunzipSync(fs.readFileSync(path.join(backupDir(f.dir, manifest.id), 'bundle.json.gz'))).toString());
+    expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
+    expect(bundle.entry).toHaveLength(90);
+    await expect(restoreBackup(f.deps, { id: manifest.id })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('retention keeps the newest N full backups with their incrementals', async () => {
+    await seed(f);
+    const first = (await runBackup(f.deps, { type: 'full', keep: 2 })).manifest.id;
+    const inc = (await runBackup(f.deps, { type: 'incremental', keep: 2 })).manifest.id;
+    const second = (await runBackup(f.deps, { type: 'full', keep: 2 })).manifest.id;
+    expect(listBackupIds(f.dir)).toEqual([first, inc, second]);
+    const third = await runBackup(f.deps, { type: 'full', keep: 2 });
+    expect(third.removed).toEqual([first, inc]);
+    expect(listBackupIds(f.dir)).toEqual([second, third.manifest.id]);
+  });
+});
