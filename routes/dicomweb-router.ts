@@ -1,0 +1,103 @@
+/**
+ * `createDicomwebRouter`: DICOMweb for the studies $enhance-imaging wrote, mountable under any path
+ * (the server mounts it at /dicomweb). QIDO-RS searches answer DICOM JSON from the ImagingStudy index;
+ * WADO-RS streams the stored files untouched as multipart/related (the streaming exception to "handlers
+ * do not write HTTP"). Errors are OperationOutcomes from the shared error handler: a UID that is not a UID
+ * is 400, an unknown study/series/instance 404.
+ * @see https://dicom.nema.org/medical/dicom/current/output/chtml/part18/PS3.18.html
+ */
+import express, { type Request, type Response, type Router } from 'express';
+import type { FileArea } from '../src/files/file-area.js';
+import { notFound, OperationOutcomeError, outcome, issue } from '../src/fhir/outcomes.js';
+import type { Logger } from '../src/logger.js';
+import type { ResourceStore } from '../src/store/resource-store.js';
+import { checkUid } from '../src/imaging/dicom-files.js';
+import { fileMetadata, framePixels, sopUidOfFile } from '../src/imaging/dicomweb-metadata.js';
+import { pagingOf, queryInstances, querySeries, queryStudies } from '../src/imaging/dicomweb-query.js';
+import { instanceFiles, multipartType, newBoundary, seriesFiles, studyFiles, writeMultipart } from '../src/imaging/dicomweb-retrieve.js';
+import { errorHandler } from './error-handler.js';
+
+export interface DicomwebRouterOptions {
+  store: ResourceStore;
+  files: FileArea;
+  logger: Logger;
+}
+
+const DICOM_JSON = 'application/dicom+json';
+
+const baseUrlOf = (req: Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`;
+
+/** The raw query (not Express's parser, which can turn keys into objects). */
+const queryOf = (req: Request) => new URLSearchParams(req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '');
+
+/** 406 unless the client accepts multipart/related (or anything). */
+function acceptsMultipart(req: Request): void {
+  const accept = req.headers.accept;
+  if (!accept || /(^|,)\s*(\*\/\*|multipart\/\*|multipart\/related)/i.test(accept)) return;
+  throw new OperationOutcomeError(406, outcome(issue('error', 'not-supported', 'WADO-RS answers multipart/related; type="application/dicom"')));
+}
+
+function sendJson(res: Response, body: unknown): void {
+  res.status(200).type(DICOM_JSON).send(JSON.stringify(body));
+}
+
+async function sendParts(req: Request, res: Response, paths: string[], logger: Logger): Promise<void> {
+  acceptsMultipart(req);
+  const boundary = newBoundary();
+  res.status(200).setHeader('Content-Type', multipartType(boundary));
+  await writeMultipart(res, paths, boundary).catch((err) => {
+    logger.error({ err, url: req.originalUrl }, 'WADO-RS stream failed');
+    res.destroy(err);
+  });
+}
+
+export function createDicomwebRouter(options: DicomwebRouterOptions): Router {
+  const { store, files, logger } = options;
+  const router = express.Router();
+  const uid = (req: Request, name: string, label: string) => checkUid(String(req.params[name]), label);
+
+  router.get('/studies', async (req, res) => {
+    const query = queryOf(req);
+    const studyUid = query.get('StudyInstanceUID') ?? query.get('0020000D') ?? undefined;
+    const patientId = query.get('PatientID') ?? query.get('00100020') ?? undefined;
+    sendJson(res, await queryStudies(store, { studyUid, patientId, ...pagingOf(query) }, baseUrlOf(req)));
+  });
+  router.get('/studies/:study/series', async (req, res) => {
+    sendJson(res, await querySeries(store, uid(req, 'study', 'StudyInstanceUID'), baseUrlOf(req)));
+  });
+  router.get('/studies/:study/series/:series/instances', async (req, res) => {
+    sendJson(res, await queryInstances(store, uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID'), baseUrlOf(req)));
+  });
+
+  router.get('/studies/:study', async (req, res) => {
+    await sendParts(req, res, await studyFiles(files, uid(req, 'study', 'StudyInstanceUID')), logger);
+  });
+  router.get('/studies/:study/series/:series', async (req, res) => {
+    await sendParts(req, res, await seriesFiles(files, uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID')), logger);
+  });
+  router.get('/studies/:study/series/:series/instances/:instance', async (req, res) => {
+    const found = await instanceFiles(files, uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID'), uid(req, 'instance', 'SOPInstanceUID'));
+    await sendParts(req, res, found, logger);
+  });
+
+  router.get('/studies/:study/series/:series/metadata', async (req, res) => {
+    const [study, series] = [uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID')];
+    const base = `${baseUrlOf(req)}/studies/${study}/series/${series}/instances`;
+    const found = await seriesFiles(files, study, series);
+    sendJson(res, await Promise.all(found.map((f) => fileMetadata(f, `${base}/${sopUidOfFile(f)}`))));
+  });
+  router.get('/studies/:study/series/:series/instances/:instance/frames/:frame', async (req, res) => {
+    if (req.params.frame !== '1') throw notFound('Each generated instance has a single frame (1)');
+    const [file] = await instanceFiles(files, uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID'), uid(req, 'instance', 'SOPInstanceUID'));
+    const boundary = newBoundary();
+    const pixels = await framePixels(file);
+    res.status(200).setHeader('Content-Type', multipartType(boundary, 'application/octet-stream'));
+    res.end(Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Type: application/octet-stream\r\n\r\n`), pixels, Buffer.from(`\r\n--${boundary}--\r\n`)]));
+  });
+
+  router.use((req) => {
+    throw notFound(`No DICOMweb route for ${req.method} ${req.path.slice(0, 200)}`);
+  });
+  router.use(errorHandler(logger));
+  return router;
+}
