@@ -1,21 +1,28 @@
 /**
- * `$generate` (SPEC): synthetic patients from the built-in generator, answered at once for small counts as
- * a Parameters resource: totals, then the support batch Bundles and one transaction Bundle per patient
- * (ready for `$import` or `POST /fhir`). Larger counts need jobs, and `import=true` needs the import
- * pipeline; until those are wired here they answer 501 rather than pretend.
+ * `$generate` (SPEC): synthetic patients. Small built-in counts answer at once: a Parameters resource with
+ * totals, the support batch Bundles and one transaction Bundle per patient (ready for `$import`), or with
+ * `import=true` the import counts. Counts over SYNC_LIMIT, `Prefer: respond-async` and engine=synthea (a
+ * JVM run takes minutes) run as a `generate` job: 202 and the job's Content-Location.
  * @see https://hl7.org/fhir/R4/operations.html
+ * @see https://hl7.org/fhir/R4/async.html
  */
 import type { OperationDefinition, OperationDefinitionParameter, Parameters, ParametersParameter } from 'fhir/r4.js';
-import { badRequest, OperationOutcomeError, outcome, issue } from '../src/fhir/outcomes.js';
+import { allOk, badRequest, OperationOutcomeError, outcome, issue } from '../src/fhir/outcomes.js';
 import type { FhirOperation } from '../src/fhir/rest/operation.js';
+import { parsePrefer } from '../src/fhir/rest/prefer.js';
+import type { FhirContext, FhirResponse } from '../src/fhir/rest/types.js';
 import { date } from '../src/generate/clock.js';
-import type { GenerateOptions } from '../src/generate/options.js';
-import { generatePopulation } from '../src/generate/population.js';
+import type { GenerateJobParams } from '../src/generate/generate-job.js';
+import { resolveOptions, type GenerateOptions } from '../src/generate/options.js';
+import { generatePopulation, type GeneratedPopulation } from '../src/generate/population.js';
+import { syntheaEnvironment } from '../src/generate/synthea-environment.js';
+import { unitsOfDocument } from '../src/import/bundle-units.js';
+import { createImportContext } from '../src/import/import-context.js';
+import { runImport } from '../src/import/run-import.js';
+import { summaryParameters } from '../src/import/summary-parameters.js';
 
 /** Largest count answered synchronously: about 30 MB of JSON. */
 export const SYNC_LIMIT = 100;
-
-const notImplemented = (message: string, expression: string) => new OperationOutcomeError(501, outcome(issue('error', 'not-supported', message, expression)));
 
 const param = (name: string, type: string, documentation: string): OperationDefinitionParameter => ({ name, use: 'in', min: 0, max: '1', type: type as OperationDefinitionParameter['type'], documentation });
 
@@ -41,7 +48,7 @@ const definition: OperationDefinition = {
     param('profile', 'code', 'default | chronic_disease | pediatric | emergency'),
     param('yearsOfHistory', 'integer', 'years of records before today; 0 = whole life (default 10)'),
     param('engine', 'code', 'builtin (default) | synthea'),
-    param('import', 'boolean', 'store the generated data instead of returning it'),
+    param('import', 'boolean', 'store the generated data (strict import) and answer the import counts instead of the bundles'),
     { name: 'return', use: 'out', min: 1, max: '1', type: 'Parameters', documentation: 'patients, resources, and bundle parts (support batches first, then one transaction per patient)' },
   ],
 };
@@ -66,14 +73,30 @@ export function readGenerateParameters(query: URLSearchParams, body: unknown): R
   return raw;
 }
 
+async function submit(ctx: FhirContext, params: GenerateJobParams): Promise<FhirResponse> {
+  const record = await ctx.jobs.submit('generate', params as unknown as Record<string, unknown>);
+  return { status: 202, headers: { 'Content-Location': `${ctx.baseUrl}/_jobs/${record.id}` }, body: allOk(`Generate job ${record.id} accepted`) };
+}
+
+/** Imports the population strictly, support batches first, and answers the `$import` counts with the run's totals. */
+async function importPopulation(ctx: FhirContext, pop: GeneratedPopulation): Promise<FhirResponse> {
+  const importCtx = createImportContext({ store: ctx.store, mode: 'strict', logger: ctx.logger, baseUrl: ctx.baseUrl });
+  const bundles = [pop.hospitalInformation, pop.practitionerInformation, ...pop.patients];
+  const summary = await runImport(importCtx, bundles.flatMap((b) => [...unitsOfDocument(b)]));
+  const body = summaryParameters(summary);
+  body.parameter = [{ name: 'patients', valueInteger: pop.patients.length }, { name: 'seed', valueInteger: pop.options.seed }, ...(body.parameter ?? [])];
+  return { status: 200, body };
+}
+
 export const generateOperation: FhirOperation = {
   code: 'generate',
   definition,
-  async handler(_ctx, req) {
+  async handler(ctx, req) {
     const raw = readGenerateParameters(req.query, req.body);
     const engine = String(raw.engine ?? 'builtin');
-    if (engine === 'synthea') throw notImplemented('engine=synthea: running Synthea (SYNTHEA_JAR) is not available in this server yet; use engine=builtin', 'engine');
-    if (engine !== 'builtin') throw badRequest(`engine must be builtin or synthea, got "${engine}"`, 'engine');
+    if (engine !== 'builtin' && engine !== 'synthea') throw badRequest(`engine must be builtin or synthea, got "${engine}"`, 'engine');
+    const importing = raw.import === true || raw.import === 'true';
+    if (raw.import !== undefined && !importing && raw.import !== false && raw.import !== 'false') throw badRequest(`import must be true or false, got "${raw.import}"`, 'import');
     const str = (v: unknown) => (v === undefined ? undefined : typeof v === 'boolean' ? String(v) : (v as string | number));
     const options: GenerateOptions = {
       count: str(raw.count),
@@ -87,18 +110,17 @@ export const generateOperation: FhirOperation = {
       yearsOfHistory: str(raw.yearsOfHistory),
       referenceDate: (raw.referenceDate as string | undefined) ?? date(Date.now()),
     };
-    const importing = raw.import === true || raw.import === 'true';
-    if (raw.import !== undefined && !importing && raw.import !== false && raw.import !== 'false') throw badRequest(`import must be true or false, got "${raw.import}"`, 'import');
-    if (importing) {
-      generatePopulation({ ...options, count: 1 });
-      throw notImplemented('import=true: storing generated data is not available in this server yet; call with import=false and POST the bundles to $import', 'import');
+    // Bad parameters answer 400 before anything is queued, whichever engine runs.
+    const resolved = resolveOptions(options);
+    if (engine === 'synthea') {
+      const env = syntheaEnvironment();
+      const missing = [env.java, env.jar].filter((c) => !c.ok).map((c) => c.detail);
+      if (missing.length) throw new OperationOutcomeError(501, outcome(issue('error', 'not-supported', `engine=synthea is not available on this server: ${missing.join('; ')}`, 'engine')));
+      return submit(ctx, { ...options, engine, import: importing });
     }
-    const count = Number(options.count ?? 1);
-    if (Number.isInteger(count) && count > SYNC_LIMIT) {
-      generatePopulation({ ...options, count: 1 });
-      throw notImplemented(`count ${count} exceeds ${SYNC_LIMIT}, the most answered at once; asynchronous generation jobs are not available yet (use the CLI: medgen-data generate)`, 'count');
-    }
+    if (resolved.count > SYNC_LIMIT || parsePrefer(req.headers.prefer).respondAsync) return submit(ctx, { ...options, engine, import: importing });
     const pop = generatePopulation(options);
+    if (importing) return importPopulation(ctx, pop);
     const resources = [pop.hospitalInformation, pop.practitionerInformation, ...pop.patients].reduce((n, b) => n + (b.entry?.length ?? 0), 0);
     const body: Parameters = {
       resourceType: 'Parameters',

@@ -2,10 +2,14 @@
  * `medgen-data generate`: the built-in generator to files (SPEC "CLI"). Flags follow the `$generate`
  * parameter names; a bad one exits 2 with the same message the server would put in its OperationOutcome.
  * The reference date defaults to today; the seed to a fixed value, so a run can always be repeated.
+ * `--engine synthea` runs Synthea instead (SYNTHEA_JAR), streams its log to stderr, and writes its FHIR
+ * folder under `--out`; when Java or the jar is missing or Synthea fails it exits 1 saying why.
  */
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
+import { OperationOutcomeError } from '../fhir/outcomes.js';
+import { DEFAULT_SYNTHEA_TIMEOUT_MS, runSynthea } from '../generate/synthea-runner.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../generate/write-output.js';
 import { writePopulation } from '../generate/write-population.js';
 import { addGenerateOptions, exitOnBadParameter, generateInputFrom } from './generate-options.js';
@@ -21,10 +25,14 @@ export function registerGenerate(program: Command): void {
     .option('--format <format>', 'bundle | ndjson', 'bundle')
     .option('--data-dir <dir>', 'data directory (MEDGEN_DATA_DIR)')
     .option('--json', 'print the summary as one JSON document')
+    .option('--engine <engine>', 'builtin | synthea (needs Java and SYNTHEA_JAR; see `medgen-data setup`)', 'builtin')
+    .option('--timeout <seconds>', 'synthea engine: stop Synthea after this long', String(DEFAULT_SYNTHEA_TIMEOUT_MS / 1000))
     .action(async (o: Record<string, string | boolean | undefined>) => {
       const format = o.format as OutputFormat;
       if (!OUTPUT_FORMATS.includes(format)) program.error(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${o.format}"`, { exitCode: 2 });
+      if (o.engine !== 'builtin' && o.engine !== 'synthea') program.error(`--engine must be builtin or synthea, got "${o.engine}"`, { exitCode: 2 });
       const outDir = path.resolve((o.out as string | undefined) ?? defaultOutDir(loadConfig(process.env, { dataDir: o.dataDir as string | undefined }).dataDir));
+      if (o.engine === 'synthea') return generateWithSynthea(program, o, outDir);
       const summary = await writePopulation(generateInputFrom(o), outDir, format).catch((err) => exitOnBadParameter(program, 'generate', err));
       if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else {
@@ -32,4 +40,16 @@ export function registerGenerate(program: Command): void {
         process.stdout.write(`wrote ${summary.files.length} files to ${summary.outDir}\n`);
       }
     });
+}
+
+async function generateWithSynthea(program: Command, o: Record<string, string | boolean | undefined>, outDir: string): Promise<void> {
+  if (o.format !== 'bundle') program.error('--engine synthea writes bundles only (--format bundle)', { exitCode: 2 });
+  const seconds = Number(o.timeout);
+  if (!(seconds > 0)) program.error(`--timeout must be a positive number of seconds, got "${o.timeout}"`, { exitCode: 2 });
+  const result = await runSynthea(generateInputFrom(o), outDir, { timeoutMs: seconds * 1000, onLog: (line) => process.stderr.write(`synthea: ${line}\n`) }).catch((err) => {
+    if (err instanceof OperationOutcomeError && err.status !== 400) program.error(`generate: ${err.message}`, { exitCode: 1 });
+    return exitOnBadParameter(program, 'generate', err);
+  });
+  if (o.json) process.stdout.write(`${JSON.stringify({ engine: 'synthea', outDir: result.fhirDir, files: result.files, seconds: result.seconds, args: result.args })}\n`);
+  else process.stdout.write(`synthea wrote ${result.files.length} files to ${result.fhirDir} in ${result.seconds.toFixed(1)} s\n`);
 }

@@ -2,13 +2,14 @@
  * The course of a life before any record is written: which disease modules strike and when (chronic:
  * diagnosed share by age, so a population matches the curve; acute and pregnancy: a chance per year of
  * age), and whether the person dies within the records' window (life table times the hazard of their
- * conditions). Everything is clipped to [birth, death or reference date], so no event can fall outside a life.
+ * conditions relative to the population's). Everything is clipped to [birth, death or reference date], so
+ * no event can fall outside a life.
  */
 import { DAY, YEAR, ageAt } from './clock.js';
 import type { ResolvedOptions } from './options.js';
-import { annualDeathRisk, type Person } from './person.js';
+import { DEATH_SPAN_YEARS, annualDeathRisk, type Person } from './person.js';
 import type { Random } from './prng.js';
-import { interpolate, type DiseaseModule, type ModuleVariant } from './tables.js';
+import { MODULES, interpolate, type DiseaseModule, type ModuleVariant } from './tables.js';
 
 export interface Diagnosis {
   id: string;
@@ -33,9 +34,17 @@ export interface Life {
   diagnoses: Diagnosis[];
 }
 
-/** Deaths are drawn over at most this span: the census pyramid describes the living, so a longer span would hollow it out. */
-const DEATH_SPAN_YEARS = 10;
 const GESTATION = 280 * DAY;
+
+/**
+ * The population's mean hazard ratio by whole year of age, from the chronic curves. The life table already
+ * counts the sick, so a person's hazard is taken relative to this mean; multiplying the table by raw
+ * hazard ratios killed twice as many old people as the table says.
+ */
+const MEAN_HAZARD = Array.from({ length: 121 }, (_, age) =>
+  MODULES.filter((m) => m.kind === 'chronic').reduce((h, m) => h * (1 + interpolate(m.curve, age) * ((m.mortality ?? 1) - 1)), 1),
+);
+const meanHazard = (age: number) => MEAN_HAZARD[Math.max(0, Math.min(120, Math.round(age)))];
 
 function moduleChance(module: DiseaseModule, person: Person, options: ResolvedOptions, age: number): number {
   if (module.sex === 'female' && person.gender !== 'female') return 0;
@@ -69,7 +78,8 @@ export function planLife(rng: Random, person: Person, options: ResolvedOptions):
   let death: number | undefined;
   for (let t = Math.max(windowStart, ref - DEATH_SPAN_YEARS * YEAR); t < ref && death === undefined; t += YEAR) {
     const hazard = diagnoses.filter((d) => d.onset <= t).reduce((h, d) => h * (d.module.mortality ?? 1), 1);
-    if (rng.chance(annualDeathRisk(ageAt(person.birth, t)) * hazard)) death = Math.min(t + rng.next() * YEAR, ref - DAY);
+    const age = ageAt(person.birth, t);
+    if (rng.chance((annualDeathRisk(age) * hazard) / meanHazard(age))) death = Math.min(t + rng.next() * YEAR, ref - DAY);
   }
   const end = death ?? ref;
   const living = diagnoses.filter((d) => d.onset < end);

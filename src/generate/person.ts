@@ -27,7 +27,7 @@ export interface Person {
   smoking: 'never' | 'former' | 'current';
   /** Height z-score: the person's centile, kept for life. */
   heightZ: number;
-  /** Adult BMI at 30-70 (log-normal around the US median 28.4, ~41% >= 30 as NHANES 2017-2020). */
+  /** Peak adult BMI, held from 35 to 65 (log-normal, BMI_MEDIAN and BMI_LOG_SD; growth.ts shapes the rest of life). */
   adultBmi: number;
   /** Personal offset of vital signs. */
   bpOffset: number;
@@ -36,25 +36,48 @@ export interface Person {
   passport?: string;
 }
 
-function sampleAge(rng: Random, minAge: number, maxAge: number, gender?: 'male' | 'female') {
+/**
+ * Peak adult BMI: median and log-normal spread chosen so that, after the lower BMI of people in their
+ * twenties and the loss after 70 (growth.ts), 41.9% of adults of 20+ are obese (NHANES 2017-March 2020).
+ */
+export const BMI_MEDIAN = 29.1;
+export const BMI_LOG_SD = 0.22;
+
+/** Deaths are drawn over at most this span (life.ts): the census pyramid describes the living, so a longer span would hollow it out. */
+export const DEATH_SPAN_YEARS = 10;
+/** Chance that someone aged `age` today survived the last `span` years (life table; life.ts keeps the population's mean on it). */
+function survival(age: number, span: number): number {
+  let s = 1;
+  for (let k = 0.5; k < Math.min(span, age); k++) s *= 1 - Math.min(1, annualDeathRisk(age - k));
+  return s;
+}
+
+/**
+ * Age and sex from the census pyramid in one-year slices. Each slice is weighted up by 1 / survival over
+ * the death span: some of the people drawn die within the records' window, and the census counts the
+ * living, so without this the living would come out younger than the census (65+ at 12% instead of 17%).
+ */
+function sampleAge(rng: Random, minAge: number, maxAge: number, span: number, gender?: 'male' | 'female') {
   const top = maxAge + 1;
-  const bands = DEMOGRAPHICS.ageBands
-    .map(([from, to, share, male]) => {
-      const overlap = Math.max(0, Math.min(to, top) - Math.max(from, minAge));
-      const sexShare = gender === 'male' ? male : gender === 'female' ? 1 - male : 1;
-      return { from: Math.max(from, minAge), to: Math.min(to, top), male, weight: (share * sexShare * overlap) / (to - from) };
-    })
-    .filter((b) => b.weight > 0);
+  const slices: { from: number; to: number; male: number; weight: number }[] = [];
+  for (const [from, to, share, male] of DEMOGRAPHICS.ageBands) {
+    const sexShare = gender === 'male' ? male : gender === 'female' ? 1 - male : 1;
+    for (let a = Math.max(from, minAge); a < Math.min(to, top); a = Math.floor(a) + 1) {
+      const b = Math.min(Math.floor(a) + 1, to, top);
+      slices.push({ from: a, to: b, male, weight: (share * sexShare * (b - a)) / (to - from) / survival((a + b) / 2, span) });
+    }
+  }
   // Ages above the table's last band (100+) still fall in the last band's shape.
-  const band = bands.length ? rng.weighted(bands) : { from: minAge, to: top, male: 0.4, weight: 1 };
-  const age = rng.range(band.from, band.to);
-  return { age, gender: gender ?? (rng.chance(band.male) ? 'male' : 'female') };
+  const slice = slices.length ? rng.weighted(slices) : { from: minAge, to: top, male: 0.4, weight: 1 };
+  const age = rng.range(slice.from, slice.to);
+  return { age, gender: gender ?? (rng.chance(slice.male) ? 'male' : 'female') };
 }
 
 const numbered = (rng: Random, name: string) => `${name}${rng.int(1, 999)}`;
 
 export function createPerson(rng: Random, options: ResolvedOptions): Person {
-  const { age, gender } = sampleAge(rng, options.minAge, options.maxAge, options.gender);
+  const span = options.yearsOfHistory === 0 ? DEATH_SPAN_YEARS : Math.min(DEATH_SPAN_YEARS, options.yearsOfHistory);
+  const { age, gender } = sampleAge(rng, options.minAge, options.maxAge, span, options.gender);
   const birth = Math.floor(options.referenceTime - age * YEAR);
   const race = rng.weighted(DEMOGRAPHICS.race);
   const hispanic = rng.chance(DEMOGRAPHICS.hispanicShare);
@@ -84,7 +107,7 @@ export function createPerson(rng: Random, options: ResolvedOptions): Person {
     language: { code: language.code, display: language.display },
     smoking,
     heightZ: Math.max(-2.5, Math.min(2.5, rng.normal())),
-    adultBmi: Math.max(16, Math.min(60, 28.4 * Math.exp(rng.normal(0, 0.22)))),
+    adultBmi: Math.max(16, Math.min(60, BMI_MEDIAN * Math.exp(rng.normal(0, BMI_LOG_SD)))),
     bpOffset: rng.normal(0, 6),
     // 999 is never issued as an SSN area number, so these cannot collide with real ones (Synthea does the same).
     ssn: `999-${rng.digits(2)}-${rng.digits(4)}`,

@@ -6,6 +6,7 @@
 import type { Bundle } from 'fhir/r4.js';
 import { resolveOptions, type GenerateOptions, type ResolvedOptions } from './options.js';
 import { generatePatient } from './patient-record.js';
+import { FigureTally, type PopulationFigures } from './population-figures.js';
 import { buildNetwork } from './providers.js';
 import { hospitalBundle, practitionerBundle } from './support-bundles.js';
 
@@ -26,4 +27,13 @@ export function generatePopulation(input: GenerateOptions): GeneratedPopulation 
   const patients: Bundle[] = [];
   for (let i = 0; i < options.count; i++) patients.push(generatePatient(options, network, i).bundle);
   return { options, hospitalInformation: hospitalBundle(network), practitionerInformation: practitionerBundle(network), patients };
+}
+
+/** Generates a population one patient at a time and reads its figures back from the Bundles (scripts/compare-cdc.ts). */
+export function measurePopulation(input: GenerateOptions, bands: [number, number][]): PopulationFigures {
+  const options = resolveOptions(input);
+  const network = buildNetwork(options);
+  const tally = new FigureTally(options.referenceTime, bands);
+  for (let i = 0; i < options.count; i++) tally.add(generatePatient(options, network, i).bundle);
+  return tally.result();
 }

@@ -23,14 +23,23 @@ export interface GenerateSummary {
   files: string[];
 }
 
+export interface WriteControl {
+  /** Patients generated so far, of the total (jobs report it as their progress). */
+  onProgress?: (done: number, total: number) => void;
+  /** Checked before each patient: a cancelled job stops generating. */
+  signal?: AbortSignal;
+}
+
 /** Validates `input`, then writes the population to `outDir` one patient at a time (memory stays flat). */
-export async function writePopulation(input: GenerateOptions, outDir: string, format: OutputFormat = 'bundle'): Promise<GenerateSummary> {
+export async function writePopulation(input: GenerateOptions, outDir: string, format: OutputFormat = 'bundle', control: WriteControl = {}): Promise<GenerateSummary> {
   const options = resolveOptions(input);
   const network = buildNetwork(options);
   const support = [hospitalBundle(network), practitionerBundle(network)] as const;
   let deaths = 0;
   function* patients() {
     for (let i = 0; i < options.count; i++) {
+      control.signal?.throwIfAborted();
+      control.onProgress?.(i, options.count);
       const record = generatePatient(options, network, i);
       if (record.life.death !== undefined) deaths++;
       yield { name: `${record.person.given}_${record.person.family}_${record.person.id}`, bundle: record.bundle };

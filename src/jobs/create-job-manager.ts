@@ -1,5 +1,6 @@
 /** The job manager with every kind of job this server runs, resuming what a previous process left. */
 import type { FileArea } from '../files/file-area.js';
+import { generateWorker } from '../generate/generate-job.js';
 import { importWorker } from '../import/import-job.js';
 import type { Logger } from '../logger.js';
 import type { StoreConfig } from '../maintenance/maintenance-deps.js';
@@ -11,6 +12,7 @@ export function createJobManager(options: { files: FileArea; store: ResourceStor
   const { files, store, config, logger } = options;
   const workers = {
     import: importWorker(store, logger),
+    generate: generateWorker(store, logger),
     maintenance: maintenanceWorker(store, config, logger),
   };
   const jobs = new JobManager(files, workers, logger);

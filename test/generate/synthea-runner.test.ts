@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { jest } from '@jest/globals';
+import { Command, CommanderError } from 'commander';
+import { registerGenerate } from '../../src/cli/generate.js';
+import { registerSetup } from '../../src/cli/setup.js';
+import { OperationOutcomeError } from '../../src/fhir/outcomes.js';
+import { checkJava, checkSyntheaJar } from '../../src/generate/synthea-environment.js';
+import { runSynthea } from '../../src/generate/synthea-runner.js';
+import { buildStandIns, standInUnavailable } from './stand-in-synthea.js';
+
+const unavailable = standInUnavailable();
+const withJava = unavailable ? describe.skip : describe;
+if (unavailable) process.stderr.write(`synthea-runner tests skipped: ${unavailable}\n`);
+
+let jars: { dir: string; good: string; bad: string };
+let out: string;
+beforeAll(() => {
+  if (!unavailable) jars = buildStandIns();
+});
+afterAll(() => jars && fs.rmSync(jars.dir, { recursive: true, force: true }));
+beforeEach(() => {
+  out = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-synthea-out-'));
+});
+afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
+
+async function failure(p: Promise<unknown>): Promise<OperationOutcomeError> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(OperationOutcomeError);
+  return err as OperationOutcomeError;
+}
+
+/** Runs one CLI command with SYNTHEA_JAR set as given; returns exit code and what it printed. */
+async function cli(register: (p: Command) => void, args: string[], jar: string | undefined) {
+  const saved = process.env.SYNTHEA_JAR;
+  if (jar === undefined) delete process.env.SYNTHEA_JAR;
+  else process.env.SYNTHEA_JAR = jar;
+  const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined });
+  register(program);
+  const text: string[] = [];
+  const capture = ((chunk: string | Uint8Array) => (text.push(String(chunk)), true)) as typeof process.stdout.write;
+  const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(capture), jest.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  try {
+    await program.parseAsync(['node', 'medgen-data', ...args]);
+    return { code: (program.getOptionValue('exitCode') as number | undefined) ?? 0, text: text.join('') };
+  } catch (err) {
+    return { code: err instanceof CommanderError ? err.exitCode : -1, text: `${text.join('')}${(err as Error).message}` };
+  } finally {
+    spies.forEach((s) => s.mockRestore());
+    if (saved === undefined) delete process.env.SYNTHEA_JAR;
+    else process.env.SYNTHEA_JAR = saved;
+  }
+}
+
+describe('Synthea environment checks', () => {
+  it('says what is missing and how to get it', () => {
+    expect(checkSyntheaJar(undefined).detail).toMatch(/SYNTHEA_JAR is not set.*curl -LO https:\/\/github\.com\/synthetichealth/);
+    expect(checkSyntheaJar(path.join(os.tmpdir(), 'no-such.jar')).detail).toMatch(/does not exist/);
+    const text = path.join(out, 'notes.jar');
+    fs.writeFileSync(text, 'not a zip');
+    expect(checkSyntheaJar(text)).toMatchObject({ ok: false, detail: expect.stringMatching(/is not a jar/) });
+    expect(checkJava('/nonexistent/bin/java')).toMatchObject({ ok: false, detail: expect.stringMatching(/Java not found.*install a Java runtime 11 or newer/) });
+  });
+});
+
+withJava('runSynthea with a stand-in jar', () => {
+  it('runs java -jar with the mapped options, streams both log streams, and returns <out>/fhir', async () => {
+    const lines: string[] = [];
+    const result = await runSynthea(
+      { count: 3, seed: 42, gender: 'F', minAge: 20, maxAge: 40, state: 'OH', city: 'Columbus', yearsOfHistory: 5, modules: 'asthma,copd' },
+      out,
+      { jar: jars.good, onLog: (l) => lines.push(l) },
+    );
+    expect(result.fhirDir).toBe(path.join(out, 'fhir'));
+    expect(result.files).toHaveLength(5);
+    expect(result.files.filter((f) => /^(hospital|practitioner)Information/.test(f))).toHaveLength(2);
+    expect(fs.readFileSync(path.join(out, 'args.txt'), 'utf8').split('\n')).toEqual([
+      '-p', '3', '-s', '42', '-g', 'F', '-a', '20-40', '-m', 'asthma:copd',
+      '--exporter.years_of_history=5', '--exporter.fhir.export=true', '--exporter.fhir.transaction_bundle=true',
+      '--exporter.hospital.fhir.export=true', '--exporter.practitioner.fhir.export=true', `--exporter.baseDirectory=${out}`,
+      'Ohio', 'Columbus',
+    ]);
+    expect(lines).toEqual(expect.arrayContaining(['Population: 3', 'WARN stand-in: no real modules loaded']));
+  });
+
+  it('fails with the exit code and the last lines of the log when Synthea exits non-zero', async () => {
+    const err = await failure(runSynthea({ count: 1 }, out, { jar: jars.bad }));
+    expect(err.status).toBe(500);
+    expect(err.message).toMatch(/exited with code 3[\s\S]*unknown module filter/);
+  });
+
+  it('fails clearly when the jar or Java is missing, when it times out, and on bad parameters', async () => {
+    expect((await failure(runSynthea({ count: 1 }, out, { env: {} }))).message).toMatch(/not available: SYNTHEA_JAR is not set/);
+    const noJava = await failure(runSynthea({ count: 1 }, out, { jar: jars.good, java: '/nonexistent/bin/java' }));
+    expect(noJava).toMatchObject({ status: 501, message: expect.stringMatching(/Java not found/) });
+    expect((await failure(runSynthea({ count: 99 }, out, { jar: jars.good, timeoutMs: 1500 }))).message).toMatch(/timed out after 2 s[\s\S]*Population: 99/);
+    expect((await failure(runSynthea({ count: 0 }, out, { jar: jars.good }))).status).toBe(400);
+  });
+
+  it('medgen-data setup reports both engines and exits 0 with or without Synthea', async () => {
+    const without = await cli(registerSetup, ['setup', '--data-dir', out], undefined);
+    expect(without.code).toBe(0);
+    expect(without.text).toMatch(/built-in engine: ready/);
+    expect(without.text).toMatch(/synthea engine \(--engine synthea\): not available[\s\S]*MISSING SYNTHEA_JAR +SYNTHEA_JAR is not set; download it/);
+    const withJar = await cli(registerSetup, ['setup', '--data-dir', out, '--json'], jars.good);
+    expect(JSON.parse(withJar.text)).toMatchObject({ builtin: { available: true }, synthea: { available: true, java: { ok: true }, jar: { ok: true, path: jars.good } } });
+  });
+
+  it('generate --engine synthea writes Synthea output, and exits 1 saying why when it cannot', async () => {
+    const ok = await cli(registerGenerate, ['generate', '--engine', 'synthea', '--count', '2', '--out', out, '--json'], jars.good);
+    expect(ok.code).toBe(0);
+    expect(ok.text).toMatch(/synthea: Population: 2/);
+    expect(JSON.parse(ok.text.split('\n').find((l) => l.startsWith('{'))!)).toMatchObject({ engine: 'synthea', outDir: path.join(out, 'fhir') });
+    const failed = await cli(registerGenerate, ['generate', '--engine', 'synthea', '--out', out], jars.bad);
+    expect(failed.code).toBe(1);
+    expect(failed.text).toMatch(/exited with code 3/);
+    const missing = await cli(registerGenerate, ['generate', '--engine', 'synthea', '--out', out], undefined);
+    expect(missing.code).toBe(1);
+    expect(missing.text).toMatch(/SYNTHEA_JAR is not set/);
+  });
+});
