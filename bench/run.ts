@@ -4,6 +4,7 @@
  */
 import { benchBackup } from './backup.js';
 import { benchGenerate } from './generate.js';
+import { benchImaging } from './imaging.js';
 import { benchImport } from './import.js';
 import { benchRead } from './read.js';
 import { printResult, type BenchResult } from './result.js';
@@ -15,6 +16,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<BenchResult[]>> = {
   import: benchImport,
   generate: benchGenerate,
   backup: benchBackup,
+  imaging: benchImaging,
 };
 
 const name = process.argv.slice(2).find((a) => !a.startsWith('--'));

@@ -4,7 +4,10 @@
  */
 import type { Server } from 'node:http';
 import express, { type Express } from 'express';
+import { createEnhanceImagingOperation } from '../operations/enhance-imaging.js';
+import { bearerAuth } from '../routes/auth.js';
 import { createDataManagementRouter } from '../routes/create-router.js';
+import { createDicomwebRouter } from '../routes/dicomweb-router.js';
 import { errorHandler } from '../routes/error-handler.js';
 import { type Config, isLoopbackHost } from './config.js';
 import { FileArea } from './files/file-area.js';
@@ -33,7 +36,10 @@ export function createApp(deps: AppDependencies): Express {
   app.get('/health', async (_req, res) => {
     res.json({ status: 'ok', store: deps.store.kind });
   });
-  app.use('/fhir', createDataManagementRouter({ ...deps, operations }));
+  // $enhance-imaging writes DICOM files, so it is made over this server's file area.
+  app.use('/fhir', createDataManagementRouter({ ...deps, operations: [...operations, createEnhanceImagingOperation(deps.files)] }));
+  if (deps.config.apiKeys.length > 0) app.use('/dicomweb', bearerAuth(deps.config.apiKeys, () => false));
+  app.use('/dicomweb', createDicomwebRouter(deps));
   app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path.slice(0, 200)}`)));
   app.use(errorHandler(deps.logger));
   return app;

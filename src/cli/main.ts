@@ -9,10 +9,12 @@ import { registerReport } from './report.js';
 import { registerCleanup } from './cleanup.js';
 import { registerDedupe } from './dedupe.js';
 import { registerMigrate } from './migrate.js';
+import { registerEnhance } from './enhance.js';
 import { registerFull } from './full.js';
 import { registerGenerate } from './generate.js';
 import { registerImport } from './import.js';
 import { registerServe } from './serve.js';
+import { registerSetup } from './setup.js';
 import { registerValidate } from './validate.js';
 import { registerWipe } from './wipe.js';
 
@@ -25,9 +27,11 @@ export function buildProgram(): Command {
     .description('Synthetic clinical data for FHIR R4 servers')
     .showHelpAfterError()
     .exitOverride();
+  registerSetup(program);
   registerServe(program);
   registerGenerate(program);
   registerImport(program);
+  registerEnhance(program);
   registerValidate(program);
   registerFull(program);
   registerWipe(program);

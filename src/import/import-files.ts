@@ -9,9 +9,9 @@ import { runImport } from './run-import.js';
 export async function importFiles(
   store: ResourceStore,
   paths: string[],
-  options: { mode: ImportMode; logger: Logger; onProgress?: (done: number, failed: number) => void },
+  options: { mode: ImportMode; logger: Logger; signal?: AbortSignal; onProgress?: (done: number, failed: number) => void },
 ): Promise<ImportSummary> {
-  const ctx = createImportContext({ store, mode: options.mode, logger: options.logger });
+  const ctx = createImportContext({ store, mode: options.mode, logger: options.logger, signal: options.signal });
   return runImport(ctx, unitsOfFiles(listImportFiles(paths)), {
     onProgress: (done) => options.onProgress?.(done, ctx.tally.summary().failed),
   });

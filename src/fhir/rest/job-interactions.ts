@@ -34,7 +34,8 @@ export async function jobInteraction(ctx: FhirContext, req: FhirRequest): Promis
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') throw notAllowed(`${req.method} is not allowed on a job`);
   if (file !== undefined) {
-    return { status: 200, file: { path: ctx.jobs.filePath(id, file), contentType: 'application/fhir+ndjson' } };
+    const contentType = file.endsWith('.ndjson') ? 'application/fhir+ndjson' : 'application/fhir+json';
+    return { status: 200, file: { path: ctx.jobs.filePath(id, file), contentType } };
   }
   const record = ctx.jobs.get(id);
   switch (record.status) {
