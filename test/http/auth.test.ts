@@ -27,6 +27,13 @@ describe('MEDGEN_API_KEYS', () => {
     expect(read.status).toBe(200);
   });
 
+  it('protects DICOMweb too', async () => {
+    expect((await request(t.app).get('/dicomweb/studies')).status).toBe(401);
+    const ok = await request(t.app).get('/dicomweb/studies').set('Authorization', 'Bearer s3cret-key');
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual([]);
+  });
+
   it('leaves /health and /fhir/metadata open', async () => {
     expect((await request(t.app).get('/health')).status).toBe(200);
     const metadata = await request(t.app).get('/fhir/metadata');
