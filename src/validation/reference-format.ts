@@ -6,7 +6,7 @@
  */
 import { issue } from '../fhir/outcomes.js';
 import { isResourceType } from './fhir-schema.js';
-import type { WalkContext } from './walk-context.js';
+import { pathOf, type WalkContext } from './walk-context.js';
 
 const RELATIVE = /^([A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 const CONDITIONAL = /^([A-Za-z]+)\?\S+$/;
@@ -27,19 +27,21 @@ export function referencedType(reference: string): string | null | 'invalid' {
   return tail && isResourceType(tail[1]) ? tail[1] : null;
 }
 
-/** Checks one Reference value found at `path` by the element walk. */
-export function checkReferenceFormat(ref: { reference?: unknown; type?: unknown }, path: string, targets: string[] | undefined, ctx: WalkContext): void {
+/** Checks the Reference value the element walk is at. */
+export function checkReferenceFormat(ref: { reference?: unknown; type?: unknown }, targets: string[] | undefined, ctx: WalkContext): void {
   if (typeof ref.reference !== 'string') return;
   const type = referencedType(ref.reference);
   if (type === 'invalid') {
-    ctx.issues.push(issue('error', 'invalid', `Invalid reference '${ref.reference.slice(0, 100)}'`, `${path}.reference`));
+    // A malformed urn:uuid/urn:oid is still an absolute URI; the HL7 reference validator accepts it, so warn.
+    const severity = ref.reference.startsWith('urn:') ? 'warning' : 'error';
+    ctx.issues.push(issue(severity, 'invalid', `Invalid reference '${ref.reference.slice(0, 100)}'`, pathOf(ctx, '.reference')));
     return;
   }
   const named = type ?? (typeof ref.type === 'string' ? ref.type : null);
   if (type !== null && typeof ref.type === 'string' && ref.type !== type) {
-    ctx.issues.push(issue('error', 'invalid', `Reference.type '${ref.type}' does not match the reference's type ${type}`, `${path}.type`));
+    ctx.issues.push(issue('error', 'invalid', `Reference.type '${ref.type}' does not match the reference's type ${type}`, pathOf(ctx, '.type')));
   }
   if (named !== null && targets !== undefined && !targets.includes(named)) {
-    ctx.issues.push(issue('error', 'structure', `A ${named} is not a valid target here (allowed: ${targets.join(', ')})`, `${path}.reference`));
+    ctx.issues.push(issue('error', 'structure', `A ${named} is not a valid target here (allowed: ${targets.join(', ')})`, pathOf(ctx, '.reference')));
   }
 }

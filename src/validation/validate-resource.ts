@@ -11,12 +11,17 @@ import { checkBusinessRules } from './business-rules.js';
 import { isResourceType, structureValidator } from './fhir-schema.js';
 import { checkInvariants } from './invariants.js';
 import { schemaIssues } from './schema-issues.js';
-import type { WalkContext } from './walk-context.js';
+import { walkContext } from './walk-context.js';
 import { walkResource } from './walk-elements.js';
 
 export interface ValidateOptions {
   /** A profile URL the resource should conform to; only the base R4 definitions are known. */
   profile?: string;
+  /**
+   * Primitive types whose values may not contain HTML tags: `string` is the reference validator's
+   * security check against injected markup, `markdown` its noHtmlInMarkdown option.
+   */
+  rejectHtmlIn?: ('string' | 'markdown')[];
 }
 
 /**
@@ -34,7 +39,8 @@ export function validateResource(resource: unknown, options: ValidateOptions = {
   if (!isResourceType(resourceType)) {
     return [issue('error', 'not-supported', `Unknown resource type '${resourceType.slice(0, 64)}'`, 'resourceType')];
   }
-  const ctx: WalkContext = { root: resource, issues: [], constrained: [] };
+  const ctx = walkContext(resource);
+  if (options.rejectHtmlIn?.length) ctx.rejectHtmlIn = new Set(options.rejectHtmlIn);
   if (options.profile !== undefined && options.profile !== `http://hl7.org/fhir/StructureDefinition/${resourceType}`) {
     ctx.issues.push(issue('warning', 'not-supported', `Profile ${options.profile} is not known; validated against the base ${resourceType} definition`));
   }

@@ -1,6 +1,8 @@
 /**
- * What one walk over a resource collects: the issues found on the way, and the nodes whose type or element
- * carries FHIRPath constraints, evaluated afterwards (invariants.ts) with the whole resource at hand.
+ * What one walk over a resource collects: the issues found on the way, and the nodes whose constraints need
+ * fhirpath.js, evaluated afterwards (invariants.ts) with the whole resource at hand. The walk keeps the
+ * FHIRPath of the node it is at as a stack of segments and renders it only when an issue needs it: most
+ * resources raise no issue, and building a string per node was a fifth of the walk.
  */
 import type { OperationOutcomeIssue } from 'fhir/r4.js';
 import type { ConstraintDef } from './element-definitions.js';
@@ -13,11 +15,31 @@ export interface ConstrainedNode {
   constraints: ConstraintDef[];
   /** The resource the node belongs to (a contained resource for nodes inside it): FHIRPath's `%resource`. */
   resource: object;
+  /** The resource that holds it (the container for a contained resource): FHIRPath's `%rootResource`. */
+  root: object;
 }
 
 export interface WalkContext {
-  /** The resource validated (FHIRPath's `%rootResource`). */
+  /** The resource validated. */
   root: object;
   issues: OperationOutcomeIssue[];
+  /** Nodes with constraints left to fhirpath.js (no native twin, guard present). */
   constrained: ConstrainedNode[];
+  /** Segments of the current node's FHIRPath: property names, and array indexes as numbers. */
+  at: (string | number)[];
+  /** Primitive types whose values may not contain HTML tags (ValidateOptions.rejectHtmlIn). */
+  rejectHtmlIn?: Set<string>;
+  /** When given, receives every constrained node, native ones included (for the native-equality checks). */
+  everyConstrained?: ConstrainedNode[];
+}
+
+export function walkContext(root: object): WalkContext {
+  return { root, issues: [], constrained: [], at: [] };
+}
+
+/** The FHIRPath of the current node (`Patient.name[0]`), with `suffix` (`.code`) appended. */
+export function pathOf(ctx: WalkContext, suffix = ''): string {
+  let path = '';
+  for (const s of ctx.at) path += typeof s === 'number' ? `[${s}]` : path === '' ? s : `.${s}`;
+  return path + suffix;
 }

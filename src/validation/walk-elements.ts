@@ -8,18 +8,29 @@
  */
 import { issue } from '../fhir/outcomes.js';
 import { typeDefinition, type PreparedType, type PropertyDef } from './element-definitions.js';
+import { applyConstraints } from './invariants.js';
 import { checkReferenceFormat } from './reference-format.js';
 import { checkBinding, checkCodeFormat } from './terminology.js';
-import type { WalkContext } from './walk-context.js';
+import { TYPE_RULES } from './type-rules.js';
+import { pathOf, type WalkContext } from './walk-context.js';
 
 /** Deeper than any real resource; also keeps the recursion far from the stack limit. */
 export const MAX_DEPTH = 64;
 
 type Json = Record<string, unknown>;
 
-function checkObject(node: Json, path: string, type: PreparedType, resource: object, ctx: WalkContext, depth: number): void {
+/** An opening or closing tag, a comment or a processing instruction: `<b`, `</p`, `<!--`, `<?`. */
+const HTML_TAG = /<[A-Za-z/!?]/;
+
+/** Where a node sits: the resource it belongs to (%resource) and the one validated around it (%rootResource). */
+interface Owners {
+  resource: object;
+  root: object;
+}
+
+function checkObject(node: Json, type: PreparedType, owners: Owners, ctx: WalkContext, depth: number): void {
   if (depth > MAX_DEPTH) {
-    ctx.issues.push(issue('fatal', 'too-costly', `Nesting deeper than ${MAX_DEPTH} levels`, path));
+    ctx.issues.push(issue('fatal', 'too-costly', `Nesting deeper than ${MAX_DEPTH} levels`, pathOf(ctx)));
     return;
   }
   let count = 0;
@@ -27,64 +38,80 @@ function checkObject(node: Json, path: string, type: PreparedType, resource: obj
     count++;
     if (key === 'resourceType') continue;
     const primitiveExtension = key.charCodeAt(0) === 95; /* _ */
-    const prop = type.properties.get(primitiveExtension ? key.slice(1) : key);
+    const name = primitiveExtension ? key.slice(1) : key;
+    const prop = type.properties.get(name);
     if (prop === undefined) continue;
     const value = node[key];
-    const at = `${path}.${primitiveExtension ? key.slice(1) : key}`;
+    ctx.at.push(name);
     if (Array.isArray(value)) {
-      if (value.length === 0) ctx.issues.push(issue('error', 'invalid', 'Arrays must not be empty', at));
-      for (let i = 0; i < value.length; i++) checkValue(value[i], `${at}[${i}]`, prop, primitiveExtension, resource, ctx, depth);
+      if (value.length === 0) ctx.issues.push(issue('error', 'invalid', 'Arrays must not be empty', pathOf(ctx)));
+      for (let i = 0; i < value.length; i++) {
+        ctx.at.push(i);
+        checkValue(value[i], prop, primitiveExtension, owners, ctx, depth);
+        ctx.at.pop();
+      }
     } else {
-      checkValue(value, at, prop, primitiveExtension, resource, ctx, depth);
+      checkValue(value, prop, primitiveExtension, owners, ctx, depth);
     }
+    ctx.at.pop();
   }
   // ele-1 is a rule of elements; a resource with nothing but its type is merely empty.
   if (type.def.kind !== 'resource' && (count === 0 || (count === 1 && node.id !== undefined))) {
-    ctx.issues.push(issue('error', 'invariant', 'ele-1: All FHIR elements must have a @value or children', path));
+    ctx.issues.push(issue('error', 'invariant', 'ele-1: All FHIR elements must have a @value or children', pathOf(ctx)));
   }
   for (const required of type.required) {
     if (!required.names.some((n) => node[n] !== undefined)) {
-      ctx.issues.push(issue('error', 'required', `Missing required element '${required.element}' (minimum cardinality 1)`, path));
+      ctx.issues.push(issue('error', 'required', `Missing required element '${required.element}' (minimum cardinality 1)`, pathOf(ctx)));
     }
   }
   for (const choice of type.choices) {
     let present = 0;
     for (const n of choice.names) if (node[n] !== undefined) present++;
-    if (present > 1) ctx.issues.push(issue('error', 'structure', `Only one type of '${choice.element}' is allowed`, `${path}.${choice.element.slice(0, -3)}`));
+    if (present > 1) ctx.issues.push(issue('error', 'structure', `Only one type of '${choice.element}' is allowed`, pathOf(ctx, `.${choice.element.slice(0, -3)}`)));
   }
   if (type.name === 'Extension') {
-    const hasValue = type.choices[0].names.some((n) => node[n] !== undefined);
+    // As in FHIRPath, a value that is only a primitive's `_valueX` (id, extensions) still counts as a value.
+    const hasValue = type.choices[0].names.some((n) => node[n] !== undefined || node[`_${n}`] !== undefined);
     if (hasValue === (node.extension !== undefined)) {
-      ctx.issues.push(issue('error', 'invariant', 'ext-1: Must have either extensions or value[x], not both', path));
+      ctx.issues.push(issue('error', 'invariant', 'ext-1: Must have either extensions or value[x], not both', pathOf(ctx)));
     }
   }
-  if (type.def.constraints) ctx.constrained.push({ node, path, type: type.name, constraints: type.def.constraints, resource });
+  if (type.def.constraints) applyConstraints(node, type.name, type.def.constraints, owners.resource, owners.root, ctx);
+  TYPE_RULES[type.name]?.(node, ctx);
 }
 
-function checkValue(value: unknown, path: string, prop: PropertyDef, primitiveExtension: boolean, resource: object, ctx: WalkContext, depth: number): void {
+function checkValue(value: unknown, prop: PropertyDef, primitiveExtension: boolean, owners: Owners, ctx: WalkContext, depth: number): void {
   if (value === null || typeof value !== 'object') {
-    if (!primitiveExtension && typeof value === 'string' && prop.def.valueSet) checkBinding(value, path, prop, ctx);
+    if (primitiveExtension || typeof value !== 'string') return;
+    if (prop.def.valueSet) checkBinding(value, prop, ctx);
+    if (ctx.rejectHtmlIn?.has(prop.type) && HTML_TAG.test(value)) {
+      ctx.issues.push(issue('error', 'security', `The ${prop.type} contains what looks like an HTML tag`, pathOf(ctx)));
+    }
     return;
   }
   if (Array.isArray(value)) return;
   let typeName = prop.type;
-  let root = resource;
+  let inner = owners;
   if (primitiveExtension) typeName = 'Element';
   else if (typeName === 'Resource') {
     typeName = String((value as Json).resourceType);
-    root = value;
+    // A contained resource's %rootResource is its container; any other resource (a Bundle entry) is its own.
+    inner = { resource: value, root: prop.element === 'contained' ? owners.root : value };
   }
   const type = typeDefinition(typeName);
   if (type === undefined || type.def.kind === 'primitive') return;
-  checkObject(value as Json, path, type, root, ctx, depth + 1);
-  if (prop.def.constraints) ctx.constrained.push({ node: value, path, type: typeName, constraints: prop.def.constraints, resource: root });
-  if (prop.def.valueSet && !primitiveExtension) checkBinding(value, path, prop, ctx);
-  if (typeName === 'Coding' || typeName === 'Quantity') checkCodeFormat(value as Json, path, ctx);
-  else if (typeName === 'Reference') checkReferenceFormat(value as Json, path, prop.def.targets, ctx);
+  checkObject(value as Json, type, inner, ctx, depth + 1);
+  if (prop.def.constraints) applyConstraints(value as Json, typeName, prop.def.constraints, inner.resource, inner.root, ctx);
+  if (prop.def.valueSet && !primitiveExtension) checkBinding(value, prop, ctx);
+  if (typeName === 'Coding' || typeName === 'Quantity') checkCodeFormat(value as Json, ctx);
+  else if (typeName === 'Reference') checkReferenceFormat(value as Json, prop.def.targets, ctx);
 }
 
-/** Walks a resource of a known type; `path` is the FHIRPath of the resource itself (its type name). */
+/** Walks a resource of a known type, its FHIRPath rooted at its type name. */
 export function walkResource(resource: Json, ctx: WalkContext): void {
   const type = typeDefinition(String(resource.resourceType));
-  if (type) checkObject(resource, String(resource.resourceType), type, resource, ctx, 0);
+  if (!type) return;
+  ctx.at.push(type.name);
+  checkObject(resource, type, { resource, root: resource }, ctx, 0);
+  ctx.at.pop();
 }

@@ -1,0 +1,79 @@
+import type { OperationOutcomeIssue } from 'fhir/r4.js';
+import { normaliseExpression } from '../../scripts/conformance-expression.js';
+import { parseFhirJson } from '../../src/validation/parse-json.js';
+import { validateResource } from '../../src/validation/validate-resource.js';
+
+const errors = (r: unknown, options = {}) => validateResource(r, options).filter((i) => i.severity === 'error' || i.severity === 'fatal');
+const at = (issues: OperationOutcomeIssue[]) => issues.map((i) => i.expression?.[0]);
+const div = (html: string) => ({ status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">${html}</div>` });
+
+describe('rules the reference validator enforces beyond FHIRPath', () => {
+  it('an inline attachment must be as large as its stated size', () => {
+    const media = (size: number) => ({ resourceType: 'Media', status: 'completed', content: { contentType: 'text/plain', data: 'aGVsbG8gd29ybGQhIQ==', size } });
+    expect(at(errors(media(100)))).toEqual(['Media.content']);
+    expect(errors(media(13))).toEqual([]);
+  });
+
+  it('a paging link relation appears once per Bundle', () => {
+    const link = (relation: string) => ({ relation, url: 'http://x/y' });
+    expect(at(errors({ resourceType: 'Bundle', type: 'searchset', link: [link('self'), link('self'), link('next')] }))).toEqual(['Bundle.link[1]']);
+  });
+
+  it('txt-1: narrative without scripts, event handlers or undeclared entities', () => {
+    expect(at(errors({ resourceType: 'Patient', text: div('x<script>alert(1)</script>') }))).toEqual(['Patient.text.div']);
+    expect(at(errors({ resourceType: 'Patient', text: div('<p onclick="x()">x</p>') }))).toEqual(['Patient.text.div']);
+    expect(at(errors({ resourceType: 'Patient', text: div('&reg; 2020') }))).toEqual(['Patient.text.div']);
+    expect(errors({ resourceType: 'Patient', text: div('<p style="color: red"><b>x</b> &amp; &#169; <a href="#a">y</a></p>') })).toEqual([]);
+  });
+
+  it('ext-1 counts a `_valueString` that has only extensions as a value', () => {
+    const ext = { url: 'http://x', _valueString: { extension: [{ url: 'http://y', valueString: 'z' }] } };
+    expect(errors({ resourceType: 'Patient', extension: [ext] })).toEqual([]);
+  });
+
+  it('reads the schema patterns as Java does: a no-break space is not whitespace', () => {
+    expect(errors({ resourceType: 'Patient', name: [{ text: '\u00a0Seul' }], gender: 'male' })).toEqual([]);
+  });
+
+  it('a malformed urn:uuid reference is a warning, a malformed relative one an error', () => {
+    const issues = validateResource({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: 'urn:uuid:1234-X' }, focus: [{ reference: 'Patient/a b' }] });
+    expect(issues.filter((i) => i.code === 'invalid').map((i) => [i.severity, i.expression?.[0]])).toEqual([
+      ['warning', 'Observation.subject.reference'],
+      ['error', 'Observation.focus[0].reference'],
+    ]);
+  });
+
+  it('obs-7 is evaluated when the value is a choice variant (valueQuantity), not skipped by its guard', () => {
+    const code = { coding: [{ system: 'http://loinc.org', code: '8867-4' }] };
+    const obs = { resourceType: 'Observation', status: 'final', code, valueQuantity: { value: 60, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' }, component: [{ code, valueString: 'x' }] };
+    expect(errors(obs).map((i) => i.diagnostics?.slice(0, 6))).toEqual(['obs-7:']);
+  });
+
+  it('a Bundle entry is its own %rootResource: its local references resolve inside it', () => {
+    const entry = { resourceType: 'Observation', status: 'final', code: { text: 'x' }, contained: [{ resourceType: 'Patient', id: 'p' }], subject: { reference: '#p' } };
+    expect(errors({ resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: 'urn:uuid:5e0f8f0c-6f4b-4d4b-9c1e-1a2b3c4d5e6f', resource: entry }] })).toEqual([]);
+  });
+
+  it('rejectHtmlIn flags HTML in the named primitive types only', () => {
+    const patient = { resourceType: 'Patient', name: [{ text: 'Standard <script>x</script>' }] };
+    expect(errors(patient)).toEqual([]);
+    expect(errors(patient, { rejectHtmlIn: ['string'] })).toEqual([expect.objectContaining({ code: 'security', expression: ['Patient.name[0].text'] })]);
+  });
+});
+
+describe('parseFhirJson', () => {
+  it('ignores a byte order mark and reports comments at the resource unless allowed', () => {
+    expect(parseFhirJson('\ufeff{"resourceType":"Patient"}')).toEqual({ resource: { resourceType: 'Patient' }, issues: [] });
+    const text = '{"resourceType":"Patient", // a comment\n "gender": "male" /* "x": 1 */}';
+    expect(parseFhirJson(text).issues).toEqual([expect.objectContaining({ severity: 'error', expression: ['Patient'] })]);
+    expect(parseFhirJson(text, { allowComments: true })).toEqual({ resource: { resourceType: 'Patient', gender: 'male' }, issues: [] });
+    expect(parseFhirJson('{"a": "http://x//y"').issues[0].severity).toBe('fatal');
+  });
+});
+
+describe('conformance locations', () => {
+  it("normalises the reference validator's annotations and choice types", () => {
+    expect(normaliseExpression('Location.contained[0]/*Organization/org_1*/.id')).toBe('Location.contained[0].id');
+    expect(normaliseExpression('Observation.value.ofType(integer)')).toBe('Observation.valueInteger');
+  });
+});
