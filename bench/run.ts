@@ -1,27 +1,24 @@
 /**
- * `npm run bench -- <name> [--json]`: runs one benchmark and prints one JSON line per result (SPEC).
- * Benchmarks of later issues (import, validate, generate, imaging, backup) register here as they land.
+ * `npm run bench -- <name> [--json] [--data DIR]`: runs one benchmark and prints one JSON line per result
+ * (SPEC). Only the named benchmark's module is loaded, so the others' dependencies do not weigh on it.
  */
-import { benchBackup } from './backup.js';
-import { benchGenerate } from './generate.js';
-import { benchImaging } from './imaging.js';
-import { benchImport } from './import.js';
-import { benchRead } from './read.js';
 import { printResult, type BenchResult } from './result.js';
-import { benchValidate } from './validate.js';
 
-const BENCHES: Record<string, (args: string[]) => Promise<BenchResult[]>> = {
-  read: benchRead,
-  validate: benchValidate,
-  import: benchImport,
-  generate: benchGenerate,
-  backup: benchBackup,
-  imaging: benchImaging,
+type Bench = (args: string[]) => Promise<BenchResult[]>;
+
+const BENCHES: Record<string, () => Promise<Bench>> = {
+  read: async () => (await import('./read.js')).benchRead,
+  import: async () => (await import('./import.js')).benchImport,
+  validate: async () => (await import('./validate.js')).benchValidate,
+  generate: async () => (await import('./generate.js')).benchGenerate,
+  imaging: async () => (await import('./imaging.js')).benchImaging,
+  backup: async () => (await import('./backup.js')).benchBackup,
 };
 
 const name = process.argv.slice(2).find((a) => !a.startsWith('--'));
 if (!name || !BENCHES[name]) {
-  process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [--json]\n`);
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [--json] [--data DIR]\n`);
   process.exit(2);
 }
-for (const result of await BENCHES[name](process.argv.slice(2))) printResult(result);
+const bench = await BENCHES[name]();
+for (const result of await bench(process.argv.slice(2))) printResult(result);
