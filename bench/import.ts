@@ -18,6 +18,7 @@ import { createLogger } from '../src/logger.js';
 import { validateResource } from '../src/validation/validate-resource.js';
 import { createSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { WriteOp } from '../src/store/resource-store.js';
+import { benchDataDir } from './bench-data.js';
 import { benchResult, secondsSince, type BenchResult } from './result.js';
 
 function peakRss(): { stop(): number } {
@@ -26,19 +27,10 @@ function peakRss(): { stop(): number } {
   return { stop: () => (clearInterval(timer), Math.max(peak, process.memoryUsage().rss)) };
 }
 
-async function dataDir(args: string[]): Promise<string> {
-  const i = args.indexOf('--data');
-  if (i >= 0 && args[i + 1]) return path.resolve(args[i + 1]);
-  const { writePopulation } = await import('../src/generate/write-population.js');
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-bench-data-'));
-  await writePopulation({ count: 200, seed: 42, yearsOfHistory: 10 }, out);
-  return out;
-}
-
 /** `--ndjson-mb N`: one NDJSON file of about N MB instead (the bounded-memory check: 1 GB under 500 MB RSS). */
 async function inputFiles(args: string[]): Promise<string[]> {
   const i = args.indexOf('--ndjson-mb');
-  if (i < 0) return listImportFiles([await dataDir(args)]);
+  if (i < 0) return listImportFiles([await benchDataDir(args)]);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-bench-ndjson-')), 'population.ndjson');
   const script = fileURLToPath(new URL('./ndjson-file.ts', import.meta.url));
   const lines = execFileSync(process.execPath, ['--import', 'tsx', script, file, String(Number(args[i + 1]))], { encoding: 'utf8' }).trim();
