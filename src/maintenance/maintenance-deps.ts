@@ -15,9 +15,4 @@ export interface MaintenanceDeps {
   logger?: Logger;
   signal?: AbortSignal;
   progress?: (done: number, total?: number) => void;
-  /**
-   * Opens a second handle on the same store whose meta.lastUpdated clock the caller sets (restore replays
-   * versions at their recorded instants). Defaults to replay-store.ts; tests over other stores pass theirs.
-   */
-  openWithClock?: (now: () => number) => Promise<ResourceStore>;
 }

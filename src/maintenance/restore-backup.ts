@@ -1,18 +1,20 @@
 /**
  * `$restore` / `medgen-data restore <id>`: the full backup an id starts from and every incremental up to
- * the id, replayed in order into an empty store. Nothing is written until every file of the chain has
+ * the id, written in order into an empty store. Nothing is written until every file of the chain has
  * passed verification and the emptiness check; a store with content is refused unless `replace` is set.
+ * Versions go back through the store's restoreVersions, exactly as recorded (versionId, lastUpdated, JSON
+ * text), one transaction per batch, with only each resource's current version indexed.
  */
-import path from 'node:path';
-import { badRequest, conflict, unprocessable } from '../fhir/outcomes.js';
-import type { ResourceStore, VersionRecord } from '../store/resource-store.js';
+import { badRequest, conflict } from '../fhir/outcomes.js';
+import type { RawVersionRecord, ResourceStore } from '../store/resource-store.js';
 import { backupDir, backupTypeOf } from './backup-ids.js';
-import { readManifest, type BackupFile, type BackupManifest } from './backup-manifest.js';
-import { readGzipFile } from './gzip-ndjson.js';
+import { readManifest, type BackupManifest } from './backup-manifest.js';
 import type { MaintenanceDeps } from './maintenance-deps.js';
-import { replayOpener } from './replay-store.js';
-import { replayVersions } from './replay-versions.js';
+import { readVersionFile, resourceBatches } from './read-version-lines.js';
 import { assertVerified } from './verify-backup.js';
+
+/** Versions per restoreVersions call (one transaction): large enough to amortise the commit. */
+const BATCH = 5000;
 
 export interface RestoreResult {
   backups: string[];
@@ -36,17 +38,8 @@ async function hasContent(store: ResourceStore, types: string[]): Promise<boolea
   return false;
 }
 
-function readRecords(dir: string, f: BackupFile): VersionRecord[] {
-  const { text, sha256 } = readGzipFile(path.join(dir, path.basename(f.file)));
-  // Checked again on the bytes actually read, so a file changed after verification is never replayed.
-  if (sha256 !== f.sha256) throw unprocessable(`${f.file} changed after verification`);
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines.map((line) => JSON.parse(line) as VersionRecord);
-}
-
 /** Drops versions an earlier backup of the chain already held (an incremental starts at its parent's start instant). */
-async function newVersions(store: ResourceStore, records: VersionRecord[]): Promise<VersionRecord[]> {
+async function newVersions(store: ResourceStore, records: RawVersionRecord[]): Promise<RawVersionRecord[]> {
   const have = new Map<string, number>();
   for (const v of records) {
     if (have.has(v.id)) continue;
@@ -65,17 +58,19 @@ export async function restoreBackup(deps: MaintenanceDeps, options: { id: string
     if (!options.replace) throw conflict('The store is not empty; restore refuses to overwrite it unless asked to replace its content');
     await deps.store.clear();
   }
-  const open = replayOpener(deps);
   let versions = 0;
   let skipped = 0;
   for (const manifest of chain) {
     const dir = backupDir(dataDir, manifest.id);
     for (const f of manifest.files) {
-      const all = readRecords(dir, f);
+      const all = readVersionFile(dir, f);
       const records = manifest.type === 'incremental' ? await newVersions(deps.store, all) : all;
       skipped += all.length - records.length;
-      versions += await replayVersions(open, records, deps.signal);
-      deps.progress?.(versions);
+      for (const batch of resourceBatches(records, BATCH)) {
+        deps.signal?.throwIfAborted();
+        versions += await deps.store.restoreVersions(batch);
+        deps.progress?.(versions);
+      }
     }
   }
   deps.logger?.info({ backup: options.id, versions }, 'backup restored');

@@ -72,12 +72,12 @@ export interface TaskOutcome {
 /** Runs one task under the lock; 409 when another task holds it. */
 export async function runTask(deps: MaintenanceDeps, task: MaintenanceTask, params: Params = {}): Promise<TaskOutcome> {
   const fn = TASKS[assertTask(task)];
-  const release = acquireLock(deps.config.dataDir, task);
+  const release = await acquireLock(deps.store, task);
   const started = new Date().toISOString();
   try {
     const { result, counts } = await fn(deps, params);
     return { task, started, finished: new Date().toISOString(), result, counts };
   } finally {
-    release();
+    await release();
   }
 }

@@ -1,59 +1,40 @@
 /**
- * One maintenance run at a time, across processes: a lock file created with O_EXCL (`wx`) under the data
- * directory, which every process using the embedded store shares. A lock left by a process that died on
- * this host is taken over; one from another host is left alone (its owner cannot be checked from here).
- * MongoDB deployments need the same guarantee across machines: see the note in the report (a `locks`
- * collection with a unique _id and a lease), which the MongoDB store does not offer yet.
+ * One maintenance run at a time, across processes and machines: a lease in the store (ResourceStore
+ * acquireLock), which every process sharing the SQLite file or the MongoDB database sees. It replaces the
+ * lock file this module used before, which could not hold across machines sharing one MongoDB.
+ * The lease is renewed while the task runs, so a long backup keeps it; a process that dies stops renewing,
+ * and its lease is taken over once it expires (what the lock file did by probing the pid, which only worked
+ * on the same host).
  */
-import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import path from 'node:path';
 import { conflict } from '../fhir/outcomes.js';
+import type { ResourceStore } from '../store/resource-store.js';
 
-export const LOCK_FILE = 'maintenance.lock';
+export const LOCK_NAME = 'maintenance';
+/** Who holds the lease, for the refusal message only (the lease itself is the store's). */
+export const HOLDER_KEY = 'maintenance-lock-holder';
+export const LEASE_MS = 60_000;
+const RENEW_MS = LEASE_MS / 3;
 
-interface LockOwner {
-  pid: number;
-  host: string;
+interface Holder {
   task: string;
   since: string;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+/** Takes the lease for `task` or throws 409 naming the task that holds it; the result releases it. */
+export async function acquireLock(store: ResourceStore, task: string): Promise<() => Promise<void>> {
+  const owner = `${os.hostname()}:${process.pid}:${task}:${randomUUID()}`;
+  if (!(await store.acquireLock(LOCK_NAME, owner, LEASE_MS))) {
+    const holder = await store.getSystem<Holder>(HOLDER_KEY);
+    throw conflict(`Maintenance task ${holder?.task ?? 'unknown'} is already running (since ${holder?.since ?? '?'}); ${task} was not started`);
   }
-}
-
-function readOwner(file: string): LockOwner | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as LockOwner;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Takes the lock for `task` or throws 409 naming the task that holds it; the result releases it. */
-export function acquireLock(dataDir: string, task: string): () => void {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const file = path.join(dataDir, LOCK_FILE);
-  const me: LockOwner = { pid: process.pid, host: os.hostname(), task, since: new Date().toISOString() };
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(file, JSON.stringify(me), { flag: 'wx' });
-      return () => {
-        if (readOwner(file)?.since === me.since && readOwner(file)?.pid === me.pid) fs.rmSync(file, { force: true });
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = readOwner(file);
-      const stale = owner && owner.host === me.host && owner.pid !== process.pid && !alive(owner.pid);
-      if (!stale) throw conflict(`Maintenance task ${owner?.task ?? 'unknown'} is already running (since ${owner?.since ?? '?'}); ${task} was not started`);
-      fs.rmSync(file, { force: true });
-    }
-  }
-  throw conflict(`Could not take the maintenance lock for ${task}`);
+  await store.putSystem(HOLDER_KEY, { task, since: new Date().toISOString() } satisfies Holder);
+  // A failed renewal is retried at the next tick; only a lease left unrenewed for LEASE_MS can be taken over.
+  const renew = setInterval(() => void store.acquireLock(LOCK_NAME, owner, LEASE_MS).catch(() => undefined), RENEW_MS);
+  renew.unref();
+  return async () => {
+    clearInterval(renew);
+    await store.releaseLock(LOCK_NAME, owner);
+  };
 }

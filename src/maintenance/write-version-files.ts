@@ -2,17 +2,23 @@
  * Writes every version of every resource (tombstones included), one gzip NDJSON file per type, each line
  * a store VersionRecord: `{resourceType, id, versionId, lastUpdated, deleted, resource?}`. Used by full
  * backups (everything) and incrementals (`since`). A file is created only for a type with versions.
+ * The resource is the store's JSON text spliced in as is (streamHistoryRaw): parsing and re-serialising
+ * every version was most of a backup's time, and the text is already JSON.stringify of the resource, so the
+ * lines are the same bytes either way.
  */
 import path from 'node:path';
-import type { ResourceStore, StreamOptions, VersionRecord } from '../store/resource-store.js';
+import type { RawVersionRecord, ResourceStore, StreamOptions } from '../store/resource-store.js';
 import type { BackupFile } from './backup-manifest.js';
 import { typesWithHistory } from './backup-types.js';
 import { GzipFileWriter } from './gzip-ndjson.js';
 
+/** The `"resource":` member follows the head, so restore can split a line without parsing the resource. */
+export const RESOURCE_MEMBER = ',"resource":';
+
 /** The line for one version; field order fixed so equal histories give byte-equal files. */
-export function versionLine(v: VersionRecord): string {
-  const head = { resourceType: v.resourceType, id: v.id, versionId: v.versionId, lastUpdated: v.lastUpdated, deleted: v.deleted };
-  return v.resource ? `${JSON.stringify({ ...head, resource: v.resource })}\n` : `${JSON.stringify(head)}\n`;
+export function versionLine(v: RawVersionRecord): string {
+  const head = JSON.stringify({ resourceType: v.resourceType, id: v.id, versionId: v.versionId, lastUpdated: v.lastUpdated, deleted: v.deleted });
+  return v.json === null ? `${head}\n` : `${head.slice(0, -1)}${RESOURCE_MEMBER}${v.json}}\n`;
 }
 
 export async function writeVersionFiles(
@@ -30,7 +36,7 @@ export async function writeVersionFiles(
     let deletions = 0;
     let lastId: string | undefined;
     let lastLive = false;
-    for await (const v of store.streamHistory(resourceType, { since: options.since })) {
+    for await (const v of store.streamHistoryRaw(resourceType, { since: options.since })) {
       writer ??= new GzipFileWriter(path.join(dir, `${resourceType}.ndjson.gz`));
       // Versions come by id, oldest first: an id change closes the previous resource's history.
       if (v.id !== lastId && lastLive) current++;

@@ -24,6 +24,20 @@ export interface VersionRecord {
   resource?: StoredResource;
 }
 
+/**
+ * One version as stored, with the resource's JSON text instead of a parsed resource (null for a deletion):
+ * what backups write and restores give back, so neither parses nor re-serialises what it only moves.
+ * A live version's text is JSON.stringify of the stored resource, meta.versionId and meta.lastUpdated included.
+ */
+export interface RawVersionRecord {
+  resourceType: string;
+  id: string;
+  versionId: string;
+  lastUpdated: string;
+  deleted: boolean;
+  json: string | null;
+}
+
 export type WriteOp =
   /** Create; an id is assigned when the resource has none. 409 when a live resource has that id (a deleted one may be created again, as a new version). */
   | { op: 'create'; resource: Resource }
@@ -84,6 +98,18 @@ export interface ResourceStore {
   stream(resourceType: string, options?: StreamOptions): AsyncIterable<StoredResource>;
   /** Every version (tombstones included) of every resource of a type, for backups: by id, oldest first per id. */
   streamHistory(resourceType: string, options?: StreamOptions): AsyncIterable<VersionRecord>;
+  /** The same records as streamHistory, in the same order, with the stored JSON text (null for tombstones). */
+  streamHistoryRaw(resourceType: string, options?: StreamOptions): AsyncIterable<RawVersionRecord>;
+  /**
+   * Writes versions exactly as given (restore): versionId, lastUpdated, deleted and JSON text are kept byte for
+   * byte. Each resource's current row becomes its highest version (given or already stored), and index and
+   * reference rows are computed only for that current version when it is live, so older versions cost no
+   * parsing. One transaction per call (on MongoDB without a replica set: compensated, as atomic writes are).
+   * Rejects with 409 when a (type, id, versionId) already exists or is given twice, and with 400 for a record
+   * that is malformed (a live current version whose JSON disagrees with its record included); then nothing is
+   * written. Resolves with the number of versions written.
+   */
+  restoreVersions(records: RawVersionRecord[]): Promise<number>;
   /** The resource types present, with the number of current live resources of each. */
   countByType(): Promise<Record<string, number>>;
 
@@ -94,7 +120,21 @@ export interface ResourceStore {
   /** Reference index: references held by a current resource. */
   referencesFrom(resourceType: string, id: string): Promise<{ path: string; targetType: string | null; targetId: string | null; url: string | null }[]>;
 
-  /** Removes every resource, version and index row. */
+  /**
+   * Takes the lease `name` for `owner` for `ttlMs`: true when it was free, expired, or already held by
+   * `owner` (which renews it); false when another owner holds an unexpired lease. Atomic across every process
+   * sharing the store, so at most one owner holds a lease at a time.
+   */
+  acquireLock(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease back when `owner` still holds it; a lease taken over by another owner is left alone. */
+  releaseLock(name: string, owner: string): Promise<void>;
+
+  /** A system document (not a FHIR resource, e.g. the record of applied migrations); null when absent. */
+  getSystem<T = unknown>(key: string): Promise<T | null>;
+  /** Stores (replaces) a system document; it must survive JSON.stringify. */
+  putSystem(key: string, doc: unknown): Promise<void>;
+
+  /** Removes every resource, version and index row; leases and system documents stay (they describe the deployment, not the data). */
   clear(): Promise<void>;
   close(): Promise<void>;
 }

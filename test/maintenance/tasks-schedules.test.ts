@@ -1,11 +1,16 @@
 import type { Patient } from 'fhir/r4.js';
-import fs from 'node:fs';
-import path from 'node:path';
 import { type Migration, migrationStatus, runMigrations } from '../../src/maintenance/migrations.js';
 import { runTask } from '../../src/maintenance/run-task.js';
 import { parseSchedules } from '../../src/maintenance/schedules.js';
-import { LOCK_FILE, acquireLock } from '../../src/maintenance/task-lock.js';
-import { fixture, patient, type Fixture } from './fixture.js';
+import { LOCK_NAME, acquireLock } from '../../src/maintenance/task-lock.js';
+import { fixture, patient, sleep, type Fixture } from './fixture.js';
+
+/** Whether the maintenance lease is free: taking it for a moment succeeds. */
+async function leaseFree(f: Fixture): Promise<boolean> {
+  const free = await f.store.acquireLock(LOCK_NAME, 'probe', 60_000);
+  if (free) await f.store.releaseLock(LOCK_NAME, 'probe');
+  return free;
+}
 
 describe('task runner, lock, schedules, migrations', () => {
   let f: Fixture;
@@ -17,20 +22,25 @@ describe('task runner, lock, schedules, migrations', () => {
     const results = await Promise.allSettled([runTask(f.deps, 'backup', { type: 'full' }), runTask(f.deps, 'backup', { type: 'full' })]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ status: 409, message: expect.stringMatching(/backup is already running/) });
-    expect(fs.existsSync(path.join(f.dir, LOCK_FILE))).toBe(false);
+    expect(await leaseFree(f)).toBe(true);
     await expect(runTask(f.deps, 'statistics')).resolves.toMatchObject({ task: 'statistics', counts: { resources: 1 } });
   });
 
-  it('a lock left by a dead process is taken over', async () => {
-    fs.writeFileSync(path.join(f.dir, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 7, host: (await import('node:os')).hostname(), task: 'dedupe', since: 'x' }));
-    const release = acquireLock(f.dir, 'validate');
-    expect(JSON.parse(fs.readFileSync(path.join(f.dir, LOCK_FILE), 'utf8')).task).toBe('validate');
-    release();
+  it('a lease held by a live run refuses; one left unrenewed by a dead process is taken over once expired', async () => {
+    expect(await f.store.acquireLock(LOCK_NAME, 'other-process', 60_000)).toBe(true);
+    await expect(acquireLock(f.store, 'validate')).rejects.toMatchObject({ status: 409 });
+    await f.store.releaseLock(LOCK_NAME, 'other-process');
+    expect(await f.store.acquireLock(LOCK_NAME, 'dead-process', 1)).toBe(true);
+    await sleep(5);
+    const release = await acquireLock(f.store, 'validate');
+    expect(await leaseFree(f)).toBe(false);
+    await release();
+    expect(await leaseFree(f)).toBe(true);
   });
 
   it('an unknown task is refused with 400 and nothing runs', async () => {
     await expect(runTask(f.deps, 'reindex' as never)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/Unknown maintenance task "reindex"/) });
-    expect(fs.existsSync(path.join(f.dir, LOCK_FILE))).toBe(false);
+    expect(await leaseFree(f)).toBe(true);
   });
 
   it('schedules: defaults, off, and an invalid expression refused naming the variable', () => {

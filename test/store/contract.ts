@@ -8,6 +8,7 @@ import type { ResourceStore } from '../../src/store/resource-store.js';
 import { crudContract } from './contract-crud.js';
 import { indexContract } from './contract-indexes.js';
 import { injectionContract } from './contract-injection.js';
+import { maintenanceContract } from './contract-maintenance.js';
 import { searchContract } from './contract-search.js';
 import { searchPagingContract } from './contract-search-paging.js';
 import { streamContract } from './contract-streams.js';
@@ -44,5 +45,6 @@ export function runStoreContract(
     describe('identifier and reference indexes', () => indexContract(get));
     describe('streams, counts and clear', () => streamContract(get));
     describe('injection safety', () => injectionContract(get));
+    describe('backup, restore, leases and system documents', () => maintenanceContract(get));
   });
 }

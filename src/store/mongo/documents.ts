@@ -11,7 +11,7 @@
  * @see https://www.mongodb.com/docs/manual/core/dot-dollar-considerations/
  */
 import type { IndexEntries } from '../../search/types.js';
-import type { StoredResource, VersionRecord } from '../resource-store.js';
+import type { RawVersionRecord, StoredResource, VersionRecord } from '../resource-store.js';
 import { sortEntries } from './derived-entries.js';
 
 /** Collection of current versions (and tombstones), one document per resource. */
@@ -96,6 +96,19 @@ export function toResourceDoc(
   entries: IndexEntries | null,
   token: string,
 ): ResourceDoc {
+  return resourceDocFromJson(type, id, v, lastUpdated, resource === null ? null : JSON.stringify(resource), entries, token);
+}
+
+/** As toResourceDoc, from the JSON text itself (restore keeps the recorded text byte for byte). */
+export function resourceDocFromJson(
+  type: string,
+  id: string,
+  v: number,
+  lastUpdated: string,
+  json: string | null,
+  entries: IndexEntries | null,
+  token: string,
+): ResourceDoc {
   const idx = entries ? toIdx(entries) : EMPTY_IDX;
   return {
     _id: resourceKey(type, id),
@@ -104,8 +117,8 @@ export function toResourceDoc(
     v,
     lastUpdated,
     lu: Date.parse(lastUpdated),
-    deleted: resource === null,
-    json: resource === null ? null : JSON.stringify(resource),
+    deleted: json === null,
+    json,
     idx,
     links: entries ? entries.links.map((l) => ({ p: l.path, t: l.targetType, i: l.targetId, u: l.url })) : [],
     srt: sortEntries(idx),
@@ -136,4 +149,9 @@ export function toVersionRecord(doc: HistoryDoc): VersionRecord {
   };
   if (!doc.deleted) record.resource = parseResource(doc);
   return record;
+}
+
+/** A history document with its JSON text as stored (backups copy it without parsing). */
+export function toRawVersionRecord(doc: HistoryDoc): RawVersionRecord {
+  return { resourceType: doc.type, id: doc.id, versionId: String(doc.v), lastUpdated: doc.lastUpdated, deleted: doc.deleted, json: doc.json };
 }

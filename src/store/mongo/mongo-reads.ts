@@ -7,9 +7,9 @@
  */
 import { badRequest } from '../../fhir/outcomes.js';
 import { resourceGone, resourceNotFound } from '../store-errors.js';
-import type { StoredResource, StreamOptions, VersionRecord } from '../resource-store.js';
+import type { RawVersionRecord, StoredResource, StreamOptions, VersionRecord } from '../resource-store.js';
 import type { MongoDatabaseLike, MongoFilter } from './collection.js';
-import { HISTORY, type HistoryDoc, RESOURCES, type ResourceDoc, historyKey, parseResource, resourceKey, toVersionRecord } from './documents.js';
+import { HISTORY, type HistoryDoc, RESOURCES, type ResourceDoc, historyKey, parseResource, resourceKey, toRawVersionRecord, toVersionRecord } from './documents.js';
 
 /** Documents per chunk of a stream. */
 export const CHUNK_SIZE = 500;
@@ -80,12 +80,20 @@ export class MongoReads {
   }
 
   async *streamHistory(resourceType: string, options?: StreamOptions): AsyncIterable<VersionRecord> {
+    for await (const doc of this.historyDocs(resourceType, options)) yield toVersionRecord(doc);
+  }
+
+  async *streamHistoryRaw(resourceType: string, options?: StreamOptions): AsyncIterable<RawVersionRecord> {
+    for await (const doc of this.historyDocs(resourceType, options)) yield toRawVersionRecord(doc);
+  }
+
+  /** Every history document of a type, by id then version. */
+  private historyDocs(resourceType: string, options?: StreamOptions): AsyncGenerator<HistoryDoc> {
     const base = { type: String(resourceType), ...sinceFilter(options) };
-    const docs = chunked<HistoryDoc>((after) => {
+    return chunked<HistoryDoc>((after) => {
       const filter = after ? { ...base, $or: [{ id: { $gt: after.id } }, { id: after.id, v: { $gt: after.v } }] } : base;
       return toArray(this.versions.find(filter, { sort: { id: 1, v: 1 }, limit: CHUNK_SIZE }));
     });
-    for await (const doc of docs) yield toVersionRecord(doc);
   }
 
   async countByType(): Promise<Record<string, number>> {

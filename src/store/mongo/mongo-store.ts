@@ -12,16 +12,19 @@ import { MongoClient } from 'mongodb';
 import { OperationOutcomeError, badRequest } from '../../fhir/outcomes.js';
 import { computeIndex } from '../../search/index-resource.js';
 import type { SearchQuery, SearchResult } from '../../search/types.js';
+import { assertLeaseArgs, assertSystemKey } from '../lease-args.js';
 import { createClock } from '../resource-meta.js';
-import type { ResourceStore, StoredResource, WriteOp, WriteOptions, WriteResult, WriteStatus } from '../resource-store.js';
+import type { RawVersionRecord, ResourceStore, StoredResource, WriteOp, WriteOptions, WriteResult, WriteStatus } from '../resource-store.js';
 import { applyAtomically, applyPlan } from './apply-changes.js';
 import type { MongoDatabaseLike } from './collection.js';
 import { HISTORY, RESOURCES, type ResourceDoc, parseResource } from './documents.js';
 import { driverDatabase } from './driver-database.js';
 import { ensureIndexes } from './mongo-indexes.js';
 import { MongoReads } from './mongo-reads.js';
+import { restoreVersions } from './restore-versions.js';
 import { searchFilter } from './search-filter.js';
 import { searchPipeline } from './search-pipeline.js';
+import { acquireLease, getSystemDoc, putSystemDoc, releaseLease } from './system-collections.js';
 import { opError } from './write-errors.js';
 import { type Indexer, opKey, planWrites } from './write-plan.js';
 
@@ -102,6 +105,32 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
     return { resources: page.map(parseResource), total };
   }
 
+  restoreVersions(records: RawVersionRecord[]): Promise<number> {
+    return restoreVersions(this.db, records, this.index);
+  }
+
+  /** Wall-clock time, not the store clock: leases are shared with other processes. */
+  async acquireLock(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    assertLeaseArgs(name, owner, ttlMs);
+    return acquireLease(this.db, name, owner, ttlMs, Date.now());
+  }
+
+  async releaseLock(name: string, owner: string): Promise<void> {
+    assertLeaseArgs(name, owner);
+    await releaseLease(this.db, name, owner);
+  }
+
+  async getSystem<T = unknown>(key: string): Promise<T | null> {
+    assertSystemKey(key);
+    return getSystemDoc<T>(this.db, key);
+  }
+
+  async putSystem(key: string, doc: unknown): Promise<void> {
+    assertSystemKey(key);
+    await putSystemDoc(this.db, key, doc);
+  }
+
+  /** Leases and system documents stay (see the contract). */
   async clear(): Promise<void> {
     await Promise.all([this.db.collection(RESOURCES).deleteMany({}), this.db.collection(HISTORY).deleteMany({})]);
   }

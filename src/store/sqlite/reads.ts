@@ -5,7 +5,7 @@
  * @see https://hl7.org/fhir/R4/http.html#history
  */
 import { resourceGone, resourceNotFound } from '../store-errors.js';
-import type { StoredResource, VersionRecord } from '../resource-store.js';
+import type { RawVersionRecord, StoredResource, VersionRecord } from '../resource-store.js';
 import type { Statements, VersionRow } from './statements.js';
 
 /** A versions row as the store contract's VersionRecord. */
@@ -19,6 +19,18 @@ export function toVersionRecord(row: VersionRow): VersionRecord {
   };
   if (row.json !== null) record.resource = JSON.parse(row.json) as StoredResource;
   return record;
+}
+
+/** A versions row with its JSON text as stored (backups copy it without parsing). */
+export function toRawVersionRecord(row: VersionRow): RawVersionRecord {
+  return {
+    resourceType: row.type,
+    id: row.id,
+    versionId: String(row.version),
+    lastUpdated: new Date(row.last_updated).toISOString(),
+    deleted: row.deleted === 1,
+    json: row.json,
+  };
 }
 
 export function readCurrent(s: Statements, type: string, id: string): StoredResource {

@@ -9,13 +9,15 @@
  * - `params` numbers the (type, code) pairs of search parameters, so index rows carry an integer `pid`.
  * - one index table per search parameter type plus `refs` (the reference index), for live current
  *   resources only, each with an index for lookup by (pid, value).
+ * - `locks` (maintenance leases) and `system` (documents such as the migrations record), added in version 2;
+ *   every statement is `IF NOT EXISTS`, so a version 1 file simply gains them.
  * @see https://hl7.org/fhir/R4/search.html
  * @see https://www.sqlite.org/wal.html
  */
 import Database from 'better-sqlite3';
 
 /** Bumped when the DDL changes; `user_version` tells which schema a file has. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Tables holding the index rows of a resource; used by delete and clear. */
 export const INDEX_TABLES = ['idx_token', 'idx_string', 'idx_date', 'idx_ref', 'idx_number', 'idx_uri', 'refs'] as const;
@@ -47,6 +49,8 @@ CREATE INDEX IF NOT EXISTS idx_uri_value ON idx_uri (pid, value);
 CREATE TABLE IF NOT EXISTS refs (${row('path TEXT NOT NULL, target_type TEXT, target_id TEXT, url TEXT')}) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS refs_target ON refs (target_type, target_id);
 CREATE INDEX IF NOT EXISTS refs_url ON refs (url) WHERE url IS NOT NULL;
+CREATE TABLE IF NOT EXISTS locks (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS system (key TEXT PRIMARY KEY, json TEXT NOT NULL);
 `;
 
 /**

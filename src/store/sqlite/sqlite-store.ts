@@ -9,15 +9,18 @@ import type Database from 'better-sqlite3';
 import { badRequest } from '../../fhir/outcomes.js';
 import { computeIndex } from '../../search/index-resource.js';
 import type { SearchQuery, SearchResult } from '../../search/types.js';
+import { assertLeaseArgs, assertSystemKey } from '../lease-args.js';
 import { createClock } from '../resource-meta.js';
-import type { ResourceStore, StoredResource, StreamOptions, VersionRecord, WriteOp, WriteOptions, WriteResult, WriteStatus } from '../resource-store.js';
+import type { RawVersionRecord, ResourceStore, StoredResource, StreamOptions, VersionRecord, WriteOp, WriteOptions, WriteResult, WriteStatus } from '../resource-store.js';
 import { IndexRowBuffer } from './index-row-buffer.js';
 import { createParamIds, createRowWriter } from './index-rows.js';
-import { readCurrent, readHistory, readVersion } from './reads.js';
+import { readCurrent, readHistory, readVersion, toRawVersionRecord, toVersionRecord } from './reads.js';
+import { createRestorer, type Restorer } from './restore-versions.js';
 import { INDEX_TABLES, openDatabase } from './schema.js';
 import { buildSearchSql } from './search-sql.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { streamCurrent, streamVersions } from './streams.js';
+import { createSystemTables, type SystemTables } from './system-tables.js';
 import { createBatchWriter, type BatchWriter } from './write-batch.js';
 import type { Indexer } from './write-op.js';
 
@@ -40,6 +43,8 @@ export class SqliteStore implements ResourceStore {
   private readonly db: Database.Database;
   private readonly s: Statements;
   private readonly writer: BatchWriter;
+  private readonly restorer: Restorer;
+  private readonly system: SystemTables;
   private readonly clock: () => number;
   private readonly computeIndex: Indexer;
   private readonly rows: IndexRowBuffer;
@@ -51,6 +56,8 @@ export class SqliteStore implements ResourceStore {
     const params = createParamIds(this.s);
     this.rows = new IndexRowBuffer(createRowWriter(this.db), params.pid);
     this.writer = createBatchWriter(this.db, params.reset);
+    this.restorer = createRestorer(this.db, params.reset);
+    this.system = createSystemTables(this.db);
     this.clock = createClock(options.now);
     this.computeIndex = options.computeIndex ?? computeIndex;
   }
@@ -100,7 +107,36 @@ export class SqliteStore implements ResourceStore {
   }
 
   streamHistory(resourceType: string, options?: StreamOptions): AsyncIterable<VersionRecord> {
-    return streamVersions(this.s, resourceType, options);
+    return streamVersions(this.s, resourceType, toVersionRecord, options);
+  }
+
+  streamHistoryRaw(resourceType: string, options?: StreamOptions): AsyncIterable<RawVersionRecord> {
+    return streamVersions(this.s, resourceType, toRawVersionRecord, options);
+  }
+
+  async restoreVersions(records: RawVersionRecord[]): Promise<number> {
+    return this.restorer({ s: this.s, computeIndex: this.computeIndex, rows: this.rows }, records);
+  }
+
+  /** Wall-clock time, not the store clock: leases are shared with other processes. */
+  async acquireLock(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    assertLeaseArgs(name, owner, ttlMs);
+    return this.system.acquire(name, owner, ttlMs, Date.now());
+  }
+
+  async releaseLock(name: string, owner: string): Promise<void> {
+    assertLeaseArgs(name, owner);
+    this.system.release(name, owner);
+  }
+
+  async getSystem<T = unknown>(key: string): Promise<T | null> {
+    assertSystemKey(key);
+    return this.system.get<T>(key);
+  }
+
+  async putSystem(key: string, doc: unknown): Promise<void> {
+    assertSystemKey(key);
+    this.system.put(key, doc);
   }
 
   async countByType(): Promise<Record<string, number>> {

@@ -36,6 +36,7 @@ export function prepareStatements(db: Database.Database) {
     insertVersion: db.prepare<[number, number, number, number, string | null]>(
       'INSERT INTO versions (rid, version, last_updated, deleted, json) VALUES (?, ?, ?, ?, ?)',
     ),
+    versionExists: db.prepare<[number, number], number>('SELECT 1 FROM versions WHERE rid = ? AND version = ?').pluck(),
     version: db.prepare<[string, string, number], VersionRow>(
       `SELECT ${VERSION_COLUMNS} FROM resources r JOIN versions v ON v.rid = r.rid WHERE r.type = ? AND r.id = ? AND v.version = ?`,
     ),

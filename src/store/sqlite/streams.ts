@@ -5,9 +5,8 @@
  * @see https://hl7.org/fhir/R4/http.html#history
  */
 import { badRequest } from '../../fhir/outcomes.js';
-import type { StoredResource, StreamOptions, VersionRecord } from '../resource-store.js';
-import { toVersionRecord } from './reads.js';
-import type { Statements } from './statements.js';
+import type { StoredResource, StreamOptions } from '../resource-store.js';
+import type { Statements, VersionRow } from './statements.js';
 
 /** Rows per chunk: big enough to amortise the query, small enough to keep memory flat. */
 export const CHUNK_SIZE = 500;
@@ -31,14 +30,14 @@ export async function* streamCurrent(s: Statements, type: string, options?: Stre
   }
 }
 
-/** Every version of every resource of a type, by id then version (oldest first). */
-export async function* streamVersions(s: Statements, type: string, options?: StreamOptions): AsyncGenerator<VersionRecord> {
+/** Every version of every resource of a type, by id then version (oldest first), each row mapped by `as`. */
+export async function* streamVersions<T>(s: Statements, type: string, as: (row: VersionRow) => T, options?: StreamOptions): AsyncGenerator<T> {
   const since = sinceMs(options);
   let afterId = '';
   let afterVersion = 0;
   for (;;) {
     const rows = s.historyChunk.all(type, afterId, afterVersion, since, CHUNK_SIZE);
-    for (const row of rows) yield toVersionRecord(row);
+    for (const row of rows) yield as(row);
     if (rows.length < CHUNK_SIZE) return;
     afterId = rows[rows.length - 1].id;
     afterVersion = rows[rows.length - 1].version;

@@ -37,7 +37,7 @@ function checkIfMatch(type: string, id: string, cur: CurrentRow | undefined, ifM
 }
 
 /** Removes a live resource's index rows, queued ones included (a resource written twice in one call). */
-function removeIndexRows(ctx: WriteContext, rid: number): void {
+export function removeIndexRows(ctx: WriteContext, rid: number): void {
   if (ctx.rows.holds(rid)) ctx.rows.flush();
   deleteIndexRows(ctx.s, rid);
 }

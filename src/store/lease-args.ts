@@ -1,0 +1,16 @@
+/**
+ * Argument checks both stores apply to leases and system documents, so a bad caller gets the same 400
+ * whatever the backend instead of a lease that never expires (NaN) or a key that is not a string.
+ */
+import { badRequest } from '../fhir/outcomes.js';
+
+const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= 256;
+
+export function assertLeaseArgs(name: unknown, owner: unknown, ttlMs?: unknown): void {
+  if (!nonEmpty(name) || !nonEmpty(owner)) throw badRequest('A lease needs a name and an owner (non-empty strings)');
+  if (ttlMs !== undefined && (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0)) throw badRequest(`Invalid lease duration ${String(ttlMs)} ms`);
+}
+
+export function assertSystemKey(key: unknown): void {
+  if (!nonEmpty(key)) throw badRequest('A system document key is a non-empty string');
+}
