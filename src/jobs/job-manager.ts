@@ -152,21 +152,24 @@ export class JobManager {
         errors.write(`${JSON.stringify(outcome)}\n`);
       },
     };
+    // The final state is published (on the in-memory record readers see) only once the error file is
+    // closed and the record saved, so a client that sees `completed` can rely on every file being in place.
+    let final: Partial<JobRecord>;
     try {
       const result = await this.workers[record.kind](run);
-      Object.assign(record, { status: 'completed', counts: result.counts, output: result.output ?? [] });
+      final = { status: 'completed', counts: result.counts, output: result.output ?? [] };
     } catch (err) {
-      if (controller.signal.aborted) record.status = this.closed ? 'queued' : 'cancelled';
+      if (controller.signal.aborted) final = { status: this.closed ? 'queued' : 'cancelled' };
       else {
         this.logger.error({ err, job: record.id }, 'job failed');
-        Object.assign(record, { status: 'failed', failure: toOperationOutcomeError(err).outcome });
+        final = { status: 'failed', failure: toOperationOutcomeError(err).outcome };
       }
-    } finally {
-      await new Promise<void>((resolve) => errors.end(resolve));
-      if (record.status !== 'queued') record.finished = new Date().toISOString();
-      this.save(record);
-      this.active.delete(record.id);
     }
+    await new Promise<void>((resolve) => errors.end(resolve));
+    const done = { ...record, ...final, ...(final.status !== 'queued' ? { finished: new Date().toISOString() } : {}) };
+    this.save(done);
+    Object.assign(record, done);
+    this.active.delete(record.id);
   }
 
   /** Stops the running job (it is queued again for the next start) and waits for it to wind down. */

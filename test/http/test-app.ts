@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Express } from 'express';
 import { loadConfig, type ConfigOverrides } from '../../src/config.js';
 import { FileArea } from '../../src/files/file-area.js';
+import { createJobManager } from '../../src/jobs/create-job-manager.js';
 import { createLogger } from '../../src/logger.js';
 import { createApp } from '../../src/server.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -20,11 +21,15 @@ export async function makeTestApp(overrides: ConfigOverrides = {}): Promise<Test
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-http-'));
   const config = loadConfig({}, { dataDir, ...overrides });
   const store = await openStore(config);
-  const app = createApp({ store, files: new FileArea(dataDir), config, logger: createLogger('silent') });
+  const files = new FileArea(dataDir);
+  const logger = createLogger('silent');
+  const jobs = createJobManager({ files, store, config, logger });
+  const app = createApp({ store, files, config, logger, jobs });
   return {
     app,
     store,
     close: async () => {
+      await jobs.close();
       await store.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
