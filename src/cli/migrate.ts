@@ -11,8 +11,10 @@ export function registerMigrate(program: Command): void {
     .option('--json', 'print the result as one JSON document')
     .action(async (o: Record<string, unknown>) => {
       const config = configFrom(o);
-      if (!o.status) await withMaintenanceDeps(config, (deps) => runTask(deps, 'migrate'));
-      const status = migrationStatus(config.dataDir);
+      const status = await withMaintenanceDeps(config, async (deps) => {
+        if (!o.status) await runTask(deps, 'migrate');
+        return migrationStatus(deps.store);
+      });
       process.stdout.write(o.json ? `${JSON.stringify(status)}\n` : `${status.map((m) => `${m.id.padEnd(24)} ${m.applied ?? 'pending'}  ${m.description}`).join('\n')}\n`);
     });
 }

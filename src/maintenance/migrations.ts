@@ -1,12 +1,9 @@
 /**
  * Versioned data migrations, applied in order, each exactly once, at start or with `medgen-data migrate`.
  * Each migration writes through the store (one atomic write() per migration where the store has
- * transactions). The record of applied migrations is `migrations.json` in the data directory, written
- * after a migration succeeds: the store contract has no place for system documents yet (see the report);
- * for MongoDB deployments that file must move into a `migrations` collection.
+ * transactions). The record of applied migrations is a system document in the store, written after each
+ * migration succeeds, so a MongoDB deployment shared by several processes keeps one record.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { ResourceStore } from '../store/resource-store.js';
 import type { MaintenanceDeps } from './maintenance-deps.js';
 
@@ -23,29 +20,26 @@ export interface Migration {
  */
 export const MIGRATIONS: Migration[] = [];
 
-const recordFile = (dataDir: string) => path.join(dataDir, 'migrations.json');
+/** The record of applied migrations lives in the store (a system document), so every process sharing it agrees. */
+const RECORD_KEY = 'migrations';
 
 type Applied = Record<string, { applied: string; changed: number }>;
 
-function readApplied(dataDir: string): Applied {
-  return fs.existsSync(recordFile(dataDir)) ? (JSON.parse(fs.readFileSync(recordFile(dataDir), 'utf8')) as Applied) : {};
-}
+const readApplied = async (store: ResourceStore): Promise<Applied> => (await store.getSystem<Applied>(RECORD_KEY)) ?? {};
 
-export function migrationStatus(dataDir: string, migrations = MIGRATIONS) {
-  const applied = readApplied(dataDir);
+export async function migrationStatus(store: ResourceStore, migrations = MIGRATIONS) {
+  const applied = await readApplied(store);
   return migrations.map((m) => ({ id: m.id, description: m.description, ...(applied[m.id] ?? { applied: null }) }));
 }
 
 export async function runMigrations(deps: MaintenanceDeps, migrations = MIGRATIONS): Promise<{ applied: string[] }> {
-  const record = readApplied(deps.config.dataDir);
+  const record = await readApplied(deps.store);
   const done: string[] = [];
   for (const m of migrations) {
     if (record[m.id]) continue;
     const changed = await m.up(deps.store);
     record[m.id] = { applied: new Date().toISOString(), changed };
-    fs.mkdirSync(deps.config.dataDir, { recursive: true });
-    fs.writeFileSync(`${recordFile(deps.config.dataDir)}.tmp`, JSON.stringify(record, null, 1));
-    fs.renameSync(`${recordFile(deps.config.dataDir)}.tmp`, recordFile(deps.config.dataDir));
+    await deps.store.putSystem(RECORD_KEY, record);
     done.push(m.id);
   }
   return { applied: done };

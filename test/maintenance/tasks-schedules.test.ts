@@ -63,12 +63,12 @@ describe('task runner, lock, schedules, migrations', () => {
       },
     };
     const second: Migration = { id: '0002-noop', description: 'runs after 0001', up: async () => (order.push('0002'), 0) };
-    expect(migrationStatus(f.dir, [activate, second])[0].applied).toBeNull();
+    expect((await migrationStatus(f.store, [activate, second]))[0].applied).toBeNull();
     expect(await runMigrations(f.deps, [activate, second])).toEqual({ applied: ['0001-active', '0002-noop'] });
     expect(order).toEqual(['0001', '0002']);
     expect((await f.store.read('Patient', 'p1')).meta.versionId).toBe('2');
     expect(await runMigrations(f.deps, [activate, second])).toEqual({ applied: [] });
     expect(order).toEqual(['0001', '0002']);
-    expect(migrationStatus(f.dir, [activate, second])[0]).toMatchObject({ id: '0001-active', changed: 1, applied: expect.any(String) });
+    expect((await migrationStatus(f.store, [activate, second]))[0]).toMatchObject({ id: '0001-active', changed: 1, applied: expect.any(String) });
   });
 });
