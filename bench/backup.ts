@@ -14,16 +14,8 @@ import { runBackup } from '../src/maintenance/run-backup.js';
 import { SQLITE_FILE } from '../src/store/open-store.js';
 import type { ResourceStore } from '../src/store/resource-store.js';
 import { createSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { benchDataDir } from './bench-data.js';
 import { benchResult, secondsSince, type BenchResult } from './result.js';
-
-async function dataDir(args: string[]): Promise<string> {
-  const i = args.indexOf('--data');
-  if (i >= 0 && args[i + 1]) return path.resolve(args[i + 1]);
-  const { writePopulation } = await import('../src/generate/write-population.js');
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-bench-data-'));
-  await writePopulation({ count: 200, seed: 42, yearsOfHistory: 10 }, out);
-  return out;
-}
 
 async function readAll(store: ResourceStore): Promise<number> {
   let n = 0;
@@ -36,7 +28,7 @@ export async function benchBackup(args: string[]): Promise<BenchResult[]> {
   const config = { dataDir: work, mongodbUri: undefined, mongodbDb: 'medgen' };
   const store = createSqliteStore({ path: path.join(work, SQLITE_FILE) });
   const logger = createLogger('warn');
-  await importFiles(store, [await dataDir(args)], { mode: 'none', logger });
+  await importFiles(store, [await benchDataDir(args)], { mode: 'none', logger });
   let start = process.hrtime.bigint();
   const items = await readAll(store);
   const readRate = items / secondsSince(start);
