@@ -1,20 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import express from 'express';
 import request from 'supertest';
 import { jest } from '@jest/globals';
 import { Command, CommanderError } from 'commander';
-import { generateOperation } from '../../operations/generate.js';
-import { createDataManagementRouter } from '../../routes/create-router.js';
 import { registerGenerate } from '../../src/cli/generate.js';
-import { loadConfig } from '../../src/config.js';
-import { FileArea } from '../../src/files/file-area.js';
 import { OperationOutcomeError } from '../../src/fhir/outcomes.js';
 import { resolveOptions } from '../../src/generate/options.js';
-import { createLogger } from '../../src/logger.js';
-import { openStore } from '../../src/store/open-store.js';
-import type { ResourceStore } from '../../src/store/resource-store.js';
+import { makeTestApp, type TestApp } from '../http/test-app.js';
 
 const BAD: [Record<string, string | number>, string][] = [
   [{ count: 0 }, 'count'],
@@ -46,22 +39,12 @@ describe('resolveOptions', () => {
 });
 
 describe('$generate', () => {
-  let store: ResourceStore;
-  let dir: string;
-  let app: express.Express;
+  let t: TestApp;
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-generate-op-'));
-    const config = loadConfig({}, { dataDir: dir });
-    store = await openStore(config);
-    app = express();
-    app.use(express.json({ type: ['application/json', 'application/fhir+json'], limit: '50mb' }));
-    app.use('/fhir', createDataManagementRouter({ store, files: new FileArea(dir), config, logger: createLogger('silent'), operations: [generateOperation] }));
+    t = await makeTestApp();
   });
-  afterAll(async () => {
-    await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  const call = (parameter: object[]) => request(app).post('/fhir/$generate').send({ resourceType: 'Parameters', parameter });
+  afterAll(() => t.close());
+  const call = (parameter: object[]) => request(t.app).post('/fhir/$generate').send({ resourceType: 'Parameters', parameter });
 
   it('returns the support batches and one transaction per patient', async () => {
     const res = await call([{ name: 'count', valueInteger: 3 }, { name: 'seed', valueInteger: 5 }, { name: 'state', valueString: 'Ohio' }]);

@@ -1,32 +1,16 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import express from 'express';
 import request from 'supertest';
-import { validateOperation } from '../../operations/validate.js';
-import { createDataManagementRouter } from '../../routes/create-router.js';
-import { loadConfig } from '../../src/config.js';
-import { FileArea } from '../../src/files/file-area.js';
-import { createLogger } from '../../src/logger.js';
-import { openStore } from '../../src/store/open-store.js';
-import type { ResourceStore } from '../../src/store/resource-store.js';
+import { makeTestApp, type TestApp } from '../http/test-app.js';
 
-let store: ResourceStore;
-let dir: string;
-let app: express.Express;
+let t: TestApp;
+let app: TestApp['app'];
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-validate-'));
-  const config = loadConfig({}, { dataDir: dir });
-  store = await openStore(config);
-  app = express();
-  app.use('/fhir', createDataManagementRouter({ store, files: new FileArea(dir), config, logger: createLogger('silent'), operations: [validateOperation] }));
+  t = await makeTestApp();
+  app = t.app;
+  const store = t.store;
   await store.update({ resourceType: 'Patient', id: 'p1' });
   await store.update({ resourceType: 'Observation', id: 'o1', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/p1' } } as never);
 });
-afterAll(async () => {
-  await store.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => t.close());
 
 const post = (url: string, body: unknown) => request(app).post(url).set('Content-Type', 'application/fhir+json').send(typeof body === 'string' ? body : JSON.stringify(body));
 
