@@ -73,7 +73,7 @@ export class ReferenceResolver {
   async matchConditional(type: string, query: string, expression: string): Promise<string[]> {
     const wanted = identifierQuery(query);
     const ids = new Set(wanted ? this.plannedIdentifiers.get(identifierKey(type, wanted.system ?? '', wanted.value)) : undefined);
-    for (const r of await findConditionalMatches(this.store, type, query, expression)) ids.add(r.id);
+    for (const id of await findConditionalMatches(this.store, type, query, expression)) ids.add(id);
     return [...ids];
   }
 

@@ -20,7 +20,7 @@ export async function createResource(ctx: FhirContext, req: FhirRequest, type: s
     const matches = await findConditionalMatches(ctx.store, type, req.headers.ifNoneExist.replace(/^[^?]*\?/, ''), 'If-None-Exist');
     if (matches.length > 1) throw preconditionFailed(`If-None-Exist "${req.headers.ifNoneExist}" matches more than one ${type}`, 'If-None-Exist');
     if (matches.length === 1) {
-      const existing = matches[0];
+      const existing = await ctx.store.read(type, matches[0]);
       const response = writeResponse(200, existing, ctx.baseUrl, prefer, `${type}/${existing.id} already exists`);
       return { ...response, headers: { ...response.headers, ...versionHeaders(existing) } };
     }
