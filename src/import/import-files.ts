@@ -1,10 +1,9 @@
 /** Importing files and folders into a store: what `import` and `full` share. */
 import type { Logger } from '../logger.js';
 import type { ResourceStore } from '../store/resource-store.js';
-import { listImportFiles, unitsOfFiles } from './file-units.js';
 import { createImportContext } from './import-context.js';
 import type { ImportMode, ImportSummary } from './import-types.js';
-import { runImport } from './run-import.js';
+import { runImportOf } from './run-import.js';
 
 export async function importFiles(
   store: ResourceStore,
@@ -12,7 +11,7 @@ export async function importFiles(
   options: { mode: ImportMode; logger: Logger; signal?: AbortSignal; onProgress?: (done: number, failed: number) => void },
 ): Promise<ImportSummary> {
   const ctx = createImportContext({ store, mode: options.mode, logger: options.logger, signal: options.signal });
-  return runImport(ctx, unitsOfFiles(listImportFiles(paths)), {
+  return runImportOf(ctx, { kind: 'paths', paths }, {
     onProgress: (done) => options.onProgress?.(done, ctx.tally.summary().failed),
   });
 }

@@ -2,16 +2,12 @@
  * The `import` job worker: re-reads the saved request body (NDJSON or one JSON document) and imports it,
  * writing each failure to the job's error file with where it happened.
  */
-import fs from 'node:fs';
 import type { JobWorker } from '../jobs/job-types.js';
 import type { Logger } from '../logger.js';
 import type { ResourceStore } from '../store/resource-store.js';
-import { parseJsonBody } from '../fhir/safe-json.js';
-import { unitsOfDocument } from './bundle-units.js';
 import { createImportContext } from './import-context.js';
-import type { ImportFailure, ImportMode, ImportUnit } from './import-types.js';
-import { unitsOfNdjson } from './ndjson-units.js';
-import { runImport } from './run-import.js';
+import type { ImportFailure, ImportMode } from './import-types.js';
+import { runImportOf } from './run-import.js';
 import { summaryJson } from './summary-parameters.js';
 
 function locate(f: ImportFailure) {
@@ -24,10 +20,7 @@ export function importWorker(store: ResourceStore, logger: Logger): JobWorker {
     const { mode, format, baseUrl } = run.record.params as { mode: ImportMode; format: 'ndjson' | 'json'; baseUrl?: string };
     const ctx = createImportContext({ store, mode, logger, baseUrl, signal: run.signal });
     ctx.tally.onFailure = (f) => run.error(locate(f));
-    const input = run.inputPath!;
-    const units: AsyncIterable<ImportUnit> | Iterable<ImportUnit> =
-      format === 'ndjson' ? unitsOfNdjson(fs.createReadStream(input)) : unitsOfDocument(parseJsonBody(fs.readFileSync(input)));
-    const summary = await runImport(ctx, units, { onProgress: (done) => run.progress(done) });
+    const summary = await runImportOf(ctx, { kind: format, path: run.inputPath! }, { onProgress: (done) => run.progress(done) });
     const { failures: _f, warnings: _w, ...counts } = summaryJson(summary);
     return { counts: { ...counts, warnings: summary.warnings.length } };
   };

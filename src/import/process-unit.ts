@@ -14,11 +14,14 @@ import { WriteOpError } from '../store/store-errors.js';
 import { validateResource } from '../validation/validate-resource.js';
 import { importId } from './entry-identity.js';
 import type { ImportContext } from './import-context.js';
+import type { EntryIssues } from './ahead/validate-unit.js';
 import type { ImportEntry, ImportFailure, ImportUnit } from './import-types.js';
 
 /** An entry that passed every check and is ready to write. */
 interface Ready {
   entry: ImportEntry;
+  /** The entry's position in its unit. */
+  pos: number;
   resource: Resource & { id: string };
   /** Nothing to write: matched an existing resource through ifNoneExist, or repeats one already imported. */
   existing: boolean;
@@ -47,7 +50,7 @@ function failureOf(entry: ImportEntry, status: number, o: OperationOutcome, file
 }
 
 /** Checks the entry's shape and fixes its id; matches `ifNoneExist` against the unit and the store. */
-async function plan(ctx: ImportContext, resolver: ReferenceResolver, entry: ImportEntry): Promise<Ready> {
+async function plan(ctx: ImportContext, resolver: ReferenceResolver, entry: ImportEntry, pos: number): Promise<Ready> {
   if (entry.unreadable !== undefined) throw badRequest(entry.unreadable);
   if (entry.method !== undefined && entry.method !== 'POST' && entry.method !== 'PUT') {
     throw new EntryProblem(400, [issue('error', 'not-supported', `$import takes POST and PUT entries, not ${entry.method}`, 'Bundle.entry.request.method')]);
@@ -60,12 +63,12 @@ async function plan(ctx: ImportContext, resolver: ReferenceResolver, entry: Impo
     if (ids.length > 1) throw new EntryProblem(412, [issue('error', 'multiple-matches', `ifNoneExist "${entry.ifNoneExist}" matches ${ids.length} resources`, 'Bundle.entry.request.ifNoneExist')]);
     if (other.length === 1) {
       resolver.plan(entry.fullUrl, { type: resource.resourceType, id: other[0] });
-      return { entry, resource: { ...resource, id: other[0] }, existing: true };
+      return { entry, pos, resource: { ...resource, id: other[0] }, existing: true };
     }
   }
   const ready = { ...resource, id } as Resource & { id: string };
   resolver.plan(entry.fullUrl, { type: resource.resourceType, id, resource: ready });
-  return { entry, resource: ready, existing: false };
+  return { entry, pos, resource: ready, existing: false };
 }
 
 /**
@@ -81,14 +84,21 @@ async function repeatIssue(ctx: ImportContext, ready: Ready, earlier: Resource |
   return issue('warning', 'duplicate', `${key} was imported earlier in this run with other content; this occurrence was not stored`, ready.resource.resourceType);
 }
 
+interface UnitState {
+  atomic: boolean;
+  planned: ReadonlySet<string>;
+  /** Issues validated ahead, by entry position (ahead/); null or absent: validate here. */
+  validated?: Promise<EntryIssues[] | undefined>;
+}
+
 /** References, content and reference targets, per the import mode. */
-async function check(ctx: ImportContext, resolver: ReferenceResolver, ready: Ready, unit: { atomic: boolean; planned: ReadonlySet<string> }, earlier: Resource | undefined): Promise<OperationOutcomeIssue[]> {
+async function check(ctx: ImportContext, resolver: ReferenceResolver, ready: Ready, unit: UnitState, earlier: Resource | undefined): Promise<OperationOutcomeIssue[]> {
   await resolver.rewrite(ready.resource, ready.resource.resourceType);
   const repeat = await repeatIssue(ctx, ready, earlier);
   if (repeat) return [repeat];
   if (ctx.mode === 'none') return [];
   const severity = ctx.mode === 'strict' ? 'error' : 'warning';
-  const issues = validateResource(ready.resource);
+  const issues = (await unit.validated)?.[ready.pos] ?? validateResource(ready.resource);
   const missing = await ctx.targets.check(ready.resource, unit.planned, severity);
   if (missing.length > 0 && !unit.atomic && !issues.some(isError) && ctx.deferred.offer(ready.entry, ready.resource)) return [DEFERRED];
   issues.push(...missing);
@@ -98,8 +108,12 @@ async function check(ctx: ImportContext, resolver: ReferenceResolver, ready: Rea
   return issues;
 }
 
-/** Imports one unit; returns the failures of a transaction unit that failed as a whole (else none). */
-export async function processUnit(ctx: ImportContext, unit: ImportUnit): Promise<(ImportFailure & { status: number })[]> {
+/**
+ * Imports one unit; returns the failures of a transaction unit that failed as a whole (else none).
+ * `validated` gives its entries' issues when they are validated ahead of it; it is awaited only once the unit
+ * is planned and its first entry's references are resolved, so that work overlaps the validation.
+ */
+export async function processUnit(ctx: ImportContext, unit: ImportUnit, validated?: Promise<EntryIssues[] | undefined>): Promise<(ImportFailure & { status: number })[]> {
   const resolver = new ReferenceResolver(ctx.store, ctx.baseUrl, ctx.resolvedCache);
   const ready: Ready[] = [];
   const failures: (ImportFailure & { status: number })[] = [];
@@ -109,9 +123,9 @@ export async function processUnit(ctx: ImportContext, unit: ImportUnit): Promise
     if (e.status >= 500) ctx.logger.error({ err }, 'import entry failed');
     failures.push(failureOf(entry, e.status, e.outcome, unit.file));
   };
-  for (const entry of unit.entries) {
+  for (const [pos, entry] of unit.entries.entries()) {
     try {
-      ready.push(await plan(ctx, resolver, entry));
+      ready.push(await plan(ctx, resolver, entry, pos));
     } catch (err) {
       fail(entry, err);
     }
@@ -121,7 +135,7 @@ export async function processUnit(ctx: ImportContext, unit: ImportUnit): Promise
   const writable: Ready[] = [];
   for (const r of ready) {
     try {
-      const issues = r.existing ? [] : await check(ctx, resolver, r, { atomic: unit.atomic, planned }, firstInUnit.get(keyOf(r.resource)));
+      const issues = r.existing ? [] : await check(ctx, resolver, r, { atomic: unit.atomic, planned, validated }, firstInUnit.get(keyOf(r.resource)));
       if (issues[0] === DEFERRED) continue;
       if (!firstInUnit.has(keyOf(r.resource))) firstInUnit.set(keyOf(r.resource), r.resource);
       else if (!r.existing) r.existing = true;

@@ -4,13 +4,17 @@
  * in the same state as an uninterrupted one, because ids are kept and unchanged content writes nothing.
  */
 import { OperationOutcomeError } from '../fhir/outcomes.js';
+import { ValidationAhead } from './ahead/validation-ahead.js';
 import type { ImportContext } from './import-context.js';
 import type { ImportFailure, ImportSummary, ImportUnit } from './import-types.js';
 import { processUnit } from './process-unit.js';
+import { unitsOfSource, type UnitSource } from './unit-source.js';
 
 export interface RunImportOptions {
   /** Called after each unit with the number of entries processed so far. */
   onProgress?: (processed: number) => void;
+  /** The input as data: a worker then validates units ahead of the import (ahead/validation-ahead.ts). */
+  source?: UnitSource;
 }
 
 export class ImportCancelled extends Error {
@@ -20,10 +24,16 @@ export class ImportCancelled extends Error {
 }
 
 export async function runImport(ctx: ImportContext, units: AsyncIterable<ImportUnit> | Iterable<ImportUnit>, options: RunImportOptions = {}): Promise<ImportSummary> {
-  for await (const unit of units) {
-    if (ctx.signal?.aborted) throw new ImportCancelled();
-    await processUnit(ctx, unit);
-    options.onProgress?.(ctx.tally.total);
+  const ahead = options.source && ctx.mode !== 'none' ? new ValidationAhead(options.source, ctx.baseUrl, ctx.logger) : undefined;
+  try {
+    let n = 0;
+    for await (const unit of units) {
+      if (ctx.signal?.aborted) throw new ImportCancelled();
+      await processUnit(ctx, unit, ahead?.unit(n++, unit.entries.length));
+      options.onProgress?.(ctx.tally.total);
+    }
+  } finally {
+    ahead?.close();
   }
   // Entries whose targets were not there yet get one more chance, now that the whole input is stored.
   for (const unit of ctx.deferred.drain()) {
@@ -32,6 +42,11 @@ export async function runImport(ctx: ImportContext, units: AsyncIterable<ImportU
     options.onProgress?.(ctx.tally.total);
   }
   return ctx.tally.summary();
+}
+
+/** Imports an input given as data (files and folders, or a saved request body), validating ahead in a worker. */
+export function runImportOf(ctx: ImportContext, source: UnitSource, options: Omit<RunImportOptions, 'source'> = {}): Promise<ImportSummary> {
+  return runImport(ctx, unitsOfSource(source), { ...options, source });
 }
 
 /**

@@ -51,7 +51,8 @@ export class ReferenceResolver {
    * import only adds resources with other identifiers or the same id.
    */
   constructor(
-    private readonly store: ResourceStore,
+    /** Without a store, conditional references are left as they are (validation ahead of the import, in a worker). */
+    private readonly store: ResourceStore | undefined,
     private readonly baseUrl: string | undefined,
     private readonly resolvedCache?: Map<string, string>,
   ) {}
@@ -73,7 +74,7 @@ export class ReferenceResolver {
   async matchConditional(type: string, query: string, expression: string): Promise<string[]> {
     const wanted = identifierQuery(query);
     const ids = new Set(wanted ? this.plannedIdentifiers.get(identifierKey(type, wanted.system ?? '', wanted.value)) : undefined);
-    for (const id of await findConditionalMatches(this.store, type, query, expression)) ids.add(id);
+    if (this.store) for (const id of await findConditionalMatches(this.store, type, query, expression)) ids.add(id);
     return [...ids];
   }
 
@@ -96,7 +97,7 @@ export class ReferenceResolver {
         this.stats.rewritten++;
         continue;
       }
-      const conditional = parseConditionalReference(reference);
+      const conditional = this.store && parseConditionalReference(reference);
       if (conditional) {
         holder.reference = await this.resolveConditional(conditional.type, conditional.query, reference, path());
         this.stats.resolved++;

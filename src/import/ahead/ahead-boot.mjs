@@ -1,0 +1,4 @@
+// The worker thread's entry: the sources are TypeScript, compiled on load by tsx as in the main thread.
+import { tsImport } from 'tsx/esm/api';
+
+await tsImport('./ahead-worker.ts', import.meta.url);
