@@ -96,7 +96,8 @@ export function medicationResource(id: string, v: VisitContext, med: MedicationE
   };
 }
 
-export function carePlanResource(id: string, v: VisitContext, spec: CarePlanSpec, until: number | undefined, addresses: Reference, reasonText: string): CarePlan {
+/** `start` is the condition's onset when that precedes the visit recording it, so the plan never ends before it starts. */
+export function carePlanResource(id: string, v: VisitContext, spec: CarePlanSpec, start: number, until: number | undefined, addresses: Reference, reasonText: string): CarePlan {
   const items = spec.activities.map((a) => `<li>${a.display}</li>`).join('');
   const done = until !== undefined;
   return {
@@ -112,7 +113,7 @@ export function carePlanResource(id: string, v: VisitContext, spec: CarePlanSpec
     ],
     subject: v.patient,
     encounter: urn(v.encounterId),
-    period: { start: dateTime(v.start), ...(done ? { end: dateTime(until) } : {}) },
+    period: { start: dateTime(start), ...(done ? { end: dateTime(until) } : {}) },
     addresses: [addresses],
     activity: spec.activities.map((a) => ({ detail: { code: concept(SNOMED, a), status: done ? ('completed' as const) : ('in-progress' as const), location: { display: v.provider.name } } })),
   };

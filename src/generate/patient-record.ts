@@ -73,14 +73,15 @@ export function generatePatient(options: ResolvedOptions, network: ProviderNetwo
     const diagnose = (d: Diagnosis) => {
       const ref = { reference: `urn:uuid:${d.id}`, display: d.variant.condition.display };
       conditionRef.set(d.id, ref);
-      made.push(conditionResource(d.id, ctx, d.variant.condition, Math.min(d.onset, v.start), d.abatement, d.variant.bodySite));
+      const onset = Math.min(d.onset, v.start);
+      made.push(conditionResource(d.id, ctx, d.variant.condition, onset, d.abatement, d.variant.bodySite));
       bill.push({ kind: 'diagnosis', id: d.id, code: d.variant.condition, cost: 0 });
       for (const med of d.variant.medications) {
         const r = medicationResource(rng.uuid(), ctx, med, life.death === undefined && d.abatement === undefined && !med.once, ref);
         made.push(r);
         bill.push({ kind: 'medication', id: r.id!, code: med, cost: COST.medication });
       }
-      if (d.variant.carePlan) made.push(carePlanResource(rng.uuid(), ctx, d.variant.carePlan, until(d), ref, d.variant.condition.display));
+      if (d.variant.carePlan) made.push(carePlanResource(rng.uuid(), ctx, d.variant.carePlan, onset, until(d), ref, d.variant.condition.display));
     };
     const procedure = (code: Code, reason?: Reference, bodySite?: Code) => {
       const r = procedureResource(rng.uuid(), ctx, code, reason, bodySite);

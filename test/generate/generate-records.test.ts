@@ -95,6 +95,20 @@ describe('generated bundles', () => {
     }
   });
 
+  it('has no period that ends before it starts (seed 7 once made CarePlans for conditions abated before the record)', () => {
+    const backwards: string[] = [];
+    const visit = (v: unknown, where: string) => {
+      if (v === null || typeof v !== 'object') return;
+      const p = v as { start?: unknown; end?: unknown };
+      if (typeof p.start === 'string' && typeof p.end === 'string' && Date.parse(p.start) > Date.parse(p.end)) backwards.push(`${where}: ${p.start} > ${p.end}`);
+      for (const [k, child] of Object.entries(v)) visit(child, `${where}.${k}`);
+    };
+    for (const population of [pop, generatePopulation({ count: 50, seed: 7, yearsOfHistory: 10, referenceDate: '2024-06-30' })]) {
+      for (const b of population.patients) for (const r of resources(b)) visit(r, r.resourceType);
+    }
+    expect(backwards).toEqual([]);
+  });
+
   it('addresses are real city/ZIP pairs of the state', async () => {
     const { default: zipcodes } = await import('zipcodes');
     const ma = new Set(zipcodes.lookupByState('MA').map((z) => `${z.city}|${z.zip}`));
