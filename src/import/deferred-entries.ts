@@ -5,7 +5,8 @@
  * stored; one still missing then fails as usual. Transactions are never deferred (all or nothing, at once).
  * At most MAX_DEFERRED entries are held, so memory stays bounded; beyond it, entries fail at once.
  */
-import type { Resource } from 'fhir/r4.js';
+import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
+import type { EntryIssues } from './ahead/validate-unit.js';
 import type { ImportEntry, ImportUnit } from './import-types.js';
 import { CHUNK } from './bundle-units.js';
 
@@ -13,20 +14,27 @@ export const MAX_DEFERRED = 20_000;
 
 export class DeferredEntries {
   private entries: ImportEntry[] = [];
+  /** Each held entry's validation issues: its content does not change, so the last pass need not validate again. */
+  private issues: EntryIssues[] = [];
   private draining = false;
 
-  /** Takes the entry (with its references already resolved) unless the last pass is running or the cap is reached. */
-  offer(entry: ImportEntry, resource: Resource): boolean {
+  /**
+   * Takes the entry (with its references already resolved, and the issues its validation found) unless the
+   * last pass is running or the cap is reached.
+   */
+  offer(entry: ImportEntry, resource: Resource, issues: OperationOutcomeIssue[]): boolean {
     if (this.draining || this.entries.length >= MAX_DEFERRED) return false;
     this.entries.push({ ...entry, resource, fullUrl: undefined, ifNoneExist: undefined });
+    this.issues.push(issues);
     return true;
   }
 
-  /** The held entries as units for the last pass; nothing is deferred again after this. */
-  *drain(): Generator<ImportUnit> {
+  /** The held entries as units for the last pass, with their issues by position; nothing is deferred again after this. */
+  *drain(): Generator<{ unit: ImportUnit; validated: EntryIssues[] }> {
     this.draining = true;
-    const entries = this.entries;
+    const { entries, issues } = this;
     this.entries = [];
-    for (let i = 0; i < entries.length; i += CHUNK) yield { entries: entries.slice(i, i + CHUNK), atomic: false };
+    this.issues = [];
+    for (let i = 0; i < entries.length; i += CHUNK) yield { unit: { entries: entries.slice(i, i + CHUNK), atomic: false }, validated: issues.slice(i, i + CHUNK) };
   }
 }

@@ -100,7 +100,7 @@ async function check(ctx: ImportContext, resolver: ReferenceResolver, ready: Rea
   const severity = ctx.mode === 'strict' ? 'error' : 'warning';
   const issues = (await unit.validated)?.[ready.pos] ?? validateResource(ready.resource);
   const missing = await ctx.targets.check(ready.resource, unit.planned, severity);
-  if (missing.length > 0 && !unit.atomic && !issues.some(isError) && ctx.deferred.offer(ready.entry, ready.resource)) return [DEFERRED];
+  if (missing.length > 0 && !unit.atomic && !issues.some(isError) && ctx.deferred.offer(ready.entry, ready.resource, issues)) return [DEFERRED];
   issues.push(...missing);
   // Strict mode answers with errors; best-practice warnings are `validate`'s to report, not the import's.
   if (ctx.mode === 'strict') return issues.filter(isError);

@@ -36,9 +36,9 @@ export async function runImport(ctx: ImportContext, units: AsyncIterable<ImportU
     ahead?.close();
   }
   // Entries whose targets were not there yet get one more chance, now that the whole input is stored.
-  for (const unit of ctx.deferred.drain()) {
+  for (const { unit, validated } of ctx.deferred.drain()) {
     if (ctx.signal?.aborted) throw new ImportCancelled();
-    await processUnit(ctx, unit);
+    await processUnit(ctx, unit, Promise.resolve(validated));
     options.onProgress?.(ctx.tally.total);
   }
   return ctx.tally.summary();

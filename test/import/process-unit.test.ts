@@ -2,6 +2,7 @@ import type { Bundle, Encounter, Resource } from 'fhir/r4.js';
 import { unitsOfDocument } from '../../src/import/bundle-units.js';
 import { runImport } from '../../src/import/run-import.js';
 import { processUnit } from '../../src/import/process-unit.js';
+import { DeferredEntries } from '../../src/import/deferred-entries.js';
 import { storedReferences, storeFixture, type StoreFixture } from './store-fixture.js';
 import { NPI, patientBundle, patientId, supportBatch } from './synthea-like.js';
 
@@ -123,6 +124,31 @@ describe('forward references', () => {
     expect(s.created).toBe(2);
     expect(s.failures.map((x) => x.line)).toEqual([2]);
     expect((await f.store.read('DiagnosticReport', 'dr')).id).toBe('dr');
+  });
+
+  it('reports a deferred entry\'s validation issues once, carried from its first pass (lenient)', async () => {
+    const report = { resourceType: 'DiagnosticReport', id: 'dr', status: 'final', code: { text: 'panel' }, result: [{ reference: 'Observation/later' }] };
+    const later = { resourceType: 'Observation', id: 'later', status: 'final', code: { text: 'x' }, valueString: 'y' };
+    const s = await runImport(f.context('lenient'), [
+      { entries: [{ resource: report, line: 1 }], atomic: false },
+      { entries: [{ resource: later, line: 2 }], atomic: false },
+    ]);
+    expect(s.created).toBe(2);
+    const onReport = s.warnings.filter((w) => w.line === 1).flatMap((w) => w.outcome.issue ?? []);
+    expect(onReport.filter((i) => i.diagnostics?.startsWith('dom-6'))).toHaveLength(1);
+    expect(onReport.some((i) => i.code === 'not-found')).toBe(false);
+  });
+
+  it('holds deferred entries with their issues and gives both back by position', () => {
+    const deferred = new DeferredEntries();
+    const warning = { severity: 'warning' as const, code: 'invariant' as const, diagnostics: 'w' };
+    expect(deferred.offer({ resource: {}, line: 1 }, { resourceType: 'Patient', id: 'a' }, [warning])).toBe(true);
+    expect(deferred.offer({ resource: {}, line: 2 }, { resourceType: 'Patient', id: 'b' }, [])).toBe(true);
+    const [only, ...rest] = [...deferred.drain()];
+    expect(rest).toEqual([]);
+    expect(only.unit.entries.map((e) => (e.resource as { id: string }).id)).toEqual(['a', 'b']);
+    expect(only.validated).toEqual([[warning], []]);
+    expect(deferred.offer({ resource: {}, line: 3 }, { resourceType: 'Patient', id: 'c' }, [])).toBe(false);
   });
 
   it('does not defer inside a transaction', async () => {
