@@ -1,16 +1,20 @@
 /**
  * Versioned data migrations, applied in order, each exactly once, at start or with `medgen-data migrate`.
- * Each migration writes through the store (one atomic write() per migration where the store has
- * transactions). The record of applied migrations is a system document in the store, written after each
- * migration succeeds, so a MongoDB deployment shared by several processes keeps one record.
+ * A migration reads the store and answers the writes it needs; they are written in one atomic write()
+ * together with the updated record of applied migrations (a system document in the store, so a MongoDB
+ * deployment shared by several processes keeps one record). Both land or neither does: a migration that
+ * fails leaves no change and no record, and runs again next time. On MongoDB without transactions the
+ * record is written once the writes succeeded; a crash between the two re-runs that migration, so a
+ * migration's writes must be such that running it twice changes nothing more (puts of computed content).
  */
-import type { ResourceStore } from '../store/resource-store.js';
+import type { ResourceStore, WriteOp } from '../store/resource-store.js';
 import type { MaintenanceDeps } from './maintenance-deps.js';
 
 export interface Migration {
   id: string;
   description: string;
-  up(store: ResourceStore): Promise<number>;
+  /** The writes this migration makes, computed from the store (written by runMigrations, not here). */
+  up(store: ResourceStore): Promise<WriteOp[]>;
 }
 
 /**
@@ -37,9 +41,11 @@ export async function runMigrations(deps: MaintenanceDeps, migrations = MIGRATIO
   const done: string[] = [];
   for (const m of migrations) {
     if (record[m.id]) continue;
-    const changed = await m.up(deps.store);
-    record[m.id] = { applied: new Date().toISOString(), changed };
-    await deps.store.putSystem(RECORD_KEY, record);
+    const ops = await m.up(deps.store);
+    // `changed` counts the migration's writes: it should answer only writes that change something.
+    const next = { ...record, [m.id]: { applied: new Date().toISOString(), changed: ops.length } };
+    await deps.store.write(ops, { atomic: true, system: { key: RECORD_KEY, doc: next } });
+    Object.assign(record, next);
     done.push(m.id);
   }
   return { applied: done };

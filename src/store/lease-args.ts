@@ -14,3 +14,11 @@ export function assertLeaseArgs(name: unknown, owner: unknown, ttlMs?: unknown):
 export function assertSystemKey(key: unknown): void {
   if (!nonEmpty(key)) throw badRequest('A system document key is a non-empty string');
 }
+
+/** The `system` option of write(): a valid key, and only on an atomic call (a document cannot half-land). */
+export function checkSystemOption(options: { atomic?: boolean; system?: { key: string; doc: unknown } }): { key: string; doc: unknown } | undefined {
+  if (options.system === undefined) return undefined;
+  if (options.atomic !== true) throw badRequest('write() writes a system document only in an atomic call');
+  assertSystemKey(options.system?.key);
+  return options.system;
+}

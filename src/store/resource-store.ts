@@ -67,6 +67,12 @@ export interface WriteOptions {
    * OperationOutcomeError (its expression names the entry). Without it each op succeeds or fails alone.
    */
   atomic?: boolean;
+  /**
+   * Also replaces this system document (see putSystem) in the same transaction as the ops, so both land or
+   * neither does: how a migration and its record are written. Only with `atomic` (else 400). On MongoDB
+   * without transactions the document is written once every op has succeeded.
+   */
+  system?: { key: string; doc: unknown };
 }
 
 export interface StreamOptions {

@@ -58,11 +58,10 @@ describe('task runner, lock, schedules, migrations', () => {
       async up(store) {
         order.push('0001');
         const p1 = await store.read('Patient', 'p1');
-        await store.write([{ op: 'put', resource: { ...p1, active: true } as Patient & { id: string } }], { atomic: true });
-        return 1;
+        return [{ op: 'put', resource: { ...p1, active: true } as Patient & { id: string } }];
       },
     };
-    const second: Migration = { id: '0002-noop', description: 'runs after 0001', up: async () => (order.push('0002'), 0) };
+    const second: Migration = { id: '0002-noop', description: 'runs after 0001', up: async () => (order.push('0002'), []) };
     expect((await migrationStatus(f.store, [activate, second]))[0].applied).toBeNull();
     expect(await runMigrations(f.deps, [activate, second])).toEqual({ applied: ['0001-active', '0002-noop'] });
     expect(order).toEqual(['0001', '0002']);
@@ -70,5 +69,24 @@ describe('task runner, lock, schedules, migrations', () => {
     expect(await runMigrations(f.deps, [activate, second])).toEqual({ applied: [] });
     expect(order).toEqual(['0001', '0002']);
     expect((await migrationStatus(f.store, [activate, second]))[0]).toMatchObject({ id: '0001-active', changed: 1, applied: expect.any(String) });
+  });
+
+  it('a migration whose writes fail leaves neither a change nor a record, and runs again next time', async () => {
+    await f.store.write([{ op: 'put', resource: patient('p1', 'A') }]);
+    let runs = 0;
+    const broken: Migration = {
+      id: '0001-broken',
+      description: 'one good write, one that cannot apply',
+      async up(store) {
+        runs++;
+        const p1 = await store.read('Patient', 'p1');
+        return [{ op: 'put', resource: { ...p1, active: false } as Patient & { id: string } }, { op: 'put', resource: { ...p1, active: true } as Patient & { id: string }, ifMatch: 'W/"9"' }];
+      },
+    };
+    await expect(runMigrations(f.deps, [broken])).rejects.toMatchObject({ status: 412 });
+    expect((await f.store.read('Patient', 'p1')).meta.versionId).toBe('1');
+    expect((await migrationStatus(f.store, [broken]))[0].applied).toBeNull();
+    await expect(runMigrations(f.deps, [broken])).rejects.toMatchObject({ status: 412 });
+    expect(runs).toBe(2);
   });
 });

@@ -132,4 +132,24 @@ export function maintenanceContract(get: StoreGetter): void {
     expect(await get().getSystem(key)).toEqual({ '0001-x': { applied: '2024-01-01T00:00:00.000Z', changed: 3 }, 'a.$b': { n: null } });
     await expectOutcome(get().getSystem(''), 400);
   });
+
+  it('a system document written with an atomic write lands with its ops, and not when an op fails', async () => {
+    const key = `record-${Math.random()}`;
+    const withId = (id: string, overrides: Partial<Patient> = {}) => patient(id, overrides) as Patient & { id: string };
+    await get().write([{ op: 'put', resource: withId('sys-1') }], { atomic: true, system: { key, doc: { step: 1 } } });
+    expect(await get().getSystem(key)).toEqual({ step: 1 });
+    expect((await get().read('Patient', 'sys-1')).meta.versionId).toBe('1');
+    const failing = get().write(
+      [{ op: 'put', resource: withId('sys-2') }, { op: 'put', resource: withId('sys-1', { gender: 'male' }), ifMatch: 'W/"7"' }],
+      { atomic: true, system: { key, doc: { step: 2 } } },
+    );
+    await expectOutcome(failing, 412);
+    expect(await get().getSystem(key)).toEqual({ step: 1 });
+    await expectOutcome(get().read('Patient', 'sys-2'), 404);
+    await get().write([], { atomic: true, system: { key, doc: { step: 3 } } });
+    expect(await get().getSystem(key)).toEqual({ step: 3 });
+    await expectOutcome(get().write([{ op: 'put', resource: withId('sys-3') }], { system: { key, doc: { step: 4 } } }), 400);
+    await expectOutcome(get().read('Patient', 'sys-3'), 404);
+    expect(await get().getSystem(key)).toEqual({ step: 3 });
+  });
 }

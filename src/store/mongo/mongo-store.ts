@@ -12,7 +12,7 @@ import { MongoClient } from 'mongodb';
 import { OperationOutcomeError, badRequest } from '../../fhir/outcomes.js';
 import { computeIndex } from '../../search/index-resource.js';
 import type { SearchQuery, SearchResult } from '../../search/types.js';
-import { assertLeaseArgs, assertSystemKey } from '../lease-args.js';
+import { assertLeaseArgs, assertSystemKey, checkSystemOption } from '../lease-args.js';
 import { createClock } from '../resource-meta.js';
 import type { RawVersionRecord, ResourceStore, StoredResource, WriteOp, WriteOptions, WriteResult, WriteStatus } from '../resource-store.js';
 import { applyAtomically, applyPlan } from './apply-changes.js';
@@ -67,6 +67,7 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
 
   async write(ops: WriteOp[], options: WriteOptions = {}): Promise<WriteResult[]> {
     if (!Array.isArray(ops)) throw badRequest('write() takes a list of operations');
+    const system = checkSystemOption(options);
     const token = randomUUID();
     const ctx = { now: this.clock(), token, index: this.index };
     if (options.atomic) {
@@ -75,6 +76,8 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
         const failed = plan.results.find((r) => r.status === 'failed');
         if (failed) throw opError(failed);
         await applyAtomically(tx, plan, token);
+        // Inside the transaction when there is one; without, applyAtomically has thrown on any failure first.
+        if (system) await putSystemDoc(tx, system.key, system.doc);
         return plan.results;
       });
     }

@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3';
 import { badRequest } from '../../fhir/outcomes.js';
 import { computeIndex } from '../../search/index-resource.js';
 import type { SearchQuery, SearchResult } from '../../search/types.js';
-import { assertLeaseArgs, assertSystemKey } from '../lease-args.js';
+import { assertLeaseArgs, assertSystemKey, checkSystemOption } from '../lease-args.js';
 import { createClock } from '../resource-meta.js';
 import type { RawVersionRecord, ResourceStore, StoredResource, StreamOptions, VersionRecord, WriteOp, WriteOptions, WriteResult, WriteStatus } from '../resource-store.js';
 import { IndexRowBuffer } from './index-row-buffer.js';
@@ -48,6 +48,8 @@ export class SqliteStore implements ResourceStore {
   private readonly clock: () => number;
   private readonly computeIndex: Indexer;
   private readonly rows: IndexRowBuffer;
+  /** Forgets cached param ids after a rollback the batch writer did not see. */
+  private readonly resetParams: () => void;
   private readonly searchCache = new Map<string, Database.Statement>();
 
   constructor(options: SqliteStoreOptions) {
@@ -56,6 +58,7 @@ export class SqliteStore implements ResourceStore {
     const params = createParamIds(this.s);
     this.rows = new IndexRowBuffer(createRowWriter(this.db), params.pid);
     this.writer = createBatchWriter(this.db, params.reset);
+    this.resetParams = params.reset;
     this.restorer = createRestorer(this.db, params.reset);
     this.system = createSystemTables(this.db);
     this.clock = createClock(options.now);
@@ -90,8 +93,20 @@ export class SqliteStore implements ResourceStore {
 
   async write(ops: WriteOp[], options: WriteOptions = {}): Promise<WriteResult[]> {
     if (!Array.isArray(ops)) throw badRequest('write() takes an array of operations');
-    if (!ops.length) return [];
-    return this.writer({ s: this.s, computeIndex: this.computeIndex, rows: this.rows, now: this.clock() }, ops, options.atomic === true);
+    const system = checkSystemOption(options);
+    const run = () => (ops.length ? this.writer({ s: this.s, computeIndex: this.computeIndex, rows: this.rows, now: this.clock() }, ops, options.atomic === true) : []);
+    if (!system) return run();
+    // The batch writer's transaction nests as a savepoint inside this one, which also holds the document.
+    try {
+      return this.db.transaction(() => {
+        const results = run();
+        this.system.put(system.key, system.doc);
+        return results;
+      })();
+    } catch (err) {
+      this.resetParams();
+      throw err;
+    }
   }
 
   async search(query: SearchQuery): Promise<SearchResult<StoredResource>> {
