@@ -27,18 +27,19 @@ function peakRss(): { stop(): number } {
 }
 
 /** `--ndjson-mb N`: one NDJSON file of about N MB instead (the bounded-memory check: 1 GB under 500 MB RSS). */
-async function inputPaths(args: string[]): Promise<string[]> {
+async function inputPaths(args: string[]): Promise<{ paths: string[]; temporary?: string }> {
   const i = args.indexOf('--ndjson-mb');
-  if (i < 0) return [await benchDataDir(args)];
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-bench-ndjson-')), 'population.ndjson');
+  if (i < 0) return { paths: [await benchDataDir(args)] };
+  const temporary = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-bench-ndjson-'));
+  const file = path.join(temporary, 'population.ndjson');
   const script = fileURLToPath(new URL('./ndjson-file.ts', import.meta.url));
   const lines = execFileSync(process.execPath, ['--import', 'tsx', script, file, String(Number(args[i + 1]))], { encoding: 'utf8' }).trim();
   process.stderr.write(`wrote ${lines} resources (${(fs.statSync(file).size / 1048576).toFixed(0)} MB) to ${file}\n`);
-  return [file];
+  return { paths: [file], temporary };
 }
 
 export async function benchImport(args: string[]): Promise<BenchResult[]> {
-  const paths = await inputPaths(args);
+  const { paths, temporary } = await inputPaths(args);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-bench-import-'));
   const store = createSqliteStore({ path: path.join(work, 'import.sqlite') });
   const ctx = createImportContext({ store, mode: 'strict', logger: createLogger('warn') });
@@ -77,6 +78,7 @@ export async function benchImport(args: string[]): Promise<BenchResult[]> {
   const baselineRate = written / writeSeconds;
   await baseline.close();
   fs.rmSync(work, { recursive: true, force: true });
+  if (temporary) fs.rmSync(temporary, { recursive: true, force: true });
   const items = summary.created + summary.updated + summary.unchanged + summary.failed;
   return [benchResult('import', 'resources', items, importSeconds, 'store.write of the same finished documents', baselineRate, peak)];
 }
