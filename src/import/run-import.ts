@@ -5,6 +5,7 @@
  */
 import { OperationOutcomeError } from '../fhir/outcomes.js';
 import { ValidationAhead } from './ahead/validation-ahead.js';
+import { heapCollector } from './heap-collector.js';
 import type { ImportContext } from './import-context.js';
 import type { ImportFailure, ImportSummary, ImportUnit } from './import-types.js';
 import { processUnit } from './process-unit.js';
@@ -17,6 +18,9 @@ export interface RunImportOptions {
   source?: UnitSource;
 }
 
+/** Resources between two full collections of a long import (heap-collector.ts). */
+const COLLECT_EVERY = 25_000;
+
 export class ImportCancelled extends Error {
   constructor() {
     super('import cancelled');
@@ -25,12 +29,14 @@ export class ImportCancelled extends Error {
 
 export async function runImport(ctx: ImportContext, units: AsyncIterable<ImportUnit> | Iterable<ImportUnit>, options: RunImportOptions = {}): Promise<ImportSummary> {
   const ahead = options.source && ctx.mode !== 'none' ? new ValidationAhead(options.source, ctx.baseUrl, ctx.logger) : undefined;
+  const collect = heapCollector(COLLECT_EVERY);
   try {
     let n = 0;
     for await (const unit of units) {
       if (ctx.signal?.aborted) throw new ImportCancelled();
       await processUnit(ctx, unit, ahead?.unit(n++, unit.entries.length));
       options.onProgress?.(ctx.tally.total);
+      collect(ctx.tally.total);
     }
   } finally {
     ahead?.close();
