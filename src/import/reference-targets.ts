@@ -39,11 +39,11 @@ export class ReferenceTargets {
   /** Issues for references of `resource` whose target is nowhere; `planned` holds the unit's `Type/id` keys. */
   async check(resource: Resource, planned: ReadonlySet<string>, severity: 'error' | 'warning'): Promise<OperationOutcomeIssue[]> {
     const issues: OperationOutcomeIssue[] = [];
-    for (const { holder, path } of findReferences(resource, resource.resourceType)) {
-      const target = parseReference(holder.reference);
+    for (const found of findReferences(resource, resource.resourceType)) {
+      const target = parseReference(found.holder.reference);
       if (!target?.type || !target.id) continue;
       if (!(await this.exists(target.type, target.id, planned))) {
-        issues.push(issue(severity, 'not-found', `Reference to ${target.type}/${target.id}: no such resource in the import or the store`, path()));
+        issues.push(issue(severity, 'not-found', `Reference to ${target.type}/${target.id}: no such resource in the import or the store`, found.path()));
       }
     }
     return issues;

@@ -9,9 +9,9 @@ import type { ReferenceLink } from './types.js';
 
 export function referenceLinks(resource: object): ReferenceLink[] {
   const links: ReferenceLink[] = [];
-  for (const { holder, path } of findReferences(resource, String((resource as { resourceType?: unknown }).resourceType), true)) {
-    const parsed = parseReference(holder.reference);
-    if (parsed !== null) links.push({ path: path(), targetType: parsed.type, targetId: parsed.id, url: parsed.url });
+  for (const found of findReferences(resource, String((resource as { resourceType?: unknown }).resourceType), true)) {
+    const parsed = parseReference(found.holder.reference);
+    if (parsed !== null) links.push({ path: found.path(), targetType: parsed.type, targetId: parsed.id, url: parsed.url });
   }
   return links;
 }

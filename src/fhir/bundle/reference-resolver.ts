@@ -80,7 +80,8 @@ export class ReferenceResolver {
 
   /** Rewrites every reference of `resource` in place; `where` is the FHIRPath of the resource. */
   async rewrite(resource: Resource, where: string): Promise<void> {
-    for (const { holder, path } of findReferences(resource, where)) {
+    for (const found of findReferences(resource, where)) {
+      const { holder } = found;
       const reference = holder.reference;
       if (reference.startsWith('#')) continue;
       const mapped = this.fullUrls.get(reference);
@@ -90,7 +91,7 @@ export class ReferenceResolver {
         continue;
       }
       if (reference.startsWith('urn:uuid:') || reference.startsWith('urn:oid:')) {
-        throw badRequest(`Reference "${reference}" matches no entry's fullUrl in this Bundle`, path());
+        throw badRequest(`Reference "${reference}" matches no entry's fullUrl in this Bundle`, found.path());
       }
       if (this.baseUrl && reference.startsWith(`${this.baseUrl}/`)) {
         holder.reference = reference.slice(this.baseUrl.length + 1);
@@ -99,7 +100,7 @@ export class ReferenceResolver {
       }
       const conditional = this.store && parseConditionalReference(reference);
       if (conditional) {
-        holder.reference = await this.resolveConditional(conditional.type, conditional.query, reference, path());
+        holder.reference = await this.resolveConditional(conditional.type, conditional.query, reference, found.path());
         this.stats.resolved++;
       }
     }
