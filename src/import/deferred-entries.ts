@@ -15,7 +15,7 @@ export const MAX_DEFERRED = 20_000;
 export class DeferredEntries {
   private entries: ImportEntry[] = [];
   /** Each held entry's validation issues: its content does not change, so the last pass need not validate again. */
-  private issues: EntryIssues[] = [];
+  private issues: NonNullable<EntryIssues>[] = [];
   private draining = false;
 
   /**
@@ -25,7 +25,7 @@ export class DeferredEntries {
   offer(entry: ImportEntry, resource: Resource, issues: OperationOutcomeIssue[]): boolean {
     if (this.draining || this.entries.length >= MAX_DEFERRED) return false;
     this.entries.push({ ...entry, resource, fullUrl: undefined, ifNoneExist: undefined });
-    this.issues.push(issues);
+    this.issues.push({ key: `${resource.resourceType}/${resource.id}`, issues });
     return true;
   }
 

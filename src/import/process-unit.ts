@@ -98,7 +98,8 @@ async function check(ctx: ImportContext, resolver: ReferenceResolver, ready: Rea
   if (repeat) return [repeat];
   if (ctx.mode === 'none') return [];
   const severity = ctx.mode === 'strict' ? 'error' : 'warning';
-  const issues = (await unit.validated)?.[ready.pos] ?? validateResource(ready.resource);
+  const ahead = (await unit.validated)?.[ready.pos];
+  const issues = ahead?.key === keyOf(ready.resource) ? ahead.issues : validateResource(ready.resource);
   const missing = await ctx.targets.check(ready.resource, unit.planned, severity);
   if (missing.length > 0 && !unit.atomic && !issues.some(isError) && ctx.deferred.offer(ready.entry, ready.resource, issues)) return [DEFERRED];
   issues.push(...missing);

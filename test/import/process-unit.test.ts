@@ -147,7 +147,7 @@ describe('forward references', () => {
     const [only, ...rest] = [...deferred.drain()];
     expect(rest).toEqual([]);
     expect(only.unit.entries.map((e) => (e.resource as { id: string }).id)).toEqual(['a', 'b']);
-    expect(only.validated).toEqual([[warning], []]);
+    expect(only.validated).toEqual([{ key: 'Patient/a', issues: [warning] }, { key: 'Patient/b', issues: [] }]);
     expect(deferred.offer({ resource: {}, line: 3 }, { resourceType: 'Patient', id: 'c' }, [])).toBe(false);
   });
 

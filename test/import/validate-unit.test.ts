@@ -1,11 +1,11 @@
 /** validateUnitAhead: what the validation worker computes for one unit, as a pure function. */
 import type { BundleEntry, Resource } from 'fhir/r4.js';
-import { validateUnitAhead } from '../../src/import/ahead/validate-unit.js';
+import { validateUnitAhead, type EntryIssues } from '../../src/import/ahead/validate-unit.js';
 import { unitsOfDocument } from '../../src/import/bundle-units.js';
 import { patientBundle, patientId } from './synthea-like.js';
 
 const unitOf = (extra: BundleEntry[]) => [...unitsOfDocument(patientBundle(1, extra))][0];
-const errors = (issues: unknown) => (issues as { severity: string }[]).filter((i) => i.severity === 'error');
+const errors = (entry: EntryIssues) => entry!.issues.filter((i) => i.severity === 'error');
 const post = (fullUrl: string, resource: object): BundleEntry => ({ fullUrl, resource: resource as Resource, request: { method: 'POST', url: (resource as Resource).resourceType } });
 
 test('valid entries, with urn:uuid and conditional references, have no errors', async () => {
@@ -36,15 +36,16 @@ test('a conditional reference is validated for its type without a store', async 
     subject: { reference: 'Organization?identifier=x|y' },
   });
   const issues = await validateUnitAhead(unitOf([badConditional]));
-  expect(issues[4]!.map((i) => i.expression?.[0])).toContain('Encounter.subject.reference');
+  expect(issues[4]!.issues.map((i) => i.expression?.[0])).toContain('Encounter.subject.reference');
 });
 
 test('content errors carry their FHIRPath; the id is the one the import gives', async () => {
   // The import gives a resource without id its fullUrl's uuid, so no Patient.id issue may appear.
   const invalid = post(`urn:uuid:${patientId(9)}`, { resourceType: 'Patient', gender: 'sometimes' });
   const issues = await validateUnitAhead(unitOf([invalid]));
-  expect(new Set(errors(issues[4]).map((i) => (i as { expression?: string[] }).expression?.[0]))).toEqual(new Set(['Patient.gender']));
-  expect(issues[4]!.filter((i) => i.expression?.[0] === 'Patient.id')).toEqual([]);
+  expect(new Set(errors(issues[4]).map((i) => i.expression?.[0]))).toEqual(new Set(['Patient.gender']));
+  expect(issues[4]!.issues.filter((i) => i.expression?.[0] === 'Patient.id')).toEqual([]);
+  expect(issues[4]!.key).toBe(`Patient/${patientId(9)}`);
 });
 
 test('entries the worker cannot prepare are null, left to the import (which fails them itself)', async () => {

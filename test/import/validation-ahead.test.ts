@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Bundle, BundleEntry, Resource } from 'fhir/r4.js';
 import { stopValidationWorker, ValidationAhead, warmValidationWorker } from '../../src/import/ahead/validation-ahead.js';
+import { unitsOfDocument } from '../../src/import/bundle-units.js';
 import { unitsOfFiles, listImportFiles } from '../../src/import/file-units.js';
 import { runImport, runImportOf } from '../../src/import/run-import.js';
 import { pino } from 'pino';
@@ -78,7 +79,7 @@ test('the worker answers unit by unit, and has no answer for a unit it read diff
   await warmValidationWorker(logger);
 
   const same = new ValidationAhead({ kind: 'json', path: file }, undefined, logger);
-  expect((await same.unit(0, 4))?.map((issues) => issues?.filter((i) => i.severity === 'error'))).toEqual([[], [], [], []]);
+  expect((await same.unit(0, 4))?.map((entry) => entry?.issues.filter((i) => i.severity === 'error'))).toEqual([[], [], [], []]);
   expect(await same.unit(1, 1)).toBeUndefined();
   same.close();
 
@@ -88,6 +89,18 @@ test('the worker answers unit by unit, and has no answer for a unit it read diff
 
   const missing = new ValidationAhead({ kind: 'json', path: path.join(f.dir, 'gone.json') }, undefined, logger);
   expect(await missing.unit(0, 1)).toBeUndefined();
+});
+
+test('an input that changed between the two reads is validated again, not trusted', async () => {
+  const f = fixture();
+  const file = path.join(f.dir, 'first.json');
+  fs.writeFileSync(file, JSON.stringify(patientBundle(5)));
+  // Same shape, other ids, and an invalid Observation: what the file holds by the time the import reads it.
+  const changed = patientBundle(6);
+  (changed.entry![2].resource as unknown as { status: string }).status = 'done';
+  const s = await runImport(f.context('strict'), unitsOfDocument(changed), { source: { kind: 'json', path: file } });
+  expect(s.failed).toBe(4);
+  expect(s.failures.find((x) => x.index === 2)?.outcome.issue?.some((i) => i.expression?.[0] === 'Observation.status')).toBe(true);
 });
 
 test('an import still completes, with the same result, when the worker is stopped under it', async () => {

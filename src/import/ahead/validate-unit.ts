@@ -12,7 +12,11 @@ import { validateResource } from '../../validation/validate-resource.js';
 import { importId } from '../entry-identity.js';
 import type { ImportUnit } from '../import-types.js';
 
-export type EntryIssues = OperationOutcomeIssue[] | null;
+/**
+ * An entry's issues, with the `Type/id` it was validated as: the import uses them only for the entry it
+ * plans under that key, so an input that changed between the two reads is validated again, not trusted.
+ */
+export type EntryIssues = { key: string; issues: OperationOutcomeIssue[] } | null;
 
 export async function validateUnitAhead(unit: ImportUnit, baseUrl?: string): Promise<EntryIssues[]> {
   const resolver = new ReferenceResolver(undefined, baseUrl);
@@ -35,7 +39,7 @@ export async function validateUnitAhead(unit: ImportUnit, baseUrl?: string): Pro
     }
     try {
       await resolver.rewrite(resource, resource.resourceType);
-      issues.push(validateResource(resource));
+      issues.push({ key: `${resource.resourceType}/${resource.id}`, issues: validateResource(resource) });
     } catch {
       issues.push(null);
     }
