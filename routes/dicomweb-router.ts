@@ -13,7 +13,8 @@ import type { Logger } from '../src/logger.js';
 import type { ResourceStore } from '../src/store/resource-store.js';
 import { checkUid } from '../src/imaging/dicom-files.js';
 import { fileMetadata, framePixels, sopUidOfFile } from '../src/imaging/dicomweb-metadata.js';
-import { pagingOf, queryInstances, querySeries, queryStudies } from '../src/imaging/dicomweb-query.js';
+import { queryInstances, querySeries, queryStudies } from '../src/imaging/dicomweb-query.js';
+import { studyQueryOf } from '../src/imaging/qido-study-keys.js';
 import { instanceFiles, multipartType, newBoundary, seriesFiles, studyFiles, writeMultipart } from '../src/imaging/dicomweb-retrieve.js';
 import { errorHandler } from './error-handler.js';
 
@@ -57,10 +58,9 @@ export function createDicomwebRouter(options: DicomwebRouterOptions): Router {
   const uid = (req: Request, name: string, label: string) => checkUid(String(req.params[name]), label);
 
   router.get('/studies', async (req, res) => {
-    const query = queryOf(req);
-    const studyUid = query.get('StudyInstanceUID') ?? query.get('0020000D') ?? undefined;
-    const patientId = query.get('PatientID') ?? query.get('00100020') ?? undefined;
-    sendJson(res, await queryStudies(store, { studyUid, patientId, ...pagingOf(query) }, baseUrlOf(req)));
+    const { query, ignored } = studyQueryOf(queryOf(req));
+    if (ignored.length > 0) res.setHeader('Warning', `299 medgen-data "The following query keys are not supported and were ignored: ${ignored.join(', ').replace(/[^\x20-\x7e]|"/g, '?')}"`);
+    sendJson(res, await queryStudies(store, query, baseUrlOf(req)));
   });
   router.get('/studies/:study/series', async (req, res) => {
     sendJson(res, await querySeries(store, uid(req, 'study', 'StudyInstanceUID'), baseUrlOf(req)));

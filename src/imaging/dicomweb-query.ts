@@ -10,10 +10,15 @@ import { parseSearchQuery } from '../search/parse-query.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import { checkUid } from './dicom-files.js';
 import { instanceJson, seriesJson, studyJson } from './dicomweb-json.js';
+import { DCM } from './imaging-study-resource.js';
 
 export interface StudyQuery {
   patientId?: string;
   studyUid?: string;
+  /** StudyDate bounds, inclusive days (YYYY-MM-DD, UTC as the files' StudyDate is). */
+  studyDate?: { from?: string; to?: string };
+  /** ModalitiesInStudy: a study matches when it has any of these. */
+  modalities?: string[];
   limit: number;
   offset: number;
 }
@@ -39,6 +44,9 @@ async function searchStudies(store: ResourceStore, q: StudyQuery): Promise<Imagi
     params.set('patient', `Patient/${q.patientId}`);
   }
   if (q.studyUid !== undefined) params.set('identifier', `urn:dicom:uid|urn:oid:${checkUid(q.studyUid, 'StudyInstanceUID')}`);
+  if (q.studyDate?.from) params.append('started', `ge${q.studyDate.from}`);
+  if (q.studyDate?.to) params.append('started', `le${q.studyDate.to}`);
+  if (q.modalities) params.set('modality', q.modalities.map((code) => `${DCM}|${code}`).join(','));
   const { query } = parseSearchQuery('ImagingStudy', params);
   return (await store.search({ ...query, offset: q.offset })).resources as unknown as ImagingStudy[];
 }

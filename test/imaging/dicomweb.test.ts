@@ -92,6 +92,36 @@ describe('DICOMweb and $enhance-imaging over HTTP', () => {
     expect(value(instances[0], '00080016')).toBe('1.2.840.10008.5.1.4.1.1.4');
   });
 
+  test('QIDO-RS filters studies by StudyDate (dates and ranges) and ModalitiesInStudy, and names keys it ignores', async () => {
+    const all = (await request(app).get(`/dicomweb/studies?PatientID=${PATIENT_ID}`)).body as Json[];
+    const uidsOf = (body: Json[]) => body.map((s) => value(s, '0020000D') as string).sort();
+    const mr = all.find((s) => (s['00080061'].Value as string[]).includes('MR'))!;
+    const day = value(mr, '00080020') as string;
+    const dayBefore = new Date(Date.parse(`${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6)}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+    const onDay = (await request(app).get(`/dicomweb/studies?PatientID=${PATIENT_ID}&StudyDate=${day}`)).body as Json[];
+    expect(onDay.map((s) => value(s, '00080020'))).toEqual(onDay.map(() => day));
+    expect(uidsOf(onDay)).toContain(value(mr, '0020000D'));
+    const before = (await request(app).get(`/dicomweb/studies?PatientID=${PATIENT_ID}&StudyDate=-${dayBefore}`)).body as Json[];
+    const from = (await request(app).get(`/dicomweb/studies?PatientID=${PATIENT_ID}&00080020=${day}-`)).body as Json[];
+    expect(uidsOf([...before, ...from])).toEqual(uidsOf(all));
+
+    const modalities = (s: Json) => s['00080061'].Value as string[];
+    const mrOnly = (await request(app).get(`/dicomweb/studies?ModalitiesInStudy=MR`)).body as Json[];
+    expect(mrOnly.length).toBeGreaterThan(0);
+    expect(mrOnly.every((s) => modalities(s).includes('MR'))).toBe(true);
+    const codes = [...new Set(all.flatMap(modalities))];
+    const any = (await request(app).get(`/dicomweb/studies?ModalitiesInStudy=${codes.join(',')}`)).body as Json[];
+    expect(uidsOf(any)).toEqual(uidsOf(all));
+    expect((await request(app).get('/dicomweb/studies?ModalitiesInStudy=XA')).body).toEqual([]);
+
+    const ignored = await request(app).get(`/dicomweb/studies?PatientID=${PATIENT_ID}&PatientName=N*&includefield=00081030`);
+    expect(ignored.status).toBe(200);
+    expect(ignored.headers.warning).toMatch(/^299 .*not supported.*PatientName/);
+    expect(ignored.headers.warning).not.toMatch(/includefield/);
+    const bad = await request(app).get('/dicomweb/studies?StudyDate=2020-13-01');
+    expect([bad.status, bad.body.resourceType, bad.body.issue[0].expression]).toEqual([400, 'OperationOutcome', ['StudyDate']]);
+  });
+
   test('WADO-RS returns exactly the stored bytes for an instance and a series', async () => {
     const dir = path.join(fx.dir, 'dicom', studyUid, seriesUid);
     const names = fs.readdirSync(dir).sort();
