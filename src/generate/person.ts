@@ -1,5 +1,5 @@
 /**
- * Who a generated patient is: sex and age from the US census pyramid (within the requested range), OMB race
+ * Who a generated patient is: sex and age from the state's census pyramid (within the requested range), OMB race
  * and ethnicity, names, a real address of the state, language, smoking history, body build, payer and
  * identifiers. Their life (conditions, death, care) is drawn afterwards in life.ts.
  */
@@ -7,6 +7,7 @@ import { YEAR } from './clock.js';
 import type { ResolvedOptions } from './options.js';
 import { randomPlace, type Place } from './places.js';
 import type { Random } from './prng.js';
+import { stateAgeFactor } from './state-ages.js';
 import { DEMOGRAPHICS, NAMES, interpolate, type Code } from './tables.js';
 
 export interface Person {
@@ -53,18 +54,20 @@ function survival(age: number, span: number): number {
 }
 
 /**
- * Age and sex from the census pyramid in one-year slices. Each slice is weighted up by 1 / survival over
- * the death span: some of the people drawn die within the records' window, and the census counts the
- * living, so without this the living would come out younger than the census (65+ at 12% instead of 17%).
+ * Age and sex from the state's census pyramid (state-ages.ts) in one-year slices. Each slice is weighted up
+ * by 1 / survival over the death span: some of the people drawn die within the records' window, and the
+ * census counts the living, so without this the living would come out younger than the census (65+ at 12%
+ * instead of 17%).
  */
-function sampleAge(rng: Random, minAge: number, maxAge: number, span: number, gender?: 'male' | 'female') {
+export function sampleAge(rng: Random, minAge: number, maxAge: number, span: number, stateCode: string, gender?: 'male' | 'female') {
   const top = maxAge + 1;
+  const factor = stateAgeFactor(stateCode);
   const slices: { from: number; to: number; male: number; weight: number }[] = [];
   for (const [from, to, share, male] of DEMOGRAPHICS.ageBands) {
     const sexShare = gender === 'male' ? male : gender === 'female' ? 1 - male : 1;
     for (let a = Math.max(from, minAge); a < Math.min(to, top); a = Math.floor(a) + 1) {
       const b = Math.min(Math.floor(a) + 1, to, top);
-      slices.push({ from: a, to: b, male, weight: (share * sexShare * (b - a)) / (to - from) / survival((a + b) / 2, span) });
+      slices.push({ from: a, to: b, male, weight: (share * sexShare * (b - a) * factor((a + b) / 2)) / (to - from) / survival((a + b) / 2, span) });
     }
   }
   // Ages above the table's last band (100+) still fall in the last band's shape.
@@ -77,7 +80,7 @@ const numbered = (rng: Random, name: string) => `${name}${rng.int(1, 999)}`;
 
 export function createPerson(rng: Random, options: ResolvedOptions): Person {
   const span = options.yearsOfHistory === 0 ? DEATH_SPAN_YEARS : Math.min(DEATH_SPAN_YEARS, options.yearsOfHistory);
-  const { age, gender } = sampleAge(rng, options.minAge, options.maxAge, span, options.gender);
+  const { age, gender } = sampleAge(rng, options.minAge, options.maxAge, span, options.state.code, options.gender);
   const birth = Math.floor(options.referenceTime - age * YEAR);
   const race = rng.weighted(DEMOGRAPHICS.race);
   const hispanic = rng.chance(DEMOGRAPHICS.hispanicShare);

@@ -94,6 +94,13 @@ export interface Demographics {
   lifeTable: Curve;
 }
 
+/** Each state's share of its population per age bin, and the nation's, in percent (state-ages.json). */
+export interface StateAges {
+  bins: [number, number][];
+  nation: number[];
+  shares: Record<string, number[]>;
+}
+
 export interface Names {
   female: string[];
   male: string[];
@@ -123,6 +130,7 @@ export const LABS: Labs = load<Labs>('labs');
 export const IMMUNIZATIONS: Immunizations = load<Immunizations>('immunizations');
 export const DEMOGRAPHICS: Demographics = load<Demographics>('demographics');
 export const NAMES: Names = load<Names>('names');
+export const STATE_AGES: StateAges = load<StateAges>('state-ages');
 export const STATES: [code: string, name: string, fips: string][] = load<{ states: [string, string, string][] }>('states').states;
 export const PROFILES: Profiles = load<Profiles>('profiles');
 

@@ -34,8 +34,19 @@ describe('FigureTally', () => {
 describe('scripts/compare-cdc.ts', () => {
   it('finds 1,000 default-profile patients within 5 points of the CDC and Census figures, with no impossible record', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/compare-cdc.ts'], { encoding: 'utf8', timeout: 45_000 });
-    expect(run.stdout).toMatch(/^1000 patients/);
-    expect(run.stdout.match(/^ok /gm)).toHaveLength(12);
+    expect(run.stdout).toMatch(/^1000 patients \(seed \d+\) in Massachusetts/);
+    // 4 CDC rates, 7 age bins of the state's census shape, the male share, 4 kinds of impossible record.
+    expect(run.stdout.match(/^ok /gm)).toHaveLength(16);
+    expect(run.status).toBe(0);
+  });
+
+  it('follows the chosen state\'s census shape: Utah young, within 5 points in every age bin', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/compare-cdc.ts', '1000', '7', 'Utah'], { encoding: 'utf8', timeout: 45_000 });
+    const bins = run.stdout.split('\n').filter((l) => / UT age /.test(l));
+    expect(bins).toHaveLength(7);
+    expect(bins.every((l) => l.startsWith('ok '))).toBe(true);
+    const share = (label: string) => Number(/(\d+\.\d)%/.exec(bins.find((l) => l.includes(` UT age ${label} `))!)![1]);
+    expect(share('0-4') + share('5-13') + share('14-17')).toBeGreaterThan(27);
     expect(run.status).toBe(0);
   });
 });
