@@ -20,11 +20,15 @@ export function fullCollection(): void {
   exposed();
 }
 
-/** Calls `collect` each time the resources processed since its last call reach `every`. */
-export function heapCollector(every: number, collect: () => void = fullCollection): (processed: number) => void {
+/**
+ * Calls `collect` each time the resources processed since its last call reach `every`, once `from` have been
+ * processed: an import smaller than that never collects, since a full collection also leaves V8 a smaller heap
+ * to grow again (a backup run right after a collecting import measured ~10% slower).
+ */
+export function heapCollector(every: number, from = 0, collect: () => void = fullCollection): (processed: number) => void {
   let last = 0;
   return (processed) => {
-    if (processed - last < every) return;
+    if (processed < from || processed - last < every) return;
     last = processed;
     collect();
   };
