@@ -9,6 +9,7 @@ import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
 import type { EntryIssues } from './ahead/validate-unit.js';
 import type { ImportEntry, ImportUnit } from './import-types.js';
 import { CHUNK } from './bundle-units.js';
+import { keyOf } from './entry-identity.js';
 
 export const MAX_DEFERRED = 20_000;
 
@@ -22,10 +23,10 @@ export class DeferredEntries {
    * Takes the entry (with its references already resolved, and the issues its validation found) unless the
    * last pass is running or the cap is reached.
    */
-  offer(entry: ImportEntry, resource: Resource, issues: OperationOutcomeIssue[]): boolean {
+  offer(entry: ImportEntry, resource: Resource & { id: string }, issues: OperationOutcomeIssue[]): boolean {
     if (this.draining || this.entries.length >= MAX_DEFERRED) return false;
     this.entries.push({ ...entry, resource, fullUrl: undefined, ifNoneExist: undefined });
-    this.issues.push({ key: `${resource.resourceType}/${resource.id}`, issues });
+    this.issues.push({ key: keyOf(resource), issues });
     return true;
   }
 

@@ -17,3 +17,6 @@ export function importId(resource: Resource, fullUrl: string | undefined): strin
   if (fromUrl && isValidId(fromUrl)) return fromUrl;
   return contentId(resource);
 }
+
+/** `Type/id`: how an import names a resource, and how issues validated ahead are matched to their entry. */
+export const keyOf = (resource: Resource & { id: string }): string => `${resource.resourceType}/${resource.id}`;

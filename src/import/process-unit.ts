@@ -12,7 +12,7 @@ import type { WriteOp } from '../store/resource-store.js';
 import { sameContent } from '../store/resource-meta.js';
 import { WriteOpError } from '../store/store-errors.js';
 import { validateResource } from '../validation/validate-resource.js';
-import { importId } from './entry-identity.js';
+import { importId, keyOf } from './entry-identity.js';
 import type { ImportContext } from './import-context.js';
 import type { EntryIssues } from './ahead/validate-unit.js';
 import type { ImportEntry, ImportFailure, ImportUnit } from './import-types.js';
@@ -27,7 +27,6 @@ interface Ready {
   existing: boolean;
 }
 
-const keyOf = (r: Resource & { id: string }) => `${r.resourceType}/${r.id}`;
 /** Marks an entry put aside until the end of the input, its references pointing ahead (deferred-entries.ts). */
 const DEFERRED = issue('information', 'informational', 'deferred');
 const isError = (i: OperationOutcomeIssue) => i.severity === 'error' || i.severity === 'fatal';
