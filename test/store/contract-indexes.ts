@@ -1,5 +1,5 @@
 /** Contract: the identifier index and the reference index follow every create, update and delete. */
-import type { Observation, Patient } from 'fhir/r4.js';
+import type { Observation, Patient, Resource } from 'fhir/r4.js';
 import { MRN, SSN, condition, encounter, observation, organization, patient } from '../fixtures/store-resources.js';
 import type { StoreGetter } from './contract.js';
 
@@ -42,6 +42,21 @@ export function indexContract(get: StoreGetter): void {
     expect(sorted.map((r) => `${r.resourceType}/${r.id}`)).toEqual(['Condition/cond-1', 'Encounter/enc-1', 'Observation/obs-1']);
     expect(sorted[2].path).toMatch(/^Observation\.subject/);
     expect(await get().referencesTo('Patient', 'pat-2')).toEqual([]);
+    expect((await get().referencesTo('Encounter', 'enc-1')).map((r) => r.id).sort()).toEqual(['cond-1', 'obs-1']);
+  });
+
+  it('referencesTo finds references no search parameter covers, beside covered ones to the same target', async () => {
+    // Claim.patient is a search parameter; Claim.supportingInfo.valueReference and Immunization.encounter are not.
+    await get().write([
+      { op: 'create', resource: { resourceType: 'Claim', id: 'claim-1', patient: { reference: 'Patient/pat-1' }, supportingInfo: [{ sequence: 1, category: { text: 'x' }, valueReference: { reference: 'Patient/pat-1' } }] } as Resource },
+      { op: 'create', resource: { resourceType: 'Immunization', id: 'imm-1', encounter: { reference: 'Encounter/enc-1' } } as Resource },
+    ]);
+    const claimPaths = (await get().referencesTo('Patient', 'pat-1')).filter((r) => r.resourceType === 'Claim').map((r) => r.path.replace(/\[0\]/g, ''));
+    expect(claimPaths.sort()).toEqual(['Claim.patient', 'Claim.supportingInfo.valueReference']);
+    expect((await get().referencesTo('Encounter', 'enc-1')).filter((r) => r.resourceType === 'Immunization')).toEqual([
+      { resourceType: 'Immunization', id: 'imm-1', path: expect.stringMatching(/^Immunization\.encounter/) },
+    ]);
+    await get().delete('Immunization', 'imm-1');
     expect((await get().referencesTo('Encounter', 'enc-1')).map((r) => r.id).sort()).toEqual(['cond-1', 'obs-1']);
   });
 

@@ -7,13 +7,23 @@
  * some of them still wait here flushes first, so deletes always see every row.
  * @see https://hl7.org/fhir/R4/search.html
  */
-import type { IndexEntries } from '../../search/types.js';
+import type { IndexEntries, ReferenceEntry } from '../../search/types.js';
 import type { ParamIds, RowWriter } from './index-rows.js';
 
 type Value = string | number | null;
 
 /** Rows queued before a flush on the way, so a huge write() call keeps memory bounded. */
 const FLUSH_AT = 20_000;
+
+/**
+ * Whether a search parameter's row already names this target, so `refs` need not (reference-reads.ts finds
+ * the source through idx_ref and reads every path from the resource). A few references per resource: a
+ * loop beats building a set.
+ */
+function covered(references: ReferenceEntry[], type: string | null, id: string): boolean {
+  for (const r of references) if (r.id === id && r.type === type) return true;
+  return false;
+}
 
 export class IndexRowBuffer {
   private token: Value[] = [];
@@ -38,8 +48,12 @@ export class IndexRowBuffer {
     e.references.forEach((t, i) => this.ref.push(rid, i, pid(type, t.code), t.type ?? null, t.id ?? null, t.url ?? null));
     e.numbers.forEach((t, i) => this.number.push(rid, i, pid(type, t.code), t.value, t.system ?? null, t.unit ?? null));
     e.uris.forEach((t, i) => this.uri.push(rid, i, pid(type, t.code), t.value));
-    e.links.forEach((t, i) => this.links.push(rid, i, t.path, t.targetType ?? null, t.targetId ?? null, t.url ?? null));
-    this.queued += e.tokens.length + e.strings.length + e.dates.length + e.references.length + e.numbers.length + e.uris.length + e.links.length;
+    let links = 0;
+    for (const t of e.links) {
+      if (t.targetId === null || covered(e.references, t.targetType, t.targetId)) continue;
+      this.links.push(rid, links++, t.path, t.targetType, t.targetId, null);
+    }
+    this.queued += e.tokens.length + e.strings.length + e.dates.length + e.references.length + e.numbers.length + e.uris.length + links;
     if (this.queued > FLUSH_AT) this.flush();
   }
 

@@ -7,8 +7,10 @@
  *   they stay small. That measured 4x faster writes and half the file size.
  * - `versions` holds every version by (rid, version); tombstones have json NULL.
  * - `params` numbers the (type, code) pairs of search parameters, so index rows carry an integer `pid`.
- * - one index table per search parameter type plus `refs` (the reference index), for live current
- *   resources only, each with an index for lookup by (pid, value).
+ * - one index table per search parameter type, for live current resources only, each with an index for
+ *   lookup by (pid, value); `refs` holds the targets of the references no search parameter indexes, so that
+ *   idx_ref and refs together find every resource that points at a target (reference-reads.ts). Files
+ *   written before this hold every reference in `refs`; reads are the same either way.
  * - `locks` (maintenance leases) and `system` (documents such as the migrations record), added in version 2;
  *   every statement is `IF NOT EXISTS`, so a version 1 file simply gains them.
  * @see https://hl7.org/fhir/R4/search.html

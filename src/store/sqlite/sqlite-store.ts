@@ -14,6 +14,7 @@ import { createClock } from '../resource-meta.js';
 import type { RawVersionRecord, ResourceStore, StoredResource, StreamOptions, VersionRecord, WriteOp, WriteOptions, WriteResult, WriteStatus } from '../resource-store.js';
 import { IndexRowBuffer } from './index-row-buffer.js';
 import { createParamIds, createRowWriter } from './index-rows.js';
+import { referencesFrom, referencesTo } from './reference-reads.js';
 import { readCurrent, readHistory, readVersion, toRawVersionRecord, toVersionRecord } from './reads.js';
 import { createRestorer, type Restorer } from './restore-versions.js';
 import { INDEX_TABLES, openDatabase } from './schema.js';
@@ -163,11 +164,11 @@ export class SqliteStore implements ResourceStore {
   }
 
   async referencesTo(targetType: string, targetId: string): Promise<{ resourceType: string; id: string; path: string }[]> {
-    return this.s.referencesTo.all(targetType, targetId);
+    return referencesTo(this.s, targetType, targetId);
   }
 
   async referencesFrom(resourceType: string, id: string): Promise<{ path: string; targetType: string | null; targetId: string | null; url: string | null }[]> {
-    return this.s.referencesFrom.all(resourceType, id);
+    return referencesFrom(this.s, resourceType, id);
   }
 
   async clear(): Promise<void> {

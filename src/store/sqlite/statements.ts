@@ -59,13 +59,15 @@ export function prepareStatements(db: Database.Database) {
        WHERE x.pid = (SELECT pid FROM params WHERE type = ? AND code = 'identifier') AND r.type = ? AND x.value = ?
          AND (? IS NULL OR x.system = ?) ORDER BY r.id`,
     ).pluck(),
-    referencesTo: db.prepare<Id, { resourceType: string; id: string; path: string }>(
-      `SELECT r.type AS resourceType, r.id, x.path FROM refs x JOIN resources r ON r.rid = x.rid
-       WHERE x.target_type = ? AND x.target_id = ? ORDER BY r.type, r.id, x.seq`,
-    ),
-    referencesFrom: db.prepare<Id, { path: string; targetType: string | null; targetId: string | null; url: string | null }>(
-      `SELECT x.path, x.target_type AS targetType, x.target_id AS targetId, x.url FROM refs x
-       WHERE x.rid = (SELECT rid FROM resources WHERE type = ? AND id = ?) ORDER BY x.seq`,
+    /**
+     * The live current resources with an index row naming the target: a search parameter's (idx_ref, whose
+     * index leads with pid, so every pid is probed) or another reference's (refs).
+     */
+    referencingResources: db.prepare<[string, string, string, string], { rid: number; type: string; id: string; version: number }>(
+      `SELECT r.rid, r.type, r.id, r.version FROM resources r WHERE r.rid IN (
+         SELECT x.rid FROM idx_ref x WHERE x.pid IN (SELECT pid FROM params) AND x.target_type = ? AND x.target_id = ?
+         UNION SELECT x.rid FROM refs x WHERE x.target_type = ? AND x.target_id = ?)
+       AND r.deleted = 0 ORDER BY r.type, r.id`,
     ),
     countByType: db.prepare<[], { type: string; n: number }>('SELECT type, COUNT(*) AS n FROM resources WHERE deleted = 0 GROUP BY type ORDER BY type'),
     streamChunk: db.prepare<[string, string, number, number], { id: string; json: string }>(
