@@ -7,7 +7,7 @@
  * some of them still wait here flushes first, so deletes always see every row.
  * @see https://hl7.org/fhir/R4/search.html
  */
-import type { IndexEntries, ReferenceEntry } from '../../search/types.js';
+import type { IndexEntries, ReferenceLink } from '../../search/types.js';
 import type { ParamIds, RowWriter } from './index-rows.js';
 
 type Value = string | number | null;
@@ -15,14 +15,22 @@ type Value = string | number | null;
 /** Rows queued before a flush on the way, so a huge write() call keeps memory bounded. */
 const FLUSH_AT = 20_000;
 
+/** Above this many reference rows a set of their targets beats scanning them per link. */
+const SCAN_LIMIT = 16;
+
 /**
- * Whether a search parameter's row already names this target, so `refs` need not (reference-reads.ts finds
- * the source through idx_ref and reads every path from the resource). A few references per resource: a
- * loop beats building a set.
+ * The links of a resource that no search parameter row already names: only those go to `refs`
+ * (reference-reads.ts finds the others through idx_ref and reads every path from the resource). Most
+ * resources have a few references, scanned per link; a Synthea Provenance has one per resource of its
+ * bundle, thousands, where scanning would be quadratic.
  */
-function covered(references: ReferenceEntry[], type: string | null, id: string): boolean {
-  for (const r of references) if (r.id === id && r.type === type) return true;
-  return false;
+function uncoveredLinks(e: IndexEntries): ReferenceLink[] {
+  const refs = e.references;
+  if (refs.length <= SCAN_LIMIT) {
+    return e.links.filter((l) => l.targetId !== null && !refs.some((r) => r.id === l.targetId && r.type === l.targetType));
+  }
+  const named = new Set(refs.map((r) => `${r.type}/${r.id}`));
+  return e.links.filter((l) => l.targetId !== null && !named.has(`${l.targetType}/${l.targetId}`));
 }
 
 export class IndexRowBuffer {
@@ -48,12 +56,9 @@ export class IndexRowBuffer {
     e.references.forEach((t, i) => this.ref.push(rid, i, pid(type, t.code), t.type ?? null, t.id ?? null, t.url ?? null));
     e.numbers.forEach((t, i) => this.number.push(rid, i, pid(type, t.code), t.value, t.system ?? null, t.unit ?? null));
     e.uris.forEach((t, i) => this.uri.push(rid, i, pid(type, t.code), t.value));
-    let links = 0;
-    for (const t of e.links) {
-      if (t.targetId === null || covered(e.references, t.targetType, t.targetId)) continue;
-      this.links.push(rid, links++, t.path, t.targetType, t.targetId, null);
-    }
-    this.queued += e.tokens.length + e.strings.length + e.dates.length + e.references.length + e.numbers.length + e.uris.length + links;
+    const links = uncoveredLinks(e);
+    links.forEach((t, i) => this.links.push(rid, i, t.path, t.targetType, t.targetId, null));
+    this.queued += e.tokens.length + e.strings.length + e.dates.length + e.references.length + e.numbers.length + e.uris.length + links.length;
     if (this.queued > FLUSH_AT) this.flush();
   }
 
