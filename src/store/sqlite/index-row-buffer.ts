@@ -7,13 +7,36 @@
  * some of them still wait here flushes first, so deletes always see every row.
  * @see https://hl7.org/fhir/R4/search.html
  */
-import type { IndexEntries, ReferenceLink } from '../../search/types.js';
+import type { DateEntry, IndexEntries, NumberEntry, ReferenceEntry, ReferenceLink, TokenEntry } from '../../search/types.js';
+import { paramAliases, type ParamAliases } from './param-aliases.js';
 import type { ParamIds, RowWriter } from './index-rows.js';
 
 type Value = string | number | null;
 
 /** Rows queued before a flush on the way, so a huge write() call keeps memory bounded. */
 const FLUSH_AT = 20_000;
+
+const tokenKey = (t: TokenEntry) => `${t.system ?? ''}|${t.value}`;
+const valueKey = (t: { value: string }) => t.value;
+const dateKey = (t: DateEntry) => `${t.lo}|${t.hi}`;
+const referenceKey = (t: ReferenceEntry) => `${t.type ?? ''}|${t.id ?? ''}|${t.url ?? ''}`;
+const numberKey = (t: NumberEntry) => `${t.value}|${t.system ?? ''}|${t.unit ?? ''}`;
+
+/**
+ * `list` without the rows of alias parameters that a base parameter's row of the same resource repeats
+ * (param-aliases.ts); a restricted base repeats only rows naming its target type. The search reads an
+ * alias over its bases' rows too, so these would only be stored twice.
+ */
+function withoutRepeats<T extends { code: string }>(list: T[], aliases: ParamAliases, key: (t: T) => string, targetType?: (t: T) => string | null): T[] {
+  if (aliases.size === 0 || !list.some((t) => aliases.has(t.code))) return list;
+  const rows = new Set(list.map((t) => `${t.code} ${key(t)}`));
+  return list.filter((t) => {
+    const bases = aliases.get(t.code);
+    if (bases === undefined) return true;
+    const k = key(t);
+    return !bases.some((b) => (b.targetType === undefined || targetType?.(t) === b.targetType) && rows.has(`${b.code} ${k}`));
+  });
+}
 
 /** Above this many reference rows a set of their targets beats scanning them per link. */
 const SCAN_LIMIT = 16;
@@ -49,16 +72,23 @@ export class IndexRowBuffer {
   /** Queues the rows of resource `rid` of `type`; `seq` numbers them per table, so repeated values need no care. */
   add(type: string, rid: number, e: IndexEntries): void {
     const pid = this.pid;
+    const aliases = paramAliases(type);
     this.rids.add(rid);
-    e.tokens.forEach((t, i) => this.token.push(rid, i, pid(type, t.code), t.system ?? null, t.value));
-    e.strings.forEach((t, i) => this.string.push(rid, i, pid(type, t.code), t.value));
-    e.dates.forEach((t, i) => this.date.push(rid, i, pid(type, t.code), t.lo, t.hi));
-    e.references.forEach((t, i) => this.ref.push(rid, i, pid(type, t.code), t.type ?? null, t.id ?? null, t.url ?? null));
-    e.numbers.forEach((t, i) => this.number.push(rid, i, pid(type, t.code), t.value, t.system ?? null, t.unit ?? null));
-    e.uris.forEach((t, i) => this.uri.push(rid, i, pid(type, t.code), t.value));
+    const tokens = withoutRepeats(e.tokens, aliases, tokenKey);
+    const strings = withoutRepeats(e.strings, aliases, valueKey);
+    const dates = withoutRepeats(e.dates, aliases, dateKey);
+    const references = withoutRepeats(e.references, aliases, referenceKey, (t) => t.type);
+    const numbers = withoutRepeats(e.numbers, aliases, numberKey);
+    const uris = withoutRepeats(e.uris, aliases, valueKey);
+    tokens.forEach((t, i) => this.token.push(rid, i, pid(type, t.code), t.system ?? null, t.value));
+    strings.forEach((t, i) => this.string.push(rid, i, pid(type, t.code), t.value));
+    dates.forEach((t, i) => this.date.push(rid, i, pid(type, t.code), t.lo, t.hi));
+    references.forEach((t, i) => this.ref.push(rid, i, pid(type, t.code), t.type ?? null, t.id ?? null, t.url ?? null));
+    numbers.forEach((t, i) => this.number.push(rid, i, pid(type, t.code), t.value, t.system ?? null, t.unit ?? null));
+    uris.forEach((t, i) => this.uri.push(rid, i, pid(type, t.code), t.value));
     const links = uncoveredLinks(e);
     links.forEach((t, i) => this.links.push(rid, i, t.path, t.targetType, t.targetId, null));
-    this.queued += e.tokens.length + e.strings.length + e.dates.length + e.references.length + e.numbers.length + e.uris.length + links.length;
+    this.queued += tokens.length + strings.length + dates.length + references.length + numbers.length + uris.length + links.length;
     if (this.queued > FLUSH_AT) this.flush();
   }
 

@@ -10,7 +10,8 @@
  * - one index table per search parameter type, for live current resources only, each with an index for
  *   lookup by (pid, value); `refs` holds the targets of the references no search parameter indexes, so that
  *   idx_ref and refs together find every resource that points at a target (reference-reads.ts). Files
- *   written before this hold every reference in `refs`; reads are the same either way.
+ *   written before this hold every reference in `refs`; reads are the same either way. Rows an alias
+ *   parameter shares with its bases (`combo-code`, `patient`) are stored once (param-aliases.ts).
  * - `locks` (maintenance leases) and `system` (documents such as the migrations record), added in version 2;
  *   every statement is `IF NOT EXISTS`, so a version 1 file simply gains them.
  * @see https://hl7.org/fhir/R4/search.html

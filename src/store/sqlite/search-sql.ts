@@ -8,6 +8,7 @@
 import { badRequest } from '../../fhir/outcomes.js';
 import type { Criterion, IndexedParamType, Predicate, SearchQuery, SortKey } from '../../search/types.js';
 import { dateCondition } from '../range-conditions.js';
+import { paramAliases } from './param-aliases.js';
 import { predicateSql, rangeSql, type SqlValue } from './search-predicates.js';
 
 const TABLES: Record<IndexedParamType, string> = {
@@ -33,6 +34,25 @@ const KINDS: Record<IndexedParamType, Predicate['kind'][]> = {
 
 /** The parameter id of (type, code); an unknown pair gives NULL, which matches no index row. */
 const PID = 'SELECT pid FROM params WHERE type = ? AND code = ?';
+
+/**
+ * Which index rows `x` belong to parameter `code`: its own, and for an alias its bases' as well (the store
+ * leaves out alias rows a base row repeats, param-aliases.ts); a restricted base's rows only when they name
+ * its target type. An `IN` list keeps the (pid, value) index usable.
+ */
+function paramRows(resourceType: string, code: string, params: SqlValue[]): string {
+  const bases = paramAliases(resourceType).get(code);
+  params.push(resourceType, code);
+  if (bases === undefined) return `x.pid = (${PID})`;
+  params.push(...bases.map((b) => b.code));
+  const own = `x.pid IN (SELECT pid FROM params WHERE type = ? AND code IN (?${', ?'.repeat(bases.length)}))`;
+  const restrictions = bases.map((b) => {
+    if (b.targetType === undefined) return null;
+    params.push(resourceType, b.code, b.targetType);
+    return `(x.pid <> (${PID}) OR x.target_type = ?)`;
+  });
+  return [own, ...restrictions.filter((r) => r !== null)].join(' AND ');
+}
 
 export interface SqlStatement {
   sql: string;
@@ -90,8 +110,8 @@ function selectivity(c: Criterion): number {
 function indexedCriterion(c: Criterion, resourceType: string, params: SqlValue[], now: number, drives: boolean): string {
   const table = tableFor(c.type);
   const rows = (condition: string | null, values: SqlValue[], driver: boolean): string => {
-    params.push(resourceType, c.param, ...values);
-    const where = `x.pid = (${PID})${condition ? ` AND (${condition})` : ''}`;
+    const where = `${paramRows(resourceType, c.param, params)}${condition ? ` AND (${condition})` : ''}`;
+    params.push(...values);
     return driver ? `r.rid IN (SELECT x.rid FROM ${table} x WHERE ${where})` : `EXISTS (SELECT 1 FROM ${table} x WHERE x.rid = r.rid AND ${where})`;
   };
   const terms: string[] = [];
@@ -146,8 +166,7 @@ function sortExpression(key: SortKey, resourceType: string, params: SqlValue[], 
     key.type === 'date' ? (key.descending ? 'x.hi' : 'x.lo')
     : key.type === 'reference' ? "COALESCE(x.target_type || '/' || x.target_id, x.target_id, x.url)"
     : 'x.value';
-  params.push(resourceType, key.param);
-  return `(SELECT ${agg}(${column}) FROM ${table} x WHERE x.rid = r.rid AND x.pid = (${PID}))`;
+  return `(SELECT ${agg}(${column}) FROM ${table} x WHERE x.rid = r.rid AND ${paramRows(resourceType, key.param, params)})`;
 }
 
 /**
