@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { OperationOutcomeError } from '../fhir/outcomes.js';
+import { CliFailure } from './cli-failure.js';
 import { parseBackupType } from '../maintenance/backup-ids.js';
 import { listBackupIds, readManifest } from '../maintenance/backup-manifest.js';
 import { parseKeep } from '../maintenance/backup-retention.js';
@@ -50,7 +51,7 @@ export function registerBackup(program: Command): void {
         const m = outcome.result as { id: string; counts: { versions: number; current: number }; removed: string[] };
         print(outcome.result, `backup ${m.id}: ${m.counts.versions} versions, ${m.counts.current} resources${m.removed.length ? `; retention removed ${m.removed.join(', ')}` : ''}`);
       } catch (err) {
-        if (err instanceof OperationOutcomeError && err.status < 500) program.error(`medgen-data backup: ${err.message}`, { exitCode: err.status === 400 ? 2 : 1 });
+        if (err instanceof OperationOutcomeError && err.status < 500) throw new CliFailure(`medgen-data backup: ${err.message}`, err.status === 400 ? 2 : 1);
         throw err;
       }
     });

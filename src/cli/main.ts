@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerBackup } from './backup.js';
+import { CliFailure } from './cli-failure.js';
 import { registerRestore } from './restore.js';
 import { registerReport } from './report.js';
 import { registerCleanup } from './cleanup.js';
@@ -51,6 +52,10 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return (program.getOptionValue('exitCode') as number | undefined) ?? EXIT_OK;
   } catch (err) {
+    if (err instanceof CliFailure) {
+      process.stderr.write(`${err.message}\n`);
+      return err.exitCode;
+    }
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT_OK;
       return EXIT_USAGE;

@@ -1,6 +1,7 @@
 /** `medgen-data restore <id> [--replace]`: a full backup and its incrementals up to `id`, into an empty store. */
 import type { Command } from 'commander';
 import { OperationOutcomeError } from '../fhir/outcomes.js';
+import { CliFailure } from './cli-failure.js';
 import { runTask } from '../maintenance/run-task.js';
 import { addStoreOptions, configFrom } from './common-options.js';
 import { withMaintenanceDeps } from './maintenance-cli.js';
@@ -16,7 +17,7 @@ export function registerRestore(program: Command): void {
         const total = Object.values(r.byType).reduce((a, b) => a + b, 0);
         process.stdout.write(o.json ? `${JSON.stringify(r)}\n` : `restored ${r.backups.join(' + ')}: ${r.versions} versions, ${total} current resources\n`);
       } catch (err) {
-        if (err instanceof OperationOutcomeError && err.status < 500) program.error(`medgen-data restore: ${err.message}`, { exitCode: err.status === 400 ? 2 : 1 });
+        if (err instanceof OperationOutcomeError && err.status < 500) throw new CliFailure(`medgen-data restore: ${err.message}`, err.status === 400 ? 2 : 1);
         throw err;
       }
     });
