@@ -13,6 +13,7 @@ import { DEFAULT_SYNTHEA_TIMEOUT_MS, runSynthea } from '../generate/synthea-runn
 import { OUTPUT_FORMATS, type OutputFormat } from '../generate/write-output.js';
 import { writePopulation } from '../generate/write-population.js';
 import { addGenerateOptions, exitOnBadParameter, generateInputFrom } from './generate-options.js';
+import { CliFailure } from './cli-failure.js';
 
 /** `<dataDir>/generated/<timestamp>`: one directory per run, sortable by time. */
 export function defaultOutDir(dataDir: string, now = new Date()): string {
@@ -47,7 +48,7 @@ async function generateWithSynthea(program: Command, o: Record<string, string | 
   const seconds = Number(o.timeout);
   if (!(seconds > 0)) program.error(`--timeout must be a positive number of seconds, got "${o.timeout}"`, { exitCode: 2 });
   const result = await runSynthea(generateInputFrom(o), outDir, { timeoutMs: seconds * 1000, onLog: (line) => process.stderr.write(`synthea: ${line}\n`) }).catch((err) => {
-    if (err instanceof OperationOutcomeError && err.status !== 400) program.error(`generate: ${err.message}`, { exitCode: 1 });
+    if (err instanceof OperationOutcomeError && err.status !== 400) throw new CliFailure(`medgen-data generate: ${err.message}`, 1);
     return exitOnBadParameter(program, 'generate', err);
   });
   if (o.json) process.stdout.write(`${JSON.stringify({ engine: 'synthea', outDir: result.fhirDir, files: result.files, seconds: result.seconds, args: result.args })}\n`);

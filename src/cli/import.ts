@@ -13,6 +13,7 @@ import { createLogger } from '../logger.js';
 import { openStore } from '../store/open-store.js';
 import { addStoreOptions, configFrom } from './common-options.js';
 import { createProgress } from './progress.js';
+import { CliFailure } from './cli-failure.js';
 
 export function formatSummary(s: ImportSummary): string {
   const lines = [`created ${s.created}, updated ${s.updated}, unchanged ${s.unchanged}, failed ${s.failed} in ${s.seconds.toFixed(1)} s (${Math.round(s.rate)} resources/s)`];
@@ -35,7 +36,7 @@ export function registerImport(program: Command): void {
         parseMode(options.mode as string);
         listImportFiles(paths);
       } catch (err) {
-        if (err instanceof OperationOutcomeError) program.error(`medgen-data import: ${err.message}`, { exitCode: 2 });
+        if (err instanceof OperationOutcomeError) throw new CliFailure(`medgen-data import: ${err.message}`, 2);
         throw err;
       }
       const store = await openStore(configFrom(options));

@@ -11,6 +11,7 @@ import { unpack, validateTogether } from '../validation/validate-bundle.js';
 import { validateAll } from '../validation/validate-all.js';
 import { ReportBuilder, summarize, type ValidationReport } from '../validation/validation-report.js';
 import { addStoreOptions, configFrom } from './common-options.js';
+import { CliFailure } from './cli-failure.js';
 
 /** Parses a file as JSON, or as NDJSON (one resource a line) when its name says so or JSON fails. */
 function readResources(file: string): unknown[] {
@@ -45,7 +46,7 @@ export function registerValidate(program: Command): void {
         try {
           statSync(f);
         } catch {
-          program.error(`no such file: ${f}`, { exitCode: 2 });
+          throw new CliFailure(`medgen-data validate: no such file: ${f}`, 2);
         }
       }
       let report: ValidationReport & { files?: string[] };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { openStore } from '../store/open-store.js';
 import { addStoreOptions, configFrom } from './common-options.js';
+import { CliFailure } from './cli-failure.js';
 
 export function registerWipe(program: Command): void {
   addStoreOptions(program.command('wipe').description('delete every stored resource and generated file (backups are kept)'))
@@ -11,7 +12,7 @@ export function registerWipe(program: Command): void {
     .action(async (o: Record<string, unknown>) => {
       const config = configFrom(o);
       const where = config.mongodbUri ? `MongoDB database ${config.mongodbDb}` : config.dataDir;
-      if (!o.yes) program.error(`wipe deletes every resource and generated file in ${where}; run it again with --yes to do so`, { exitCode: 2 });
+      if (!o.yes) throw new CliFailure(`medgen-data wipe: nothing deleted; wipe deletes every resource and generated file in ${where}, run it again with --yes to do so`, 2);
       const store = await openStore(config);
       const before = await store.countByType().finally(() => undefined);
       await store.clear().finally(() => store.close());
