@@ -9,6 +9,7 @@ import { OperationOutcomeError } from '../../src/fhir/outcomes.js';
 import { checkJava, checkSyntheaJar } from '../../src/generate/synthea-environment.js';
 import { runSynthea } from '../../src/generate/synthea-runner.js';
 import { buildStandIns, standInUnavailable } from './stand-in-synthea.js';
+import { CliFailure } from '../../src/cli/cli-failure.js';
 
 const unavailable = standInUnavailable();
 const withJava = unavailable ? describe.skip : describe;
@@ -45,7 +46,7 @@ async function cli(register: (p: Command) => void, args: string[], jar: string |
     await program.parseAsync(['node', 'medgen-data', ...args]);
     return { code: (program.getOptionValue('exitCode') as number | undefined) ?? 0, text: text.join('') };
   } catch (err) {
-    return { code: err instanceof CommanderError ? err.exitCode : -1, text: `${text.join('')}${(err as Error).message}` };
+    return { code: err instanceof CommanderError || err instanceof CliFailure ? err.exitCode : -1, text: `${text.join('')}${(err as Error).message}` };
   } finally {
     spies.forEach((s) => s.mockRestore());
     if (saved === undefined) delete process.env.SYNTHEA_JAR;
