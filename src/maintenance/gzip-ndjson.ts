@@ -86,9 +86,3 @@ export async function hashFile(file: string): Promise<{ bytes: number; sha256: s
   }
   return { bytes, sha256: hash.digest('hex') };
 }
-
-/** A gzip file read whole, with the SHA-256 of exactly the bytes that were decompressed. */
-export function readGzipFile(file: string): { text: string; sha256: string } {
-  const raw = fs.readFileSync(file);
-  return { text: zlib.gunzipSync(raw).toString('utf8'), sha256: createHash('sha256').update(raw).digest('hex') };
-}

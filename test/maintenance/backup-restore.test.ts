@@ -92,6 +92,18 @@ describe('backup and restore', () => {
     expect(await dumpHistory(f.store)).toEqual([]);
   });
 
+  it('a restore that stops part-way (here cancelled after its first batch) leaves the store empty, not half restored', async () => {
+    await seed(f);
+    const { manifest } = await runBackup(f.deps, { type: 'full' });
+    expect(manifest.files.length).toBeGreaterThan(1);
+    await f.store.clear();
+    const cancel = new AbortController();
+    const restoring = restoreBackup({ ...f.deps, signal: cancel.signal, progress: () => cancel.abort() }, { id: manifest.id });
+    await expect(restoring).rejects.toThrow();
+    expect(cancel.signal.aborted).toBe(true);
+    expect(await dumpHistory(f.store)).toEqual([]);
+  });
+
   it('a changed byte in the manifest also fails verification', async () => {
     await seed(f);
     const { manifest } = await runBackup(f.deps, { type: 'full' });

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { GzipFileWriter, hashFile, readGzipFile } from '../../src/maintenance/gzip-ndjson.js';
+import { GzipFileWriter, hashFile } from '../../src/maintenance/gzip-ndjson.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-gzip-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -27,7 +27,6 @@ test('a file of many members reads back as exactly the text written, in order, a
   expect(members).toBeGreaterThan(4);
   const text = lines.join('');
   expect(zlib.gunzipSync(raw).toString('utf8')).toBe(text);
-  expect(readGzipFile(file).text).toBe(text);
   // The standard tool reads every member too.
   expect(execFileSync('gzip', ['-dc', file], { maxBuffer: 64 << 20 }).toString('utf8')).toBe(text);
 });
