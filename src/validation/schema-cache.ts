@@ -2,8 +2,8 @@
  * The compiled R4 schema validators, kept between processes as ajv standalone code. Compiling the whole
  * schema took about 2.5 s of every process that validated (each CLI run, each server start, the import's
  * validation worker, each test file); loading the code ajv generated for it takes about 0.2 s.
- * The file is named by a hash of the prepared schema, ajv's version and its options, so any change to them
- * compiles afresh. It lives in the package's own `node_modules/.cache`, where build tools keep theirs: never in
+ * The file is named by a hash of the prepared schema, ajv's version and options and the file's format, so any
+ * change to them compiles afresh. It lives in the package's own `node_modules/.cache`, where build tools keep theirs: never in
  * a shared temporary directory, since the file is run as code. An install that cannot be written simply
  * compiles in each process, as before.
  * @see https://ajv.js.org/standalone.html
@@ -13,11 +13,14 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 import type { ValidateFunction } from 'ajv';
 
 export type Validators = Record<string, ValidateFunction>;
 
 const PREFIX = 'r4-validators-';
+/** Part of the key: changed whenever the code written for the same schema changes (asciiOnly). */
+const FORMAT = 'standalone, ASCII only';
 const requireHere = createRequire(import.meta.url);
 
 /** `node_modules/.cache/medgen-data` of this package. */
@@ -26,7 +29,7 @@ export const DEFAULT_CACHE_DIR = path.join(fileURLToPath(new URL('../../', impor
 /** The file for a schema prepared as `schema` and compiled with `options`. */
 export function cacheFile(dir: string, schema: unknown, options: unknown): string {
   const ajvVersion = (requireHere('ajv/package.json') as { version: string }).version;
-  const key = createHash('sha256').update(JSON.stringify({ ajvVersion, options, schema })).digest('hex').slice(0, 24);
+  const key = createHash('sha256').update(JSON.stringify({ FORMAT, ajvVersion, options, schema })).digest('hex').slice(0, 24);
   return path.join(dir, `${PREFIX}${key}.cjs`);
 }
 
@@ -35,7 +38,8 @@ export function validatorsOfCode(code: string, types: Iterable<string>): Validat
   try {
     const module = { exports: {} as Validators };
     // The standalone module is CommonJS that requires ajv's runtime helpers, resolved as this module would.
-    new Function('module', 'exports', 'require', code)(module, module.exports, requireHere);
+    // compileFunction keeps the code as the function's source as it is; new Function kept a second copy.
+    vm.compileFunction(code, ['module', 'exports', 'require'])(module, module.exports, requireHere);
     for (const type of types) if (typeof module.exports[type] !== 'function') return undefined;
     return module.exports;
   } catch {
@@ -52,6 +56,15 @@ export function readValidators(file: string, types: Iterable<string>): Validator
     return undefined;
   }
   return validatorsOfCode(code, types);
+}
+
+/**
+ * The code with every character past ASCII written as a `\\u` escape, which means the same in the string and
+ * regular expression literals they sit in: a handful of typographic quotes in the schema made V8 hold the whole
+ * 11.5 MB source as two-byte text, 23 MB in every thread that validates.
+ */
+export function asciiOnly(code: string): string {
+  return code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
