@@ -24,7 +24,6 @@ interface RawSchema {
   [key: string]: unknown;
 }
 
-let schema: RawSchema | undefined;
 let resourceTypes: Set<string> | undefined;
 const validators = new Map<string, ValidateFunction>();
 
@@ -99,20 +98,21 @@ function loadSchema(): RawSchema {
  */
 const AJV_OPTIONS = { strict: false, allErrors: true, discriminator: true, validateSchema: false, code: { source: true, esm: false } } as const;
 
-function prepared(): RawSchema {
-  schema ??= loadSchema();
-  resourceTypes ??= new Set(
+function typesOf(schema: RawSchema): Set<string> {
+  return new Set(
     Object.entries(schema.definitions)
       .filter(([, def]) => (def.properties?.resourceType as { const?: string } | undefined)?.const !== undefined)
       .map(([name]) => name),
   );
-  return schema;
 }
 
-/** The resource types; the prepared schema is needed only until the validators are loaded. */
+/**
+ * The resource types. The prepared schema they come from is not kept: a thread that only checks type names
+ * (the import's, whose validation runs in a worker) would hold 4 MB of schema for nothing.
+ */
 function types(): Set<string> {
-  if (!resourceTypes) prepared();
-  return resourceTypes!;
+  resourceTypes ??= typesOf(loadSchema());
+  return resourceTypes;
 }
 
 /**
@@ -122,16 +122,17 @@ function types(): Set<string> {
  * more peak RSS on the Synthea import benchmark.
  */
 function loadValidators(cacheDir: string): void {
-  const file = cacheFile(cacheDir, prepared(), AJV_OPTIONS);
-  const names = [...resourceTypes!];
-  const loaded = readValidators(file, names) ?? compile(file, names);
+  const schema = loadSchema();
+  resourceTypes ??= typesOf(schema);
+  const file = cacheFile(cacheDir, schema, AJV_OPTIONS);
+  const names = [...resourceTypes];
+  const loaded = readValidators(file, names) ?? compile(schema, file, names);
   for (const type of names) validators.set(type, loaded[type]);
-  schema = undefined;
 }
 
-function compile(file: string, names: string[]): Validators {
+function compile(schema: RawSchema, file: string, names: string[]): Validators {
   const ajv = new Ajv(AJV_OPTIONS);
-  ajv.addSchema(schema!);
+  ajv.addSchema(schema);
   const refs = Object.fromEntries(names.map((type) => [type, `${SCHEMA_ID}#/definitions/${type}`]));
   const compiled: Validators = {};
   for (const [type, ref] of Object.entries(refs)) {
