@@ -2,10 +2,10 @@
  * The compiled R4 schema validators, kept between processes as ajv standalone code. Compiling the whole
  * schema took about 2.5 s of every process that validated (each CLI run, each server start, the import's
  * validation worker, each test file); loading the code ajv generated for it takes about 0.2 s.
- * The file is named by a hash of the prepared schema, ajv's version and options and the file's format, so any
- * change to them compiles afresh. It lives in the package's own `node_modules/.cache`, where build tools keep theirs: never in
- * a shared temporary directory, since the file is run as code. An install that cannot be written simply
- * compiles in each process, as before.
+ * The file is named by a hash of the prepared schema, ajv's version and options and the file's format, so
+ * any change to them compiles afresh. It lives in the package's own `node_modules/.cache`, where build tools
+ * keep theirs, never in a shared temporary directory, since the file is run as code. An install that cannot
+ * be written simply compiles in each process, as before.
  * @see https://ajv.js.org/standalone.html
  */
 import { createHash, randomUUID } from 'node:crypto';
