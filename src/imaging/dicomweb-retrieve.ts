@@ -42,12 +42,21 @@ export const newBoundary = () => `medgen-${randomUUID()}`;
 
 export const multipartType = (boundary: string, type = 'application/dicom') => `multipart/related; type="${type}"; boundary=${boundary}`;
 
-/** Streams each file as one part (its bytes untouched), then the closing delimiter. */
-export async function writeMultipart(out: Writable, filesToSend: string[], boundary: string, type = 'application/dicom'): Promise<void> {
+/** The bytes of the multipart body: each file as one part (its bytes untouched), then the closing delimiter. */
+async function* multipartBody(filesToSend: string[], boundary: string, type: string): AsyncGenerator<Buffer> {
   for (const file of filesToSend) {
-    out.write(`--${boundary}\r\nContent-Type: ${type}\r\n\r\n`);
-    await pipeline(fs.createReadStream(file), out, { end: false });
-    out.write('\r\n');
+    yield Buffer.from(`--${boundary}\r\nContent-Type: ${type}\r\n\r\n`);
+    yield* fs.createReadStream(file);
+    yield Buffer.from('\r\n');
   }
-  out.end(`--${boundary}--\r\n`);
+  yield Buffer.from(`--${boundary}--\r\n`);
+}
+
+/**
+ * Streams the parts into `out` through one pipeline, with backpressure; a client that goes away stops it and
+ * closes the open file. A pipeline per file added its listeners to `out` each time, and a series of more than
+ * ten instances made Node warn of a listener leak on every request.
+ */
+export async function writeMultipart(out: Writable, filesToSend: string[], boundary: string, type = 'application/dicom'): Promise<void> {
+  await pipeline(multipartBody(filesToSend, boundary, type), out);
 }
