@@ -13,8 +13,14 @@ import type { UnitSource } from '../unit-source.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import type { EntryIssues } from './validate-unit.js';
 
-/** Units validated ahead of the import: enough to keep the worker busy, few enough to bound its memory. */
-const WINDOW = 2;
+/**
+ * Units validated ahead of the import. Whatever the window, the worker holds what it is reading (a chunk of
+ * NDJSON, or one JSON document) and the import only the issues of the units ahead, so memory does not bound
+ * this; waiting does. With 2, a run of small units left the worker just two units ahead, and the import then
+ * waited for all of the next 1000-entry chunk: 8 measured about 10% faster on the warmed Synthea import
+ * (2.15-2.21 s against 2.41-2.43 s, paired runs).
+ */
+const WINDOW = 8;
 
 /**
  * The worker's heap limits, far below V8's defaults: validation allocates fast and briefly, so a large nursery
