@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { Ajv, type ValidateFunction } from 'ajv';
 // CommonJS with a default export: Node's ESM default is module.exports, which carries .default too.
 import standalone from 'ajv/dist/standalone/index.js';
-import { asciiOnly, cacheFile, DEFAULT_CACHE_DIR, readValidators, validatorsOfCode, writeValidators, type Validators } from './schema-cache.js';
+import { cacheFile, DEFAULT_CACHE_DIR, readValidators, saveValidators, type Validators } from './schema-cache.js';
 
 const SCHEMA_ID = 'http://hl7.org/fhir/json-schema/4.0';
 
@@ -140,9 +140,7 @@ function compile(schema: RawSchema, file: string, names: string[]): Validators {
     if (!validate) throw new Error(`no JSON schema for ${type}`);
     compiled[type] = validate;
   }
-  const code = asciiOnly(standalone.default(ajv, refs));
-  writeValidators(file, code);
-  return validatorsOfCode(code, names) ?? compiled;
+  return saveValidators(file, standalone.default(ajv, refs), names) ?? compiled;
 }
 
 /** Whether `type` is an R4 resource type. */

@@ -34,7 +34,7 @@ export function cacheFile(dir: string, schema: unknown, options: unknown): strin
 }
 
 /** The validators of `types` defined by standalone `code`, or undefined when it does not define them all. */
-export function validatorsOfCode(code: string, types: Iterable<string>): Validators | undefined {
+function validatorsOfCode(code: string, types: Iterable<string>): Validators | undefined {
   try {
     const module = { exports: {} as Validators };
     // The standalone module is CommonJS that requires ajv's runtime helpers, resolved as this module would.
@@ -63,15 +63,18 @@ export function readValidators(file: string, types: Iterable<string>): Validator
  * regular expression literals they sit in: a handful of typographic quotes in the schema made V8 hold the whole
  * 11.5 MB source as two-byte text, 23 MB in every thread that validates.
  */
-export function asciiOnly(code: string): string {
+function asciiOnly(code: string): string {
   return code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
- * Writes the code under a temporary name and renames it into place, so a process never reads a half-written
- * file; files of other keys (an older schema or ajv) are removed. Failing to write is not an error.
+ * Writes the standalone code (made ASCII only) under a temporary name and renames it into place, so a process
+ * never reads a half-written file; files of other keys (an older schema or ajv) are removed. Failing to write
+ * is not an error: a read-only install compiles in each process. Returns the validators of that same code,
+ * so the process that compiled uses exactly what the next ones will load.
  */
-export function writeValidators(file: string, code: string): void {
+export function saveValidators(file: string, standaloneCode: string, types: Iterable<string>): Validators | undefined {
+  const code = asciiOnly(standaloneCode);
   const dir = path.dirname(file);
   try {
     fs.mkdirSync(dir, { recursive: true });
@@ -84,4 +87,5 @@ export function writeValidators(file: string, code: string): void {
   } catch {
     // A read-only install: each process compiles the schema itself.
   }
+  return validatorsOfCode(code, types);
 }
