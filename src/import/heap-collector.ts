@@ -1,9 +1,9 @@
 /**
  * Keeps a long import's (or restore's, restore-backup.ts) heap near its live size. V8 sizes its heap from
  * the machine's memory, so between two major collections a multi-GB import lets hundreds of MB of garbage
- * (parsed units, index rows, JSON text)
- * pile up: measured on a 1 GB NDJSON import, a 40 MB live heap grew to 330 MB. A full collection every
- * `every` resources (tens of milliseconds each, at most a few per second) keeps peak RSS bounded.
+ * (parsed units, index rows, JSON text) pile up: measured on a 1 GB NDJSON import, a 40 MB live heap grew
+ * to 330 MB. A full collection every `every` resources (tens of milliseconds each, at most a few per second)
+ * keeps peak RSS bounded.
  * `gc` is exposed at run time the way jest's leak detector does it, since a CLI cannot choose node's flags.
  * @see https://nodejs.org/api/v8.html#v8setflagsfromstringflags
  */
