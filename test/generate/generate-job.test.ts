@@ -11,6 +11,7 @@ import { createLogger } from '../../src/logger.js';
 import { createApp } from '../../src/server.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { ResourceStore } from '../../src/store/resource-store.js';
+import { skipped } from '../external-tool.js';
 import { buildStandIns, standInUnavailable } from './stand-in-synthea.js';
 
 let dir: string;
@@ -95,7 +96,7 @@ describe('$generate beyond one answer', () => {
   });
 
   const unavailable = standInUnavailable();
-  (unavailable ? it.skip : it)(`engine=synthea runs Synthea as a job and imports its output${unavailable ? ` (skipped: ${unavailable})` : ''}`, async () => {
+  (unavailable ? skipped(unavailable) : it)('engine=synthea runs Synthea as a job and imports its output', async () => {
     const jars = buildStandIns();
     const saved = process.env.SYNTHEA_JAR;
     process.env.SYNTHEA_JAR = jars.good;

@@ -10,10 +10,10 @@ import { checkJava, checkSyntheaJar } from '../../src/generate/synthea-environme
 import { runSynthea } from '../../src/generate/synthea-runner.js';
 import { buildStandIns, standInUnavailable } from './stand-in-synthea.js';
 import { CliFailure } from '../../src/cli/cli-failure.js';
+import { skipped } from '../external-tool.js';
 
 const unavailable = standInUnavailable();
-const withJava = unavailable ? describe.skip : describe;
-if (unavailable) process.stderr.write(`synthea-runner tests skipped: ${unavailable}\n`);
+const withJava = unavailable ? skipped(unavailable) : test;
 
 let jars: { dir: string; good: string; bad: string };
 let out: string;
@@ -65,8 +65,8 @@ describe('Synthea environment checks', () => {
   });
 });
 
-withJava('runSynthea with a stand-in jar', () => {
-  it('runs java -jar with the mapped options, streams both log streams, and returns <out>/fhir', async () => {
+describe('runSynthea with a stand-in jar', () => {
+  withJava('runs java -jar with the mapped options, streams both log streams, and returns <out>/fhir', async () => {
     const lines: string[] = [];
     const result = await runSynthea(
       { count: 3, seed: 42, gender: 'F', minAge: 20, maxAge: 40, state: 'OH', city: 'Columbus', yearsOfHistory: 5, modules: 'asthma,copd' },
@@ -85,13 +85,13 @@ withJava('runSynthea with a stand-in jar', () => {
     expect(lines).toEqual(expect.arrayContaining(['Population: 3', 'WARN stand-in: no real modules loaded']));
   });
 
-  it('fails with the exit code and the last lines of the log when Synthea exits non-zero', async () => {
+  withJava('fails with the exit code and the last lines of the log when Synthea exits non-zero', async () => {
     const err = await failure(runSynthea({ count: 1 }, out, { jar: jars.bad }));
     expect(err.status).toBe(500);
     expect(err.message).toMatch(/exited with code 3[\s\S]*unknown module filter/);
   });
 
-  it('fails clearly when the jar or Java is missing, when it times out, and on bad parameters', async () => {
+  withJava('fails clearly when the jar or Java is missing, when it times out, and on bad parameters', async () => {
     expect((await failure(runSynthea({ count: 1 }, out, { env: {} }))).message).toMatch(/not available: SYNTHEA_JAR is not set/);
     const noJava = await failure(runSynthea({ count: 1 }, out, { jar: jars.good, java: '/nonexistent/bin/java' }));
     expect(noJava).toMatchObject({ status: 501, message: expect.stringMatching(/Java not found/) });
@@ -99,7 +99,7 @@ withJava('runSynthea with a stand-in jar', () => {
     expect((await failure(runSynthea({ count: 0 }, out, { jar: jars.good }))).status).toBe(400);
   });
 
-  it('medgen-data setup reports both engines and exits 0 with or without Synthea', async () => {
+  withJava('medgen-data setup reports both engines and exits 0 with or without Synthea', async () => {
     const without = await cli(registerSetup, ['setup', '--data-dir', out], undefined);
     expect(without.code).toBe(0);
     expect(without.text).toMatch(/built-in engine: ready/);
@@ -108,7 +108,7 @@ withJava('runSynthea with a stand-in jar', () => {
     expect(JSON.parse(withJar.text)).toMatchObject({ builtin: { available: true }, synthea: { available: true, java: { ok: true }, jar: { ok: true, path: jars.good } } });
   });
 
-  it('generate --engine synthea writes Synthea output, and exits 1 saying why when it cannot', async () => {
+  withJava('generate --engine synthea writes Synthea output, and exits 1 saying why when it cannot', async () => {
     const ok = await cli(registerGenerate, ['generate', '--engine', 'synthea', '--count', '2', '--out', out, '--json'], jars.good);
     expect(ok.code).toBe(0);
     expect(ok.text).toMatch(/synthea: Population: 2/);

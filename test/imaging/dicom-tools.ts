@@ -1,7 +1,5 @@
-/** Runs dicom3tools and dcmtk when installed (CI installs them); tests skip those checks otherwise. */
+/** Runs dicom3tools and dcmtk when installed (CI installs them); tests skip those checks otherwise, with `needsTool`. */
 import { spawnSync } from 'node:child_process';
-
-export const hasTool = (tool: string) => spawnSync('which', [tool]).status === 0;
 
 /** Combined output of a tool run. */
 export function runTool(tool: string, args: string[]): { status: number | null; output: string } {
