@@ -19,10 +19,12 @@ export interface CleanupResult {
   deleted: number;
 }
 
-export async function findOrphans(store: ResourceStore): Promise<Orphan[]> {
+/** Checks `signal` per type and per resource (one reference lookup each, the long part on a large store). */
+export async function findOrphans(store: ResourceStore, signal?: AbortSignal): Promise<Orphan[]> {
   const types = Object.keys(await store.countByType()).sort();
   const live = new Map<string, Set<string>>();
   for (const type of types) {
+    signal?.throwIfAborted();
     const ids = new Set<string>();
     for await (const r of store.stream(type)) ids.add(r.id);
     live.set(type, ids);
@@ -30,6 +32,7 @@ export async function findOrphans(store: ResourceStore): Promise<Orphan[]> {
   const orphans: Orphan[] = [];
   for (const type of types) {
     for (const id of live.get(type)!) {
+      signal?.throwIfAborted();
       // Only literal relative references name a local target; absolute URLs and logical ones are out of scope.
       const missing = (await store.referencesFrom(type, id))
         .filter((ref) => ref.targetType && ref.targetId && !live.get(ref.targetType)?.has(ref.targetId))
@@ -40,8 +43,8 @@ export async function findOrphans(store: ResourceStore): Promise<Orphan[]> {
   return orphans;
 }
 
-export async function cleanupOrphans(store: ResourceStore, options: { dryRun?: boolean } = {}): Promise<CleanupResult> {
-  const orphans = await findOrphans(store);
+export async function cleanupOrphans(store: ResourceStore, options: { dryRun?: boolean; signal?: AbortSignal } = {}): Promise<CleanupResult> {
+  const orphans = await findOrphans(store, options.signal);
   if (options.dryRun || orphans.length === 0) return { dryRun: options.dryRun === true, orphans, deleted: 0 };
   const results = await store.write(orphans.map((o) => ({ op: 'delete' as const, resourceType: o.resourceType, id: o.id })));
   return { dryRun: false, orphans, deleted: results.filter((r) => r.status === 'deleted').length };

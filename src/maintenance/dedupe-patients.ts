@@ -80,10 +80,12 @@ async function merge(store: ResourceStore, survivor: string, merged: string[], d
   return [...touched.keys()].filter((k) => !k.startsWith('Patient/') || ![survivor, ...merged].includes(k.slice(8)));
 }
 
-export async function dedupePatients(store: ResourceStore, options: { dryRun?: boolean } = {}): Promise<DedupeResult> {
+/** Checks `signal` before each merge, so a stopped run leaves whole merges only. */
+export async function dedupePatients(store: ResourceStore, options: { dryRun?: boolean; signal?: AbortSignal } = {}): Promise<DedupeResult> {
   const dryRun = options.dryRun === true;
   const merges: Merge[] = [];
   for (const group of await findDuplicatePatients(store)) {
+    options.signal?.throwIfAborted();
     const survivor = await chooseSurvivor(store, group.ids);
     const merged = group.ids.filter((id) => id !== survivor);
     merges.push({ survivor, merged, reasons: group.reasons, repointed: await merge(store, survivor, merged, dryRun) });

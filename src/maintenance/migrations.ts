@@ -41,6 +41,8 @@ export async function runMigrations(deps: MaintenanceDeps, migrations = MIGRATIO
   const done: string[] = [];
   for (const m of migrations) {
     if (record[m.id]) continue;
+    // Between migrations, so a stopped run leaves each one wholly applied or not at all.
+    deps.signal?.throwIfAborted();
     const ops = await m.up(deps.store);
     // `changed` counts the migration's writes: it should answer only writes that change something.
     const next = { ...record, [m.id]: { applied: new Date().toISOString(), changed: ops.length } };

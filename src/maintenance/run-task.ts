@@ -1,6 +1,7 @@
 /**
  * The maintenance tasks by name, each one function, run under the maintenance lock. The CLI, the
  * `$maintenance` job and the cron schedules all call `runTask`, so they behave the same and never overlap.
+ * A task stops through `deps.signal`, which is aborted when its job is cancelled or its lease is lost.
  */
 import path from 'node:path';
 import { badRequest } from '../fhir/outcomes.js';
@@ -13,7 +14,7 @@ import type { MaintenanceDeps } from './maintenance-deps.js';
 import { runMigrations } from './migrations.js';
 import { restoreBackup } from './restore-backup.js';
 import { runBackup } from './run-backup.js';
-import { acquireLock } from './task-lock.js';
+import { acquireLock, type LeaseTiming } from './task-lock.js';
 
 /** Tasks `$maintenance` and the schedules accept (restore is CLI / `$restore` only). */
 export const MAINTENANCE_TASKS = ['validate', 'cleanup-orphans', 'dedupe', 'statistics', 'migrate', 'backup'] as const;
@@ -30,11 +31,11 @@ const TASKS: Record<MaintenanceTask, TaskFn> = {
     return { result: r, counts: { resources: r.resources, errors: r.errors, warnings: r.warnings } };
   },
   'cleanup-orphans': async (deps, p) => {
-    const r = await cleanupOrphans(deps.store, { dryRun: p.dryRun === true });
+    const r = await cleanupOrphans(deps.store, { dryRun: p.dryRun === true, signal: deps.signal });
     return { result: r, counts: { orphans: r.orphans.length, deleted: r.deleted } };
   },
   dedupe: async (deps, p) => {
-    const r = await dedupePatients(deps.store, { dryRun: p.dryRun === true });
+    const r = await dedupePatients(deps.store, { dryRun: p.dryRun === true, signal: deps.signal });
     return { result: r, counts: { merges: r.merges.length, repointed: r.repointed, sharedIdentifiers: r.sharedIdentifiers.length } };
   },
   statistics: async (deps) => {
@@ -69,15 +70,23 @@ export interface TaskOutcome {
   counts: Record<string, number>;
 }
 
-/** Runs one task under the lock; 409 when another task holds it. */
-export async function runTask(deps: MaintenanceDeps, task: MaintenanceTask, params: Params = {}): Promise<TaskOutcome> {
+/**
+ * Runs one task under the lock; 409 when another task holds it. Rejects with the lease's error (409 lost to
+ * another process, 503 not renewable) when the lease failed while the task ran; a task that finished first
+ * keeps its outcome.
+ */
+export async function runTask(deps: MaintenanceDeps, task: MaintenanceTask, params: Params = {}, timing?: LeaseTiming): Promise<TaskOutcome> {
   const fn = TASKS[assertTask(task)];
-  const release = await acquireLock(deps.store, task);
+  const lease = await acquireLock(deps.store, task, timing);
+  const signal = deps.signal ? AbortSignal.any([deps.signal, lease.signal]) : lease.signal;
   const started = new Date().toISOString();
   try {
-    const { result, counts } = await fn(deps, params);
+    const { result, counts } = await fn({ ...deps, signal }, params);
     return { task, started, finished: new Date().toISOString(), result, counts };
+  } catch (err) {
+    // However the task noticed the abort (or failed on its way out), the lost lease is why it stopped.
+    throw lease.signal.aborted ? lease.signal.reason : err;
   } finally {
-    await release();
+    await lease.release();
   }
 }

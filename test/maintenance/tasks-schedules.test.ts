@@ -32,9 +32,9 @@ describe('task runner, lock, schedules, migrations', () => {
     await f.store.releaseLock(LOCK_NAME, 'other-process');
     expect(await f.store.acquireLock(LOCK_NAME, 'dead-process', 1)).toBe(true);
     await sleep(5);
-    const release = await acquireLock(f.store, 'validate');
+    const lease = await acquireLock(f.store, 'validate');
     expect(await leaseFree(f)).toBe(false);
-    await release();
+    await lease.release();
     expect(await leaseFree(f)).toBe(true);
   });
 
