@@ -8,6 +8,7 @@ import { dateInterval } from './date-interval.js';
 import { normaliseString } from './normalise-string.js';
 import { splitPrefix, splitUnescaped, numberRange, unescapeValue } from './query-values.js';
 import { parseReference } from './parse-reference.js';
+import { MAX_ABOVE_URI_LENGTH, checkTextValue } from './query-limits.js';
 import type { SearchParameterDef } from './search-parameter.js';
 import { isKnownResourceType } from './search-parameters.js';
 import type { Predicate } from './types.js';
@@ -37,6 +38,7 @@ export function tokenPredicate(raw: string, { name, modifier }: ValueContext): P
 export function stringPredicate(raw: string, { name, modifier }: ValueContext): Predicate {
   const value = normaliseString(unescapeValue(raw));
   if (value === '') throw badRequest(`Search parameter ${name}: the value is blank`, name);
+  checkTextValue(name, value);
   return { kind: 'string', value, match: modifier === 'exact' ? 'exact' : modifier === 'contains' ? 'contains' : 'prefix' };
 }
 
@@ -85,8 +87,11 @@ export function quantityPredicate(raw: string, context: ValueContext): Predicate
   return predicate;
 }
 
-export function uriPredicate(raw: string, { modifier }: ValueContext): Predicate {
-  return { kind: 'uri', value: unescapeValue(raw), match: modifier === 'below' ? 'below' : modifier === 'above' ? 'above' : 'exact' };
+export function uriPredicate(raw: string, { name, modifier }: ValueContext): Predicate {
+  const value = unescapeValue(raw);
+  const match = modifier === 'below' ? 'below' : modifier === 'above' ? 'above' : 'exact';
+  checkTextValue(name, value, match === 'above' ? MAX_ABOVE_URI_LENGTH : undefined);
+  return { kind: 'uri', value, match };
 }
 
 export function missingPredicate(raw: string, { name }: ValueContext): Predicate {

@@ -4,6 +4,7 @@
  * @see https://hl7.org/fhir/R4/search.html#return
  */
 import { badRequest } from '../fhir/outcomes.js';
+import { checkSortKeyCount } from './query-limits.js';
 import type { SearchParameterDef } from './search-parameter.js';
 import type { SortKey } from './types.js';
 import { UnsupportedSearch } from './unsupported.js';
@@ -35,10 +36,12 @@ export function parseSummary(value: string): boolean {
   throw new UnsupportedSearch('_summary', `_summary=${value} is not supported (only count)`);
 }
 
-/** `_sort=a,-b`: each key `_id`, `_lastUpdated` or an indexed parameter of the type. */
+/** `_sort=a,-b`: each key `_id`, `_lastUpdated` or an indexed parameter of the type; at most MAX_SORT_KEYS keys. */
 export function parseSort(value: string, params: ReadonlyMap<string, SearchParameterDef>): SortKey[] {
   const keys: SortKey[] = [];
-  for (const item of value.split(',')) {
+  const items = value.split(',');
+  checkSortKeyCount(items.length);
+  for (const item of items) {
     const descending = item.startsWith('-');
     const code = descending ? item.slice(1) : item;
     if (code === '') throw badRequest(`_sort has an empty key in "${value}"`, '_sort');

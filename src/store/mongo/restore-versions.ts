@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { conflict } from '../../fhir/outcomes.js';
+import { assertDocumentSize } from '../document-limit.js';
 import { groupRawVersions, parseCurrentVersion } from '../raw-versions.js';
 import type { RawVersionRecord } from '../resource-store.js';
 import { applyAtomically } from './apply-changes.js';
@@ -30,12 +31,14 @@ export async function restoreVersions(db: MongoDatabaseLike, records: RawVersion
     for await (const doc of tx.collection<ResourceDoc>(RESOURCES).find({ _id: { $in: groups.map((g) => resourceKey(g.type, g.id)) } })) loaded.set(doc._id, doc);
     const plan: WritePlan = { results: [], keys: new Map(), history };
     for (const g of groups) {
+      for (const v of g.versions) if (v.json !== null) assertDocumentSize(g.type, g.id, v.json, null);
       const key = resourceKey(g.type, g.id);
       const prior = loaded.get(key) ?? null;
       const top = g.versions[g.versions.length - 1];
       // Versions older than the stored current one fill history only; the current document stays.
       if (prior !== null && top.n < prior.v) continue;
       const entries = top.deleted ? null : index(parseCurrentVersion(g, top));
+      if (entries) assertDocumentSize(g.type, g.id, top.json as string, entries);
       plan.keys.set(key, { prior, next: resourceDocFromJson(g.type, g.id, top.n, top.lastUpdated, top.json, entries, token), ops: [] });
     }
     await applyAtomically(tx, plan, token);

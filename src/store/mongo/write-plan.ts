@@ -11,6 +11,7 @@ import type { Resource } from 'fhir/r4.js';
 import { badRequest, conflict, preconditionFailed, toOperationOutcomeError } from '../../fhir/outcomes.js';
 import type { IndexEntries } from '../../search/types.js';
 import { newId, parseETag } from '../../fhir/ids.js';
+import { assertDocumentSize } from '../document-limit.js';
 import { assertIdentity, sameContent, stamp } from '../resource-meta.js';
 import type { StoredResource, WriteOp, WriteResult } from '../resource-store.js';
 import { type HistoryDoc, type ResourceDoc, parseResource, resourceKey, toHistoryDoc, toResourceDoc } from './documents.js';
@@ -70,7 +71,10 @@ export function planWrites(ops: WriteOp[], loaded: Map<string, ResourceDoc>, ctx
     const v = (current(key)?.v ?? 0) + 1;
     const stored = resource ? stamp(resource, id, v, ctx.now) : undefined;
     const lastUpdated = new Date(ctx.now).toISOString();
-    const doc = toResourceDoc(type, id, v, lastUpdated, stored ?? null, stored ? ctx.index(stored) : null, ctx.token);
+    const entries = stored ? ctx.index(stored) : null;
+    const doc = toResourceDoc(type, id, v, lastUpdated, stored ?? null, entries, ctx.token);
+    // Before the plan records the document: a refused op leaves nothing to write.
+    if (doc.json !== null) assertDocumentSize(type, id, doc.json, entries);
     const planned = keys.get(key);
     if (planned) {
       planned.next = doc;

@@ -2,9 +2,11 @@
  * restoreVersions on SQLite: recorded versions inserted as they are, in one transaction per call. Only the
  * version that ends up current is parsed and indexed; a restore of a full backup thus costs one index
  * computation per resource instead of one per version (what replaying every version through write() cost).
+ * A version over the size limit of document-limit.ts fails the call with 413, as it fails write().
  * @see ../resource-store.ts (restoreVersions)
  */
 import type Database from 'better-sqlite3';
+import { assertDocumentSize } from '../document-limit.js';
 import { groupRawVersions, parseCurrentVersion, versionExists, type RestoreGroup } from '../raw-versions.js';
 import type { RawVersionRecord } from '../resource-store.js';
 import { removeIndexRows, type WriteContext } from './write-op.js';
@@ -13,6 +15,9 @@ type RestoreContext = Omit<WriteContext, 'now'>;
 
 function restoreGroup(ctx: RestoreContext, g: RestoreGroup): void {
   const { s } = ctx;
+  // Every version must fit a MongoDB history document, as write() would have refused it; the current one is
+  // checked again with its index entries below.
+  for (const v of g.versions) if (v.json !== null) assertDocumentSize(g.type, g.id, v.json, null);
   const cur = s.current.get(g.type, g.id);
   const top = g.versions[g.versions.length - 1];
   let rid: number;
@@ -29,7 +34,10 @@ function restoreGroup(ctx: RestoreContext, g: RestoreGroup): void {
     if (!cur.deleted) removeIndexRows({ ...ctx, now: 0 }, rid);
     s.updateResource.run(top.n, top.lu, top.deleted ? 1 : 0, rid);
   }
-  if (!top.deleted) ctx.rows.add(g.type, rid, ctx.computeIndex(parseCurrentVersion(g, top)));
+  if (top.deleted) return;
+  const entries = ctx.computeIndex(parseCurrentVersion(g, top));
+  assertDocumentSize(g.type, g.id, top.json as string, entries);
+  ctx.rows.add(g.type, rid, entries);
 }
 
 export type Restorer = (ctx: RestoreContext, records: RawVersionRecord[]) => number;

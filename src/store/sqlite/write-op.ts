@@ -1,7 +1,7 @@
 /**
  * One create / put / delete against the SQLite tables. Every check that can fail (identity, conflict,
- * If-Match, index computation) runs before the first row changes, so a failed op leaves nothing behind even
- * without its own savepoint.
+ * If-Match, index computation, the size limit of document-limit.ts) runs before the first row changes, so a
+ * failed op leaves nothing behind even without its own savepoint.
  * @see https://hl7.org/fhir/R4/http.html#update
  * @see https://hl7.org/fhir/R4/http.html#concurrency
  */
@@ -9,6 +9,7 @@ import type { Resource } from 'fhir/r4.js';
 import { badRequest, conflict, preconditionFailed } from '../../fhir/outcomes.js';
 import type { IndexEntries } from '../../search/types.js';
 import { newId, parseETag } from '../../fhir/ids.js';
+import { assertDocumentSize } from '../document-limit.js';
 import { assertIdentity, sameContent, stamp } from '../resource-meta.js';
 import type { StoredResource, WriteOp, WriteResult } from '../resource-store.js';
 import type { IndexRowBuffer } from './index-row-buffer.js';
@@ -49,6 +50,7 @@ function persist(ctx: WriteContext, resource: Resource, id: string, cur: Current
   const stored = stamp(resource, id, version, ctx.now);
   const entries = ctx.computeIndex(stored);
   const json = JSON.stringify(stored);
+  assertDocumentSize(type, id, json, entries);
   let rid: number;
   if (cur) {
     rid = cur.rid;
