@@ -10,6 +10,10 @@ export interface Config {
   dataDir: string;
   mongodbUri?: string;
   mongodbDb: string;
+  /** Server-side limit on each MongoDB read, in ms (MONGODB_TIMEOUT_MS). */
+  mongodbTimeoutMs: number;
+  /** How long to wait for a MongoDB server to answer, at connect and for each operation, in ms (MONGODB_CONNECT_TIMEOUT_MS). */
+  mongodbConnectTimeoutMs: number;
   /** Bearer tokens; empty means no authentication (then only loopback hosts may be bound). */
   apiKeys: string[];
   /** Largest request body accepted, in bytes (413 beyond). */
@@ -19,6 +23,9 @@ export interface Config {
 export type ConfigOverrides = Partial<Config>;
 
 const DEFAULT_BODY_LIMIT = 50 * 1024 * 1024;
+/** Defaults of MONGODB_TIMEOUT_MS and MONGODB_CONNECT_TIMEOUT_MS, also for stores opened without a Config. */
+export const DEFAULT_MONGODB_TIMEOUT_MS = 30_000;
+export const DEFAULT_MONGODB_CONNECT_TIMEOUT_MS = 10_000;
 
 function parsePort(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 8080;
@@ -35,6 +42,13 @@ function parseBodyLimit(raw: string | undefined): number {
   return Number(match[1]) * unit;
 }
 
+function parseMs(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms <= 0) throw new Error(`${name} must be a positive number of milliseconds, got "${raw}"`);
+  return ms;
+}
+
 /** Reads the configuration from `env`, then applies the overrides that are set. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
   const config: Config = {
@@ -43,6 +57,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     dataDir: path.resolve(env.MEDGEN_DATA_DIR || './data'),
     mongodbUri: env.MONGODB_URI || undefined,
     mongodbDb: env.MONGODB_DB || 'medgen',
+    mongodbTimeoutMs: parseMs('MONGODB_TIMEOUT_MS', env.MONGODB_TIMEOUT_MS, DEFAULT_MONGODB_TIMEOUT_MS),
+    mongodbConnectTimeoutMs: parseMs('MONGODB_CONNECT_TIMEOUT_MS', env.MONGODB_CONNECT_TIMEOUT_MS, DEFAULT_MONGODB_CONNECT_TIMEOUT_MS),
     apiKeys: (env.MEDGEN_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     bodyLimitBytes: parseBodyLimit(env.MEDGEN_BODY_LIMIT),
   };

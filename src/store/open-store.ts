@@ -11,8 +11,23 @@ import { createMongoStore } from './mongo/mongo-store.js';
 
 export const SQLITE_FILE = 'medgen.sqlite';
 
-export async function openStore(config: Pick<Config, 'dataDir' | 'mongodbUri' | 'mongodbDb'>): Promise<ResourceStore> {
-  if (config.mongodbUri) return createMongoStore({ uri: config.mongodbUri, dbName: config.mongodbDb });
+/** Callers that build a store config by hand may leave the timeouts out: createMongoStore has the same defaults. */
+export type OpenStoreConfig = Pick<Config, 'dataDir' | 'mongodbUri' | 'mongodbDb'> & Partial<Pick<Config, 'mongodbTimeoutMs' | 'mongodbConnectTimeoutMs'>>;
+
+/**
+ * The configured store, ready to use; the caller closes it. A MongoDB that cannot be reached rejects within
+ * MONGODB_CONNECT_TIMEOUT_MS with one line naming its hosts (createMongoStore).
+ * @see https://www.mongodb.com/docs/drivers/node/current/connect/connection-options/
+ */
+export async function openStore(config: OpenStoreConfig): Promise<ResourceStore> {
+  if (config.mongodbUri) {
+    return createMongoStore({
+      uri: config.mongodbUri,
+      dbName: config.mongodbDb,
+      timeoutMs: config.mongodbTimeoutMs,
+      connectTimeoutMs: config.mongodbConnectTimeoutMs,
+    });
+  }
   fs.mkdirSync(config.dataDir, { recursive: true });
   return createSqliteStore({ path: path.join(config.dataDir, SQLITE_FILE) });
 }

@@ -57,7 +57,7 @@ describe('mongo driver adapter', () => {
     await driverDatabase(owned.client, 'medgen').close();
     expect(owned.calls).toEqual(['close']);
     const lent = stubClient({});
-    await driverDatabase(lent.client, 'medgen', false).close();
+    await driverDatabase(lent.client, 'medgen', { ownsClient: false }).close();
     expect(lent.calls).toEqual([]);
   });
 });
