@@ -46,14 +46,16 @@ export function streamContract(get: StoreGetter): void {
     expect(recent.map((r) => r.versionId)).toEqual(['2', '3']);
   });
 
-  it('streamHistory crosses chunk boundaries without losing or repeating versions', async () => {
-    const ops = Array.from({ length: 700 }, (_, i) => ({ op: 'create' as const, resource: organization(`org-${String(i).padStart(4, '0')}`) }));
+  it('streamHistory crosses chunk boundaries, even inside one resource\'s versions, without losing or repeating versions', async () => {
+    // 167 resources of 3 versions: 501 records, so both stores' 500-record chunk ends between org-0166's v2 and v3.
+    const ops = Array.from({ length: 167 }, (_, i) => ({ op: 'create' as const, resource: organization(`org-${String(i).padStart(4, '0')}`) }));
     await get().write(ops);
-    await get().write(ops.map((o) => ({ op: 'put' as const, resource: { ...o.resource, name: 'renamed' } as never })));
+    for (const name of ['renamed', 'renamed again']) await get().write(ops.map((o) => ({ op: 'put' as const, resource: { ...o.resource, name } as never })));
     const records = await collect(get().streamHistory('Organization'));
-    expect(records).toHaveLength(1400);
-    expect(new Set(records.map((r) => `${r.id}/${r.versionId}`)).size).toBe(1400);
+    expect(records).toHaveLength(501);
+    expect(new Set(records.map((r) => `${r.id}/${r.versionId}`)).size).toBe(501);
     expect(records.slice(0, 2).map((r) => `${r.id}/${r.versionId}`)).toEqual(['org-0000/1', 'org-0000/2']);
+    expect(records.slice(498, 501).map((r) => `${r.id}/${r.versionId}`)).toEqual(['org-0166/1', 'org-0166/2', 'org-0166/3']);
   });
 
   it('countByType counts live current resources per type', async () => {
