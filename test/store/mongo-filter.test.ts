@@ -1,11 +1,11 @@
 /**
- * The MongoDB search translation as pure data (SearchQuery → filter and pipeline), and run through mingo:
+ * The MongoDB search translation as pure data (SearchQuery → filter and page options), and run through mingo:
  * client text stays a value, operators and field paths are only the store's own.
  */
-import { Aggregator, Query } from 'mingo';
+import { Query } from 'mingo';
 import type { SearchQuery } from '../../src/search/types.js';
 import { searchFilter } from '../../src/store/mongo/search-filter.js';
-import { searchPipeline } from '../../src/store/mongo/search-pipeline.js';
+import { searchPage } from '../../src/store/mongo/search-page.js';
 import { toResourceDoc } from '../../src/store/mongo/documents.js';
 import type { IndexEntries } from '../../src/search/types.js';
 
@@ -92,25 +92,31 @@ describe('mongo search filter: client values never become operators', () => {
   });
 });
 
-describe('mongo search pipeline', () => {
+describe('mongo search page', () => {
+  /** The ids of the docs in the page's order, as a server applies sort, skip and limit. */
+  const ordered = (q: SearchQuery): string[] => {
+    const page = searchPage(q);
+    const cursor = new Query({}).find<Record<string, unknown>>(structuredClone(docs)).sort(page?.sort ?? {});
+    return cursor.all().map((d) => JSON.parse(d.json as string).id);
+  };
+
   test('a sort parameter must be a plain code: it becomes part of a field path', () => {
     for (const param of ['a.b', '$where', 'x y']) {
-      expect(() => searchPipeline(query([], { sort: [{ param, type: 'string', descending: false }] }))).toThrow(/Cannot sort/);
+      expect(() => searchPage(query([], { sort: [{ param, type: 'string', descending: false }] }))).toThrow(/Cannot sort/);
     }
   });
 
-  test('resources without a value sort last in both directions; the id breaks ties', () => {
+  test('resources without a value sort last in both directions, by plain stored fields; the id breaks ties', () => {
     for (const descending of [false, true]) {
-      const pipeline = searchPipeline(query([], { sort: [{ param: 'name', type: 'string', descending }] }));
-      const ids = new Aggregator(pipeline ?? []).run(structuredClone(docs)).map((d) => JSON.parse(d.json as string).id);
-      expect(ids).toEqual(descending ? ['a', 'c', 'b'] : ['b', 'c', 'a']);
+      expect(ordered(query([], { sort: [{ param: 'name', type: 'string', descending }] }))).toEqual(descending ? ['a', 'c', 'b'] : ['b', 'c', 'a']);
+      const sort = searchPage(query([], { sort: [{ param: 'name', type: 'string', descending }] }))?.sort ?? {};
+      expect(Object.keys(sort).every((field) => /^(id|lu|srt\.name\.(has|lo|hi))$/.test(field))).toBe(true);
     }
-    const unsorted = new Aggregator(searchPipeline(query([], { sort: [{ param: 'gender', type: 'token', descending: false }] })) ?? []).run(structuredClone(docs));
-    expect(unsorted.map((d) => JSON.parse(d.json as string).id)).toEqual(['b', 'a', 'c']);
+    expect(ordered(query([], { sort: [{ param: 'gender', type: 'token', descending: false }] }))).toEqual(['b', 'a', 'c']);
   });
 
-  test('_count=0 needs no page query; offsets become $skip', () => {
-    expect(searchPipeline(query([], { count: 0 }))).toBeNull();
-    expect(searchPipeline(query([], { offset: 40, count: 20 }))).toEqual(expect.arrayContaining([{ $skip: 40 }, { $limit: 20 }]));
+  test('_count=0 needs no page query; offsets become skip', () => {
+    expect(searchPage(query([], { count: 0 }))).toBeNull();
+    expect(searchPage(query([], { offset: 40, count: 20 }))).toMatchObject({ skip: 40, limit: 20 });
   });
 });

@@ -12,7 +12,7 @@
  */
 import type { IndexEntries } from '../../search/types.js';
 import type { RawVersionRecord, StoredResource, VersionRecord } from '../resource-store.js';
-import { sortEntries } from './derived-entries.js';
+import { type SortKeyEntry, sortEntries } from './derived-entries.js';
 
 /** Collection of current versions (and tombstones), one document per resource. */
 export const RESOURCES = 'resources';
@@ -47,7 +47,7 @@ export interface ResourceDoc {
   idx: IdxFields;
   links: { p: string; t: string | null; i: string | null; u: string | null }[];
   /** Per search parameter, the lowest and highest sort value (FHIR sorts ascending by lowest, descending by highest). */
-  srt: Record<string, { lo: string | number; hi: string | number }>;
+  srt: Record<string, SortKeyEntry>;
   /** The token of the write call that produced this document, to tell which writes of a bulk landed. */
   w: string;
 }

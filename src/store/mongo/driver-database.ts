@@ -20,6 +20,8 @@ export interface DriverDatabaseOptions {
    * @see https://www.mongodb.com/docs/manual/reference/method/cursor.maxTimeMS/
    */
   timeoutMs?: number;
+  /** At most this many operations per bulk write command; larger bulks are sent as several (see server-features.ts). */
+  maxBulkOps?: number;
 }
 
 /**
@@ -44,6 +46,7 @@ class DriverCollection<T extends MongoDoc> implements MongoCollectionLike<T> {
     private readonly c: Collection<Document>,
     private readonly session: ClientSession | undefined,
     private readonly maxTimeMS: number | undefined,
+    private readonly maxBulkOps: number,
   ) {}
 
   async findOne(filter: MongoFilter, options?: Pick<FindOptions, 'projection'>): Promise<T | null> {
@@ -60,9 +63,23 @@ class DriverCollection<T extends MongoDoc> implements MongoCollectionLike<T> {
 
   /**
    * Unordered, so one failing op does not stop the others. Any error but per-op failures is rethrown as the
-   * driver gave it: the caller must fail, and a transaction retries by the error's labels.
+   * driver gave it: the caller must fail, and a transaction retries by the error's labels. A bulk longer than
+   * maxBulkOps goes as several in turn; one cut short rejects, as a single bulk cut short does.
    */
   async bulkWrite(ops: BulkOp<T>[]): Promise<BulkOutcome> {
+    const out: BulkOutcome = { insertedCount: 0, matchedCount: 0, upsertedCount: 0, deletedCount: 0, failures: [] };
+    for (let start = 0; start < ops.length; start += this.maxBulkOps) {
+      const part = await this.bulkPart(ops.slice(start, start + this.maxBulkOps));
+      out.insertedCount += part.insertedCount;
+      out.matchedCount += part.matchedCount;
+      out.upsertedCount += part.upsertedCount;
+      out.deletedCount += part.deletedCount;
+      out.failures.push(...part.failures.map((f) => ({ ...f, index: f.index + start })));
+    }
+    return out;
+  }
+
+  private async bulkPart(ops: BulkOp<T>[]): Promise<BulkOutcome> {
     try {
       const r = await this.c.bulkWrite(ops as unknown as AnyBulkWriteOperation<Document>[], { ordered: false, session: this.session });
       return { insertedCount: r.insertedCount, matchedCount: r.matchedCount, upsertedCount: r.upsertedCount, deletedCount: r.deletedCount, failures: [] };
@@ -103,7 +120,7 @@ class DriverDatabase implements MongoDatabaseLike {
   ) {}
 
   collection<T extends MongoDoc>(name: string): MongoCollectionLike<T> {
-    return new DriverCollection<T>(this.db.collection(name), this.session, this.options.timeoutMs);
+    return new DriverCollection<T>(this.db.collection(name), this.session, this.options.timeoutMs, this.options.maxBulkOps ?? Infinity);
   }
 
   transactional(): Promise<boolean> {

@@ -9,6 +9,7 @@ import { badRequest } from '../../fhir/outcomes.js';
 import { resourceGone, resourceNotFound } from '../store-errors.js';
 import type { RawVersionRecord, StoredResource, StreamOptions, VersionRecord } from '../resource-store.js';
 import type { MongoDatabaseLike, MongoFilter } from './collection.js';
+import { findMatching } from './element-match.js';
 import { HISTORY, type HistoryDoc, RESOURCES, type ResourceDoc, historyKey, parseResource, resourceKey, toRawVersionRecord, toVersionRecord } from './documents.js';
 
 /** Documents per chunk of a stream. */
@@ -32,7 +33,7 @@ async function* chunked<T>(next: (after: T | null) => Promise<T[]>): AsyncGenera
   }
 }
 
-async function toArray<T>(it: AsyncIterable<T>): Promise<T[]> {
+export async function toArray<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);
   return out;
@@ -40,7 +41,11 @@ async function toArray<T>(it: AsyncIterable<T>): Promise<T[]> {
 
 /** The read operations of the ResourceStore contract, shared by the store class. */
 export class MongoReads {
-  constructor(protected readonly db: MongoDatabaseLike) {}
+  /** perElement: whether the server has a real `$elemMatch` (see element-match.ts). */
+  constructor(
+    protected readonly db: MongoDatabaseLike,
+    protected readonly perElement: boolean,
+  ) {}
 
   private get resources() {
     return this.db.collection<ResourceDoc>(RESOURCES);
@@ -110,7 +115,7 @@ export class MongoReads {
     const entry: MongoFilter = { c: 'identifier', v: String(value) };
     if (system !== null) entry.s = String(system);
     const filter = { type: String(resourceType), deleted: false, 'idx.tok': { $elemMatch: entry } };
-    const docs = await toArray(this.resources.find(filter, { sort: { id: 1 }, projection: { id: 1 } }));
+    const docs = await toArray(findMatching(this.resources, filter, { sort: { id: 1 }, projection: { id: 1 } }, this.perElement));
     return docs.map((d) => d.id);
   }
 
@@ -118,7 +123,7 @@ export class MongoReads {
     const t = String(targetType);
     const i = String(targetId);
     const filter = { deleted: false, links: { $elemMatch: { t, i } } };
-    const docs = await toArray(this.resources.find(filter, { sort: { type: 1, id: 1 }, projection: { type: 1, id: 1, links: 1 } }));
+    const docs = await toArray(findMatching(this.resources, filter, { sort: { type: 1, id: 1 }, projection: { type: 1, id: 1, links: 1 } }, this.perElement));
     return docs.flatMap((d) => d.links.filter((l) => l.t === t && l.i === i).map((l) => ({ resourceType: d.type, id: d.id, path: l.p })));
   }
 

@@ -8,7 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Resource } from 'fhir/r4.js';
-import { MongoClient } from 'mongodb';
+import { MongoClient, MongoServerSelectionError } from 'mongodb';
+import { DEFAULT_MONGODB_CONNECT_TIMEOUT_MS, DEFAULT_MONGODB_TIMEOUT_MS } from '../../config.js';
 import { OperationOutcomeError, badRequest } from '../../fhir/outcomes.js';
 import { computeIndex } from '../../search/index-resource.js';
 import type { SearchQuery, SearchResult } from '../../search/types.js';
@@ -20,10 +21,12 @@ import type { MongoDatabaseLike } from './collection.js';
 import { HISTORY, RESOURCES, type ResourceDoc, parseResource } from './documents.js';
 import { driverDatabase } from './driver-database.js';
 import { ensureIndexes } from './mongo-indexes.js';
-import { MongoReads } from './mongo-reads.js';
+import { MongoReads, toArray } from './mongo-reads.js';
 import { restoreVersions } from './restore-versions.js';
 import { searchFilter } from './search-filter.js';
-import { searchPipeline } from './search-pipeline.js';
+import { findMatching, usesElementMatch } from './element-match.js';
+import { searchPage } from './search-page.js';
+import { serverFeatures } from './server-features.js';
 import { acquireLease, getSystemDoc, putSystemDoc, releaseLease } from './system-collections.js';
 import { opError } from './write-errors.js';
 import { type Indexer, opKey, planWrites } from './write-plan.js';
@@ -34,6 +37,11 @@ export interface MongoStoreOptions {
   computeIndex?: Indexer;
   /** The clock for meta.lastUpdated (epoch ms). */
   now?: () => number;
+  /**
+   * Whether the server matches one array element against several conditions (`$elemMatch`); false runs
+   * searches through element-match.ts. Default true, as MongoDB does.
+   */
+  perElementMatch?: boolean;
 }
 
 function single(result: WriteResult): WriteResult & { resource?: StoredResource } {
@@ -47,7 +55,7 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
   private readonly index: Indexer;
 
   constructor(db: MongoDatabaseLike, options: MongoStoreOptions) {
-    super(db);
+    super(db, options.perElementMatch ?? true);
     this.clock = createClock(options.now);
     this.index = options.computeIndex ?? computeIndex;
   }
@@ -99,13 +107,22 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
   }
 
   async search(query: SearchQuery): Promise<SearchResult<StoredResource>> {
-    const now = Date.now();
+    const filter = searchFilter(query, Date.now());
+    const page = query.summaryCount ? null : searchPage(query);
     const resources = this.db.collection<ResourceDoc>(RESOURCES);
-    const total = await resources.countDocuments(searchFilter(query, now));
-    const pipeline = query.summaryCount ? null : searchPipeline(query, now);
-    if (pipeline === null || total === 0) return { resources: [], total };
-    const page = await resources.aggregate<{ json: string | null }>(pipeline);
-    return { resources: page.map(parseResource), total };
+    if (this.perElement || !usesElementMatch(filter)) {
+      const total = await resources.countDocuments(filter);
+      if (page === null || total === 0) return { resources: [], total };
+      const docs = await toArray(resources.find(filter, { ...page, projection: { json: 1 } }));
+      return { resources: docs.map(parseResource), total };
+    }
+    // Every match is checked here (element-match.ts), so the total is counted here too.
+    const matches = await toArray(findMatching(resources, filter, { sort: page?.sort, projection: { _id: 1 } }, false));
+    if (page === null) return { resources: [], total: matches.length };
+    const keys = matches.slice(page.skip ?? 0, (page.skip ?? 0) + (page.limit ?? Infinity)).map((d) => d._id);
+    const byKey = new Map<string, ResourceDoc>();
+    for await (const doc of resources.find({ _id: { $in: keys } }, { projection: { json: 1 } })) byKey.set(doc._id, doc);
+    return { resources: keys.flatMap((k) => (byKey.has(k) ? [parseResource(byKey.get(k) as ResourceDoc)] : [])), total: matches.length };
   }
 
   restoreVersions(records: RawVersionRecord[]): Promise<number> {
@@ -149,14 +166,50 @@ export async function createMongoStoreFromDatabase(db: MongoDatabaseLike, option
   return new MongoResourceStore(db, options);
 }
 
-/** Connects to MongoDB with the official driver; `close()` closes the connection. */
-export async function createMongoStore(config: { uri: string; dbName: string } & MongoStoreOptions): Promise<ResourceStore> {
-  const client = await new MongoClient(config.uri).connect();
+/** Where and how long to talk to MongoDB (Config's MONGODB_* settings). */
+export interface MongoConnectOptions {
+  uri: string;
+  dbName: string;
+  /** Server-side limit on each read, in ms (MONGODB_TIMEOUT_MS). */
+  timeoutMs?: number;
+  /** How long to wait for a server to answer, at connect and for each operation, in ms (MONGODB_CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs?: number;
+}
+
+/** The hosts of a connection string as the driver parsed them: never its credentials. */
+function hostsOf(client: MongoClient): string {
+  return client.options.srvHost ?? client.options.hosts.map(String).join(',');
+}
+
+/** One line that says which server and what went wrong; the driver's error stays as the cause. */
+function openError(err: unknown, hosts: string, connectTimeoutMs: number): Error {
+  const reason = err instanceof Error ? err.message : String(err);
+  if (err instanceof MongoServerSelectionError) return new Error(`MongoDB at ${hosts} did not answer within ${connectTimeoutMs} ms (${reason})`, { cause: err });
+  return new Error(`MongoDB at ${hosts} could not be opened (${reason})`, { cause: err });
+}
+
+/**
+ * Connects to MongoDB with the official driver; `close()` closes the connection. Failing to, it rejects with
+ * an Error naming the hosts (not the credentials): a server that does not answer within `connectTimeoutMs`
+ * (the driver's server selection timeout) says so.
+ * @see https://www.mongodb.com/docs/drivers/node/current/connect/connection-options/
+ */
+export async function createMongoStore(config: MongoConnectOptions & MongoStoreOptions): Promise<ResourceStore> {
+  const connectTimeoutMs = config.connectTimeoutMs ?? DEFAULT_MONGODB_CONNECT_TIMEOUT_MS;
+  let client: MongoClient;
   try {
-    return await createMongoStoreFromDatabase(driverDatabase(client, config.dbName), config);
+    client = new MongoClient(config.uri, { appName: 'medgen-data', serverSelectionTimeoutMS: connectTimeoutMs, connectTimeoutMS: connectTimeoutMs });
+  } catch (err) {
+    throw new Error(`the MongoDB connection string is not valid (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+  }
+  try {
+    await client.connect();
+    const { perElementMatch, maxBulkOps } = await serverFeatures(client.db(config.dbName));
+    const db = driverDatabase(client, config.dbName, { timeoutMs: config.timeoutMs ?? DEFAULT_MONGODB_TIMEOUT_MS, maxBulkOps });
+    return await createMongoStoreFromDatabase(db, { perElementMatch, ...config });
   } catch (err) {
     await client.close();
-    throw err;
+    throw openError(err, hostsOf(client), connectTimeoutMs);
   }
 }
 

@@ -8,6 +8,7 @@
  * @see https://www.mongodb.com/docs/manual/reference/operator/query/elemMatch/
  */
 import { badRequest } from '../../fhir/outcomes.js';
+import { MAX_ABOVE_URI_LENGTH } from '../../search/query-limits.js';
 import type { Criterion, IndexedParamType, Predicate, SearchQuery } from '../../search/types.js';
 import { dateCondition, numberCondition } from '../range-conditions.js';
 import type { MongoFilter } from './collection.js';
@@ -23,8 +24,6 @@ const KINDS: Record<IndexedParamType, Predicate['kind'][]> = {
 };
 const NOTHING: Cond = { _id: { $in: [] } };
 const EVERYTHING: Cond = {};
-/** `:above` lists every prefix of the value; a longer URI is refused rather than building a huge `$in`. */
-const MAX_ABOVE_LENGTH = 4096;
 
 function text(value: unknown, what: string): string {
   if (typeof value !== 'string') throw badRequest(`${what}: search value must be text`, what);
@@ -42,7 +41,7 @@ export function escapeRegex(value: string): string {
 }
 
 function uriPrefixes(value: string, code: string): string[] {
-  if (value.length > MAX_ABOVE_LENGTH) throw badRequest(`${code}: uri too long for :above`, code);
+  if (value.length > MAX_ABOVE_URI_LENGTH) throw badRequest(`${code}: uri too long for :above`, code);
   return Array.from({ length: value.length }, (_, i) => value.slice(0, i + 1));
 }
 
