@@ -5,5 +5,6 @@ export default {
   transform: { '^.+\\.ts$': '<rootDir>/jest.transform.cjs' },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  globalSetup: '<rootDir>/test/setup/isolate-mongodb-uri.cjs',
   testTimeout: 30000,
 };

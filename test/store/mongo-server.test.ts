@@ -9,8 +9,9 @@
 import { MongoClient } from 'mongodb';
 import { createMongoStore } from '../../src/store/mongo/mongo-store.js';
 import { runStoreContract } from './contract.js';
+import { serverUri } from './server-uri.js';
 
-const uri = process.env.MONGODB_URI;
+const uri = serverUri;
 const SKIPPED = 'MongoDB contract skipped: MONGODB_URI is not set';
 
 /** "MongoDB 7.0.x" or "FerretDB v1.24.2 (MongoDB 7.0.42 wire)", from the server's own buildInfo. */
