@@ -23,6 +23,11 @@ export interface MingoDatabaseOptions {
    * store's path for such servers (element-match.ts) runs in every test run.
    */
   elemMatch?: boolean;
+  /**
+   * Fault injection: a bulk write or deleteMany on a collection for which this answers an error rejects with
+   * it as a whole, before doing anything (as when the connection drops or the process dies before the command).
+   */
+  failCommand?: (collection: string, command: 'bulkWrite' | 'deleteMany') => Error | null;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -64,6 +69,8 @@ class MingoCollection<T extends MongoDoc> implements MongoCollectionLike<T> {
   }
 
   async bulkWrite(ops: BulkOp<T>[]): Promise<BulkOutcome> {
+    const refused = this.options.failCommand?.(this.name, 'bulkWrite');
+    if (refused) throw refused;
     const out: BulkOutcome = { insertedCount: 0, matchedCount: 0, upsertedCount: 0, deletedCount: 0, failures: [] };
     const docs = this.docs();
     const insert = (doc: MongoDoc): void => {
@@ -104,6 +111,8 @@ class MingoCollection<T extends MongoDoc> implements MongoCollectionLike<T> {
   }
 
   async deleteMany(filter: MongoFilter): Promise<number> {
+    const refused = this.options.failCommand?.(this.name, 'deleteMany');
+    if (refused) throw refused;
     const docs = this.docs();
     const query = new Query(filter);
     const gone = [...docs.values()].filter((d) => query.test(d));

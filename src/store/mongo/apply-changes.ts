@@ -4,6 +4,15 @@
  * history documents of the writes that landed. Every document carries the write call's token `w`, which
  * tells afterwards which writes of an unordered bulk landed.
  *
+ * Without a transaction the two writes are two commands, and a crash or error may fall between them. So that a
+ * resource's versions stay consistent whatever fails, the resource document is the truth and history follows
+ * it: (1) the winning guard alone decides who wrote version N, so its history document is written by
+ * replacement (upsert by `_id`), which overwrites a stray left by a write that was undone or a clear() cut
+ * short, instead of refusing every later write of that version with E11000; (2) a write over a prior version
+ * also rewrites that version's history document from the prior resource document (the same content), which
+ * restores it if the crash fell right after that version's resource write; (3) until then readers take the
+ * current version from the resource document and ignore history above it (mongo-reads.ts).
+ *
  * Atomic writes without transactions (a standalone server) are compensated: when any write fails, the
  * documents that carry this call's token are put back to the versions captured before the write (or removed
  * when there was none) and this call's history documents are deleted. Limits, by design of the fallback:
@@ -16,7 +25,7 @@
 import { type OperationOutcomeError, conflict, serverError } from '../../fhir/outcomes.js';
 import { WriteOpError } from '../store-errors.js';
 import type { BulkOp, MongoDatabaseLike } from './collection.js';
-import { HISTORY, type HistoryDoc, RESOURCES, type ResourceDoc, resourceKey } from './documents.js';
+import { HISTORY, type HistoryDoc, RESOURCES, type ResourceDoc, resourceKey, toHistoryDoc } from './documents.js';
 import type { WritePlan } from './write-plan.js';
 
 const DUPLICATE_KEY = 11000;
@@ -53,9 +62,11 @@ export async function applyPlan(db: MongoDatabaseLike, plan: WritePlan, token: s
       if (!landed.has(key)) lost.set(key, lostError(key, codes.get(key)?.code ?? 0, codes.get(key)?.message ?? ''));
     }
   }
-  const history = plan.history.filter((h) => !lost.has(resourceKey(h.type, h.id)));
+  const history = historyToWrite(plan).filter((h) => !lost.has(resourceKey(h.type, h.id)));
   if (history.length === 0) return lost;
-  const written = await db.collection<HistoryDoc>(HISTORY).bulkWrite(history.map((document) => ({ insertOne: { document } })));
+  const written = await db
+    .collection<HistoryDoc>(HISTORY)
+    .bulkWrite(history.map((document) => ({ replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true } })));
   const broken = new Set<string>();
   for (const f of written.failures) {
     const key = resourceKey(history[f.index].type, history[f.index].id);
@@ -64,6 +75,12 @@ export async function applyPlan(db: MongoDatabaseLike, plan: WritePlan, token: s
   }
   if (undoLost && broken.size > 0) await compensate(db, plan, token, broken);
   return lost;
+}
+
+/** The plan's new versions, and the version each written resource had before (see the file comment, 2). */
+function historyToWrite(plan: WritePlan): HistoryDoc[] {
+  const priors = [...plan.keys.values()].flatMap(({ prior }) => (prior === null ? [] : [toHistoryDoc(prior)]));
+  return [...priors, ...plan.history];
 }
 
 /** Puts back what this call's token wrote for `keys` (default all): the prior resource documents, no history. */

@@ -10,6 +10,7 @@ import { resourceGone, resourceNotFound } from '../store-errors.js';
 import type { RawVersionRecord, StoredResource, StreamOptions, VersionRecord } from '../resource-store.js';
 import type { MongoDatabaseLike, MongoFilter } from './collection.js';
 import { findMatching } from './element-match.js';
+import { storedVersion, storedVersions } from './stored-versions.js';
 import { HISTORY, type HistoryDoc, RESOURCES, type ResourceDoc, historyKey, parseResource, resourceKey, toRawVersionRecord, toVersionRecord } from './documents.js';
 
 /** Documents per chunk of a stream. */
@@ -64,16 +65,26 @@ export class MongoReads {
 
   async vread(resourceType: string, id: string, versionId: string): Promise<StoredResource> {
     // Version ids are the store's own integers; anything else cannot name a version.
-    const doc = /^[1-9]\d{0,15}$/.test(versionId) ? await this.versions.findOne({ _id: historyKey(String(resourceType), String(id), Number(versionId)) }) : null;
+    if (!/^[1-9]\d{0,15}$/.test(versionId)) throw resourceNotFound(resourceType, id, versionId);
+    const v = Number(versionId);
+    const [current, stored] = await Promise.all([
+      this.resources.findOne({ _id: resourceKey(String(resourceType), String(id)) }),
+      this.versions.findOne({ _id: historyKey(String(resourceType), String(id), v) }),
+    ]);
+    const doc = storedVersion(current, v, stored);
     if (!doc) throw resourceNotFound(resourceType, id, versionId);
     if (doc.deleted) throw resourceGone(resourceType, id, versionId);
     return parseResource(doc);
   }
 
   async history(resourceType: string, id: string): Promise<VersionRecord[]> {
-    const docs = await toArray(this.versions.find({ type: String(resourceType), id: String(id) }, { sort: { v: -1 } }));
-    if (docs.length === 0) throw resourceNotFound(resourceType, id);
-    return docs.map(toVersionRecord);
+    const [current, docs] = await Promise.all([
+      this.resources.findOne({ _id: resourceKey(String(resourceType), String(id)) }),
+      toArray(this.versions.find({ type: String(resourceType), id: String(id) }, { sort: { v: -1 } })),
+    ]);
+    const versions = storedVersions(current, docs);
+    if (versions.length === 0) throw resourceNotFound(resourceType, id);
+    return versions.map(toVersionRecord);
   }
 
   async *stream(resourceType: string, options?: StreamOptions): AsyncIterable<StoredResource> {

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Resource } from 'fhir/r4.js';
 import { MongoClient, MongoServerSelectionError } from 'mongodb';
 import { DEFAULT_MONGODB_CONNECT_TIMEOUT_MS, DEFAULT_MONGODB_TIMEOUT_MS } from '../../config.js';
-import { OperationOutcomeError, badRequest } from '../../fhir/outcomes.js';
+import { OperationOutcomeError, badRequest, serverError } from '../../fhir/outcomes.js';
 import { computeIndex } from '../../search/index-resource.js';
 import type { SearchQuery, SearchResult } from '../../search/types.js';
 import { assertLeaseArgs, assertSystemKey, checkSystemOption } from '../lease-args.js';
@@ -150,9 +150,18 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
     await putSystemDoc(this.db, key, doc);
   }
 
-  /** Leases and system documents stay (see the contract). */
+  /**
+   * Leases and system documents stay (see the contract). History first, then resources, each attempted whatever the other did: history left without its resources is
+   * not a version to readers and is overwritten by later writes (apply-changes.ts), so a clear cut short leaves
+   * the store consistent, and running it again finishes it.
+   */
   async clear(): Promise<void> {
-    await Promise.all([this.db.collection(RESOURCES).deleteMany({}), this.db.collection(HISTORY).deleteMany({})]);
+    const errors: unknown[] = [];
+    for (const name of [HISTORY, RESOURCES]) await this.db.collection(name).deleteMany({}).catch((err: unknown) => errors.push(err));
+    if (errors.length > 0) {
+      const reason = errors[0] instanceof Error ? errors[0].message : String(errors[0]);
+      throw serverError(`clearing the store stopped part-way (${reason}); run it again to finish`);
+    }
   }
 
   close(): Promise<void> {
