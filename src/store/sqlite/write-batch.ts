@@ -57,7 +57,9 @@ export function createBatchWriter(db: Database.Database, onRollback: () => void)
   });
   return (ctx, ops, isAtomic) => {
     try {
-      return isAtomic ? atomic(ctx, ops) : independent(ctx, ops);
+      // IMMEDIATE takes the write lock at BEGIN, waiting (busy timeout) for another process's write to end; a
+      // deferred transaction that reads first fails at once with "database is locked" when it then writes.
+      return isAtomic ? atomic.immediate(ctx, ops) : independent.immediate(ctx, ops);
     } catch (err) {
       ctx.rows.clear();
       onRollback();
