@@ -27,7 +27,8 @@ import { searchFilter } from './search-filter.js';
 import { findMatching, usesElementMatch } from './element-match.js';
 import { searchPage } from './search-page.js';
 import { serverFeatures } from './server-features.js';
-import { acquireLease, getSystemDoc, putSystemDoc, releaseLease } from './system-collections.js';
+import { acquireLease, releaseLease } from './leases.js';
+import { getSystemDoc, putSystemDoc } from './system-collections.js';
 import { opError } from './write-errors.js';
 import { type Indexer, opKey, planWrites } from './write-plan.js';
 
