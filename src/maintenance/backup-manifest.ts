@@ -1,7 +1,9 @@
 /**
- * The manifest of a backup: what each file holds, its size and SHA-256, and the instants that chain
- * incrementals together. The manifest carries a checksum of itself, so one changed byte anywhere in a
- * backup, the manifest included, fails verification.
+ * The manifest of a backup: what each file holds, its size and SHA-256, and the history marks that chain
+ * incrementals together (ResourceStore.markHistory: positions in the store's commit order, not instants, so
+ * a version a writer stamped before a backup began but committed after it read past is still in the next
+ * incremental). The manifest carries a checksum of itself, so one changed byte anywhere in a backup, the
+ * manifest included, fails verification.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -24,14 +26,19 @@ export interface BackupFile {
 }
 
 export interface BackupManifest {
-  format: 1;
+  /** 2 since backups chain by mark; format 1 chained by instant (`until`, `since`), which restore ignores. */
+  format: 1 | 2;
   id: string;
   type: BackupType;
   createdAt: string;
-  /** Taken before reading began: the next incremental holds every version written at or after it. */
-  until: string;
-  /** Incrementals: versions written at or after this instant (the parent's `until`). */
-  since?: string;
+  /**
+   * Full and incremental backups: the history mark taken before reading began. The backup holds the versions
+   * committed before it (incrementals: since their parent's), the next incremental those committed after it.
+   * Absent in format 1, so an incremental continuing such a backup holds every version.
+   */
+  mark?: string;
+  /** Incrementals: the parent's mark, when it has one; they hold the versions committed after it. */
+  after?: string;
   /** Incrementals: the backup this one continues, and the full backup the chain starts with. */
   parent?: string;
   base?: string;

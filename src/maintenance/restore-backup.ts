@@ -1,18 +1,20 @@
 /**
  * `$restore` / `medgen-data restore <id>`: the full backup an id starts from and every incremental up to
- * the id, written in order into an empty store. Nothing is written until every file of the chain has
- * passed verification and the emptiness check; a store with content is refused unless `replace` is set.
- * Versions go back through the store's restoreVersions, exactly as recorded (versionId, lastUpdated, JSON
- * text), one transaction per batch, with only each resource's current version indexed. Files are streamed, so
- * memory holds one batch whatever the backup's size; a restore that fails part-way leaves the store empty.
+ * the id, written type by type into an empty store; the chain's files of a type are merged so that each
+ * version is written once, from the latest backup holding it (chain-versions.ts). Nothing is written until
+ * every file of the chain has passed verification and the emptiness check; a store with content is refused
+ * unless `replace` is set. Versions go back through the store's restoreVersions, exactly as recorded
+ * (versionId, lastUpdated, JSON text), one transaction per batch, with only each resource's current version
+ * indexed. Files are streamed, so memory holds a batch per file whatever the backups' sizes; a restore that
+ * fails part-way leaves the store empty.
  */
 import { badRequest, conflict } from '../fhir/outcomes.js';
 import { heapCollector } from '../import/heap-collector.js';
-import type { RawVersionRecord, ResourceStore } from '../store/resource-store.js';
+import type { ResourceStore } from '../store/resource-store.js';
 import { backupDir, backupTypeOf } from './backup-ids.js';
 import { readManifest, type BackupManifest } from './backup-manifest.js';
+import { chainBatches, type ChainFile } from './chain-versions.js';
 import type { MaintenanceDeps } from './maintenance-deps.js';
-import { versionBatches } from './read-version-lines.js';
 import { assertVerified } from './verify-backup.js';
 
 /** Versions per restoreVersions call (one transaction): large enough to amortise the commit. */
@@ -49,15 +51,9 @@ async function hasContent(store: ResourceStore, types: string[]): Promise<boolea
   return false;
 }
 
-/** Drops versions an earlier backup of the chain already held (an incremental starts at its parent's start instant). */
-async function newVersions(store: ResourceStore, records: RawVersionRecord[]): Promise<RawVersionRecord[]> {
-  const have = new Map<string, number>();
-  for (const v of records) {
-    if (have.has(v.id)) continue;
-    const history = await store.history(v.resourceType, v.id).catch(() => []);
-    have.set(v.id, history.length ? Number(history[0].versionId) : 0);
-  }
-  return records.filter((v) => Number(v.versionId) > have.get(v.id)!);
+/** The chain's files of one type, oldest backup first. */
+function filesOf(dataDir: string, chain: BackupManifest[], type: string): ChainFile[] {
+  return chain.flatMap((m) => m.files.filter((f) => f.resourceType === type).map((file) => ({ dir: backupDir(dataDir, m.id), file })));
 }
 
 export async function restoreBackup(deps: MaintenanceDeps, options: { id: string; replace?: boolean }): Promise<RestoreResult> {
@@ -74,18 +70,14 @@ export async function restoreBackup(deps: MaintenanceDeps, options: { id: string
   let text = 0;
   const collect = heapCollector(COLLECT_EVERY_CHARS, COLLECT_FROM_CHARS);
   try {
-    for (const manifest of chain) {
-      const dir = backupDir(dataDir, manifest.id);
-      for (const f of manifest.files) {
-        for await (const batch of versionBatches(dir, f, BATCH)) {
-          deps.signal?.throwIfAborted();
-          const records = manifest.type === 'incremental' ? await newVersions(deps.store, batch) : batch;
-          skipped += batch.length - records.length;
-          versions += await deps.store.restoreVersions(records);
-          deps.progress?.(versions);
-          for (const r of batch) text += r.json?.length ?? 0;
-          collect(text);
-        }
+    for (const type of types) {
+      for await (const batch of chainBatches(filesOf(dataDir, chain, type), BATCH)) {
+        deps.signal?.throwIfAborted();
+        skipped += batch.skipped;
+        versions += await deps.store.restoreVersions(batch.records);
+        deps.progress?.(versions);
+        for (const r of batch.records) text += r.json?.length ?? 0;
+        collect(text);
       }
     }
   } catch (err) {

@@ -2,6 +2,10 @@
  * `$backup` / `medgen-data backup`: full, incremental or fhir. A backup is written into `<id>.partial`
  * and renamed once its manifest is complete, so a crash never leaves something that looks like a backup.
  * Retention runs after each successful backup.
+ * A full or incremental backup first takes a history mark (ResourceStore.markHistory) and then reads the
+ * versions committed up to it (after the parent's mark, for an incremental): whatever writers do meanwhile
+ * and whatever their clocks say, a full backup and its incrementals hold every version committed before the
+ * last one's mark, and the next incremental those committed since.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -53,17 +57,18 @@ export async function runBackup(deps: MaintenanceDeps, options: BackupOptions): 
   const { id, at, partial } = reserve(dataDir, options.type);
   try {
     const createdAt = at.toISOString();
+    const mark = options.type === 'fhir' ? undefined : await deps.store.markHistory();
     const files =
-      options.type === 'fhir'
+      mark === undefined
         ? await writeFhirBundle(deps.store, partial, createdAt, deps.signal)
-        : await writeVersionFiles(deps.store, partial, { since: parent?.until, signal: deps.signal, progress: deps.progress });
+        : await writeVersionFiles(deps.store, partial, { after: parent?.mark, through: mark, signal: deps.signal, progress: deps.progress });
     const manifest: BackupManifest = {
-      format: 1,
+      format: 2,
       id,
       type: options.type,
       createdAt,
-      until: createdAt,
-      ...(parent ? { since: parent.until, parent: parent.id, base: parent.base ?? parent.id } : {}),
+      ...(mark === undefined ? {} : { mark }),
+      ...(parent ? { ...(parent.mark === undefined ? {} : { after: parent.mark }), parent: parent.id, base: parent.base ?? parent.id } : {}),
       store: deps.store.kind,
       counts: { versions: sum(files, 'versions'), current: sum(files, 'current'), deletions: sum(files, 'deletions') },
       files,

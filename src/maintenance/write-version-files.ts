@@ -1,13 +1,14 @@
 /**
  * Writes every version of every resource (tombstones included), one gzip NDJSON file per type, each line
  * a store VersionRecord: `{resourceType, id, versionId, lastUpdated, deleted, resource?}`. Used by full
- * backups (everything) and incrementals (`since`). A file is created only for a type with versions.
+ * backups (through their mark) and incrementals (from their parent's mark through theirs). A file is created
+ * only for a type with versions.
  * The resource is the store's JSON text spliced in as is (streamHistoryRaw): parsing and re-serialising
  * every version was most of a backup's time, and the text is already JSON.stringify of the resource, so the
  * lines are the same bytes either way.
  */
 import path from 'node:path';
-import type { RawVersionRecord, ResourceStore, StreamOptions } from '../store/resource-store.js';
+import type { HistoryStreamOptions, RawVersionRecord, ResourceStore } from '../store/resource-store.js';
 import type { BackupFile } from './backup-manifest.js';
 import { typesWithHistory } from './backup-types.js';
 import { GzipFileWriter } from './gzip-ndjson.js';
@@ -24,7 +25,7 @@ export function versionLine(v: RawVersionRecord): string {
 export async function writeVersionFiles(
   store: ResourceStore,
   dir: string,
-  options: StreamOptions & { signal?: AbortSignal; progress?: (done: number) => void },
+  options: HistoryStreamOptions & { signal?: AbortSignal; progress?: (done: number) => void },
 ): Promise<BackupFile[]> {
   const files: BackupFile[] = [];
   let done = 0;
@@ -36,7 +37,7 @@ export async function writeVersionFiles(
     let deletions = 0;
     let lastId: string | undefined;
     let lastLive = false;
-    for await (const v of store.streamHistoryRaw(resourceType, { since: options.since })) {
+    for await (const v of store.streamHistoryRaw(resourceType, { after: options.after, through: options.through })) {
       writer ??= new GzipFileWriter(path.join(dir, `${resourceType}.ndjson.gz`));
       // Versions come by id, oldest first: an id change closes the previous resource's history.
       if (v.id !== lastId && lastLive) current++;

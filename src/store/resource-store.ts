@@ -75,9 +75,29 @@ export interface WriteOptions {
   system?: { key: string; doc: unknown };
 }
 
+/** What stream() gives. */
 export interface StreamOptions {
-  /** Only what was written at or after this instant (ISO 8601). */
+  /**
+   * Only resources whose current version was written at or after this instant (ISO 8601), by
+   * meta.lastUpdated: the writer's clock when it planned the write, which neither follows commit order nor
+   * agrees between processes, so it cannot select every change since some point. History streams select by
+   * {@link HistoryStreamOptions | mark} instead.
+   */
   since?: string;
+}
+
+/**
+ * Which versions a history stream gives, by commit order: both bounds are marks from
+ * {@link ResourceStore.markHistory}. A mark is opaque text; a malformed one is a 400.
+ */
+export interface HistoryStreamOptions {
+  /**
+   * Only versions committed after this mark was taken. A mark of another store (another database, a file
+   * created anew, the other kind of store) bounds nothing of this one: every version is given.
+   */
+  after?: string;
+  /** Only versions committed before this mark was taken; it must be this store's (else 400). */
+  through?: string;
 }
 
 export interface ResourceStore {
@@ -103,9 +123,20 @@ export interface ResourceStore {
   /** Current resources of a type, in id order, streamed so memory stays bounded. */
   stream(resourceType: string, options?: StreamOptions): AsyncIterable<StoredResource>;
   /** Every version (tombstones included) of every resource of a type, for backups: by id, oldest first per id. */
-  streamHistory(resourceType: string, options?: StreamOptions): AsyncIterable<VersionRecord>;
+  streamHistory(resourceType: string, options?: HistoryStreamOptions): AsyncIterable<VersionRecord>;
   /** The same records as streamHistory, in the same order, with the stored JSON text (null for tombstones). */
-  streamHistoryRaw(resourceType: string, options?: StreamOptions): AsyncIterable<RawVersionRecord>;
+  streamHistoryRaw(resourceType: string, options?: HistoryStreamOptions): AsyncIterable<RawVersionRecord>;
+  /**
+   * A mark in the store's commit order, for backups. A version committed before the call is at or before
+   * it, one committed after the call returns is after it, one committed meanwhile on one side only; restored
+   * versions (restoreVersions) are committed like any other. So a backup that takes a mark and streams
+   * `through` it (from the previous backup's mark), and the next one, streaming `after` it, together hold
+   * every version, whatever writers do meanwhile and whatever their clocks say. On MongoDB a version
+   * stored again (each write stores its resource's prior version again) moves after the next mark, so it may
+   * be in two backups; restore keeps one. Calls must not overlap (backups take marks under the maintenance
+   * lease): on MongoDB a mark numbers the versions stored since the last (mongo/history-marks.ts).
+   */
+  markHistory(): Promise<string>;
   /**
    * Writes versions exactly as given (restore): versionId, lastUpdated, deleted and JSON text are kept byte for
    * byte. Each resource's current row becomes its highest version (given or already stored), and index and

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { backupDir } from '../../src/maintenance/backup-ids.js';
-import { listBackupIds } from '../../src/maintenance/backup-manifest.js';
+import { listBackupIds, writeManifest } from '../../src/maintenance/backup-manifest.js';
 import { restoreBackup } from '../../src/maintenance/restore-backup.js';
 import { runBackup } from '../../src/maintenance/run-backup.js';
 import { verifyBackup } from '../../src/maintenance/verify-backup.js';
@@ -54,7 +54,8 @@ describe('backup and restore', () => {
     await f.store.delete('Observation', 'o21b');
     const before = await dumpHistory(f.store);
     const inc = (await runBackup(f.deps, { type: 'incremental' })).manifest;
-    expect(inc).toMatchObject({ parent: full.id, base: full.id, since: full.until });
+    expect(inc).toMatchObject({ format: 2, parent: full.id, base: full.id, after: full.mark });
+    expect(inc.mark).not.toBe(full.mark);
     expect(inc.counts).toMatchObject({ versions: 12, deletions: 2 });
     await f.store.clear();
     const result = await restoreBackup(f.deps, { id: inc.id });
@@ -62,18 +63,36 @@ describe('backup and restore', () => {
     expect(await dumpHistory(f.store)).toEqual(before);
   });
 
-  it('versions in both a full backup and the next incremental are restored once', async () => {
+  it('the store clock does not decide what an incremental holds: one running an hour ahead or behind, each version is in one backup', async () => {
     await f.close();
-    // A store clock ahead of real time puts every version at or after the full backup's start instant.
-    f = fixture(() => Date.now() + 60_000);
+    let offset = 3_600_000;
+    f = fixture(() => Date.now() + offset);
     await seed(f);
-    const before = await dumpHistory(f.store);
-    await runBackup(f.deps, { type: 'full' });
+    const full = (await runBackup(f.deps, { type: 'full' })).manifest;
+    expect((await runBackup(f.deps, { type: 'incremental' })).manifest.counts.versions).toBe(0);
+    offset = -3_600_000;
+    await f.store.update(patient('p1', 'Behind'));
     const inc = (await runBackup(f.deps, { type: 'incremental' })).manifest;
-    expect(inc.counts.versions).toBe(before.length);
+    expect(inc.counts.versions).toBe(1);
+    const before = await dumpHistory(f.store);
+    expect(full.counts.versions + inc.counts.versions).toBe(before.length);
     await f.store.clear();
     const result = await restoreBackup(f.deps, { id: inc.id });
-    expect(result.skipped).toBe(before.length);
+    expect(result).toMatchObject({ versions: before.length, skipped: 0 });
+    expect(await dumpHistory(f.store)).toEqual(before);
+  });
+
+  it('an incremental continuing a format 1 backup (chained by instant, without a mark) holds every version', async () => {
+    await seed(f);
+    const full = (await runBackup(f.deps, { type: 'full' })).manifest;
+    const { mark: _mark, ...old } = full;
+    writeManifest(backupDir(f.dir, full.id), { ...old, format: 1 });
+    const inc = (await runBackup(f.deps, { type: 'incremental' })).manifest;
+    expect(inc.after).toBeUndefined();
+    expect(inc.counts.versions).toBe(full.counts.versions);
+    const before = await dumpHistory(f.store);
+    await f.store.clear();
+    expect(await restoreBackup(f.deps, { id: inc.id })).toMatchObject({ versions: before.length, skipped: before.length });
     expect(await dumpHistory(f.store)).toEqual(before);
   });
 

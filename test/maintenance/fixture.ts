@@ -19,7 +19,16 @@ export interface Fixture {
 
 export function fixture(now?: () => number): Fixture {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-maint-'));
-  const store = createSqliteStore({ path: path.join(dir, SQLITE_FILE), now });
+  return fixtureIn(dir, createSqliteStore({ path: path.join(dir, SQLITE_FILE), now }));
+}
+
+/** As fixture(), over the store `open` makes for the new temporary data directory. */
+export async function fixtureOf(open: (dir: string) => ResourceStore | Promise<ResourceStore>): Promise<Fixture> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-maint-'));
+  return fixtureIn(dir, await open(dir));
+}
+
+function fixtureIn(dir: string, store: ResourceStore): Fixture {
   const config = { dataDir: dir, mongodbUri: undefined, mongodbDb: 'medgen' };
   return {
     dir,

@@ -53,6 +53,17 @@ export async function expectOutcome(promise: Promise<unknown>, status: number, t
 /** Waits long enough for the store clock (ms precision) to move on. */
 export const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
 
+/**
+ * Checks the `Type/id/version` (or `id/version`) list of a history stream: every one of `required`, and
+ * nothing but those and `mayAlso`. MongoDB stores a written resource's prior version again, which then also
+ * comes after the next history mark (mongo/history-marks.ts); the prior versions a test wrote over go in
+ * `mayAlso`.
+ */
+export function expectVersions(got: string[], required: string[], mayAlso: string[] = []): void {
+  expect(required.filter((v) => !got.includes(v))).toEqual([]);
+  expect(got.filter((v) => !required.includes(v) && !mayAlso.includes(v))).toEqual([]);
+}
+
 export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of iterable) out.push(item);

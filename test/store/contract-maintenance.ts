@@ -3,7 +3,7 @@ import type { Patient } from 'fhir/r4.js';
 import { MRN, observation, organization, patient } from '../fixtures/store-resources.js';
 import type { RawVersionRecord } from '../../src/store/resource-store.js';
 import type { StoreGetter } from './contract.js';
-import { collect, criterion, expectOutcome, query, tick } from './contract-helpers.js';
+import { collect, criterion, expectOutcome, expectVersions, query, tick } from './contract-helpers.js';
 
 const male = query('Patient', [criterion('gender', 'token', { kind: 'token', value: 'male' })]);
 const female = query('Patient', [criterion('gender', 'token', { kind: 'token', value: 'female' })]);
@@ -30,8 +30,10 @@ export function maintenanceContract(get: StoreGetter): void {
     expect(raw.map(({ json, ...head }) => head)).toEqual(parsed.map(({ resource, ...head }) => head));
     expect(raw.map((r) => (r.json === null ? null : JSON.parse(r.json)))).toEqual(parsed.map((r) => r.resource ?? null));
     expect(raw.find((r) => r.id === 'pat-2' && r.versionId === '2')).toMatchObject({ deleted: true, json: null });
-    const since = parsed[1].lastUpdated;
-    expect((await collect(get().streamHistoryRaw('Patient', { since }))).map((r) => `${r.id}/${r.versionId}`)).toEqual(['pat-1/2', 'pat-1/3', 'pat-2/2']);
+    const mark = await get().markHistory();
+    expect((await collect(get().streamHistoryRaw('Patient', { through: mark }))).map(({ json, ...head }) => head)).toEqual(parsed.map(({ resource, ...head }) => head));
+    await get().update({ ...patient('pat-1', { gender: 'other' }) } as Patient & { id: string });
+    expectVersions((await collect(get().streamHistoryRaw('Patient', { after: mark }))).map((r) => `${r.id}/${r.versionId}`), ['pat-1/4'], ['pat-1/3']);
   });
 
   it('restoreVersions reproduces every version byte for byte and indexes only current live versions', async () => {

@@ -1,8 +1,9 @@
-/** Contract: stream, streamHistory (incl. `since`), countByType and clear. */
+/** Contract: stream (incl. `since`), streamHistory (incl. history marks), countByType and clear. */
 import type { Patient } from 'fhir/r4.js';
 import { MRN, observation, organization, patient } from '../fixtures/store-resources.js';
+import type { HistoryStreamOptions } from '../../src/store/resource-store.js';
 import type { StoreGetter } from './contract.js';
-import { collect, criterion, expectOutcome, query, tick } from './contract-helpers.js';
+import { collect, criterion, expectOutcome, expectVersions, query, tick } from './contract-helpers.js';
 
 export function streamContract(get: StoreGetter): void {
   it('stream yields every live current resource of the type in id order, across chunk boundaries', async () => {
@@ -41,9 +42,40 @@ export function streamContract(get: StoreGetter): void {
     ]);
     expect(records[2].resource).toBeUndefined();
     expect((records[1].resource as Patient).gender).toBe('male');
-    const since = records[1].lastUpdated;
-    const recent = await collect(get().streamHistory('Patient', { since }));
-    expect(recent.map((r) => r.versionId)).toEqual(['2', '3']);
+  });
+
+  it('history marks outlive clear(): what is written after it comes after every earlier mark', async () => {
+    const versions = async (options: HistoryStreamOptions) => (await collect(get().streamHistory('Patient', options))).map((r) => `${r.id}/${r.versionId}`);
+    await get().create(patient('pat-1'));
+    await get().update({ ...patient('pat-1'), gender: 'male' } as Patient & { id: string });
+    const before = await get().markHistory();
+    await get().clear();
+    await get().create(patient('pat-2'));
+    const after = await get().markHistory();
+    expect(await versions({ after: before })).toEqual(['pat-2/1']);
+    expect(await versions({ after: before, through: after })).toEqual(['pat-2/1']);
+    expect(await versions({ after })).toEqual([]);
+  });
+
+  it('history marks: versions before, between and after two marks; a foreign `after` bounds nothing; malformed or foreign `through` is a 400', async () => {
+    const versions = async (options: HistoryStreamOptions) => (await collect(get().streamHistory('Patient', options))).map((r) => `${r.id}/${r.versionId}`);
+    await get().write([{ op: 'create', resource: patient('pat-1') }, { op: 'create', resource: patient('pat-2') }]);
+    const first = await get().markHistory();
+    expect(await versions({ through: first })).toEqual(['pat-1/1', 'pat-2/1']);
+    // Stamped an hour back, as by a writer whose clock lags or that planned its write long before it committed.
+    const lagging = { ...patient('pat-0'), meta: { versionId: '1', lastUpdated: new Date(Date.now() - 3_600_000).toISOString() } };
+    await get().restoreVersions([{ resourceType: 'Patient', id: 'pat-0', versionId: '1', lastUpdated: lagging.meta.lastUpdated, deleted: false, json: JSON.stringify(lagging) }]);
+    await get().update({ ...patient('pat-1'), gender: 'male' } as Patient & { id: string });
+    const second = await get().markHistory();
+    expectVersions(await versions({ after: first, through: second }), ['pat-0/1', 'pat-1/2'], ['pat-1/1']);
+    await get().delete('Patient', 'pat-1');
+    expectVersions(await versions({ after: second }), ['pat-1/3'], ['pat-1/2']);
+    expect(await versions({ after: second, through: second })).toEqual([]);
+    expect(await versions({ through: second })).toContain('pat-2/1');
+    const foreign = `${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}:7`;
+    expect(await versions({ after: foreign })).toEqual(['pat-0/1', 'pat-1/1', 'pat-1/2', 'pat-1/3', 'pat-2/1']);
+    await expectOutcome(collect(get().streamHistory('Patient', { through: foreign })), 400);
+    await expectOutcome(collect(get().streamHistoryRaw('Patient', { after: 'yesterday' })), 400);
   });
 
   it('streamHistory crosses chunk boundaries, even inside one resource\'s versions, without losing or repeating versions', async () => {

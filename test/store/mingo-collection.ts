@@ -120,6 +120,13 @@ class MingoCollection<T extends MongoDoc> implements MongoCollectionLike<T> {
     return gone.length;
   }
 
+  async updateMany(filter: MongoFilter, set: Record<string, unknown>): Promise<number> {
+    const query = new Query(filter);
+    const matched = [...this.docs().values()].filter((d) => query.test(d));
+    for (const d of matched) Object.assign(d, structuredClone(set));
+    return matched.length;
+  }
+
   /** Runs on clones: some stages ($addFields) may write into their input documents. */
   async aggregate<R>(pipeline: Record<string, unknown>[]): Promise<R[]> {
     const input = [...this.docs().values()].map((d) => structuredClone(d));
@@ -128,6 +135,9 @@ class MingoCollection<T extends MongoDoc> implements MongoCollectionLike<T> {
 
   /** Nothing to index in memory; the store's index definitions are still called, so they must not throw. */
   async createIndex(_keys: MongoSort): Promise<void> {}
+
+  /** Nothing indexed, so nothing to drop (a test that needs a server's answers wraps the collection). */
+  async dropIndex(_name: string): Promise<void> {}
 }
 
 export class MingoDatabase implements MongoDatabaseLike {

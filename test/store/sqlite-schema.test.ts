@@ -1,9 +1,12 @@
-/** The connection settings of new and existing SQLite files (schema.ts). */
+/** The connection settings and upgrades of new and existing SQLite files (schema.ts), and the commit-order numbers of versions (version-seq.ts). */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { HistoryStreamOptions } from '../../src/store/resource-store.js';
 import { openDatabase, SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { collect } from './contract-helpers.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-schema-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -30,5 +33,53 @@ test('a file created with 4 KB pages keeps them, checkpoints at the same byte si
   expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(16384);
   expect(db.prepare('SELECT x FROM kept').pluck().get()).toBe(7);
   expect(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'versions'").pluck().get()).toBe(1);
+  db.close();
+});
+
+test('a version 2 file gains versions.seq: what it held precedes every mark, what is written after follows', async () => {
+  const file = path.join(dir, 'v2.sqlite');
+  const old = new Database(file);
+  old.exec(`CREATE TABLE resources (rid INTEGER PRIMARY KEY, type TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
+    last_updated INTEGER NOT NULL, deleted INTEGER NOT NULL, UNIQUE (type, id));
+  CREATE TABLE versions (rid INTEGER NOT NULL, version INTEGER NOT NULL, last_updated INTEGER NOT NULL, deleted INTEGER NOT NULL, json TEXT,
+    PRIMARY KEY (rid, version));`);
+  const json = JSON.stringify({ resourceType: 'Patient', id: 'old', meta: { versionId: '1', lastUpdated: '2024-01-01T00:00:00.000Z' } });
+  old.prepare('INSERT INTO resources VALUES (1, ?, ?, 1, ?, 0)').run('Patient', 'old', Date.parse('2024-01-01'));
+  old.prepare('INSERT INTO versions VALUES (1, 1, ?, 0, ?)').run(Date.parse('2024-01-01'), json);
+  old.pragma('user_version = 2');
+  old.close();
+  const store = createSqliteStore({ path: file });
+  const ids = async (options: HistoryStreamOptions) => (await collect(store.streamHistory('Patient', options))).map((v) => `${v.id}/${v.versionId}`);
+  const first = await store.markHistory();
+  await store.create({ resourceType: 'Patient', id: 'new' });
+  expect(await ids({ through: first })).toEqual(['old/1']);
+  expect(await ids({ after: first })).toEqual(['new/1']);
+  await store.close();
+  const db = new Database(file);
+  expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+  expect(db.prepare('SELECT version, seq FROM versions ORDER BY rid').all()).toEqual([{ version: 1, seq: 0 }, { version: 1, seq: 1 }]);
+  db.close();
+});
+
+test('versions.seq numbers every stored version once, in commit order; a write that rolls back numbers nothing', async () => {
+  const file = path.join(dir, 'seq.sqlite');
+  const store = createSqliteStore({ path: file });
+  await store.write([{ op: 'create', resource: { resourceType: 'Patient', id: 'a' } }, { op: 'create', resource: { resourceType: 'Patient', id: 'b' } }]);
+  await expect(store.write([{ op: 'put', resource: { resourceType: 'Patient', id: 'c' } }, { op: 'create', resource: { resourceType: 'Patient', id: 'a' } }], { atomic: true })).rejects.toMatchObject({ status: 409 });
+  await store.delete('Patient', 'a');
+  await store.write([{ op: 'put', resource: { resourceType: 'Patient', id: 'd' } }], { atomic: true, system: { key: 'k', doc: 1 } });
+  const json = JSON.stringify({ resourceType: 'Patient', id: 'r', meta: { versionId: '1', lastUpdated: '2020-01-01T00:00:00.000Z' } });
+  await store.restoreVersions([{ resourceType: 'Patient', id: 'r', versionId: '1', lastUpdated: '2020-01-01T00:00:00.000Z', deleted: false, json }]);
+  await store.close();
+  const db = new Database(file);
+  const rows = db.prepare('SELECT r.id, v.version, v.seq FROM versions v JOIN resources r ON r.rid = v.rid ORDER BY v.seq').all();
+  expect(rows).toEqual([
+    { id: 'a', version: 1, seq: 1 },
+    { id: 'b', version: 1, seq: 2 },
+    { id: 'a', version: 2, seq: 3 },
+    { id: 'd', version: 1, seq: 4 },
+    { id: 'r', version: 1, seq: 5 },
+  ]);
+  expect(db.prepare('SELECT value FROM version_seq').pluck().get()).toBe(5);
   db.close();
 });

@@ -57,8 +57,12 @@ export interface MongoCollectionLike<T extends MongoDoc> {
   /** Unordered bulk write: every operation is attempted, failures are reported per index, never thrown. */
   bulkWrite(ops: BulkOp<T>[]): Promise<BulkOutcome>;
   deleteMany(filter: MongoFilter): Promise<number>;
+  /** Sets top-level fields (`$set`) on every match, as one command; resolves with the number changed. */
+  updateMany(filter: MongoFilter, set: Record<string, unknown>): Promise<number>;
   aggregate<R>(pipeline: Record<string, unknown>[]): Promise<R[]>;
   createIndex(keys: MongoSort, options?: { name?: string; unique?: boolean }): Promise<void>;
+  /** Drops an index by name; rejects as the server does when it or the collection does not exist (codes 27, 26). */
+  dropIndex(name: string): Promise<void>;
 }
 
 /** A database: its collections, transactions when the deployment has them, and closing the connection. */

@@ -66,6 +66,12 @@ export interface HistoryDoc {
   json: string | null;
   /** The token of the write call that stored this version (see apply-changes.ts). */
   w: string;
+  /**
+   * Its place in commit order, given by the first history mark taken after it landed; absent until then
+   * (pending). Writers never set it, so a version written again under the same `_id` is pending again
+   * (history-marks.ts).
+   */
+  q?: number;
 }
 
 /** `_id` of a resource document. */

@@ -101,12 +101,20 @@ class DriverCollection<T extends MongoDoc> implements MongoCollectionLike<T> {
     return (await this.c.deleteMany(filter, { session: this.session })).deletedCount;
   }
 
+  async updateMany(filter: MongoFilter, set: Record<string, unknown>): Promise<number> {
+    return (await this.c.updateMany(filter, { $set: set }, { session: this.session })).modifiedCount;
+  }
+
   aggregate<R>(pipeline: Record<string, unknown>[]): Promise<R[]> {
     return this.c.aggregate<R & Document>(pipeline, { session: this.session, maxTimeMS: this.maxTimeMS }).toArray();
   }
 
   async createIndex(keys: MongoSort, options?: { name?: string; unique?: boolean }): Promise<void> {
     await this.c.createIndex(keys, options);
+  }
+
+  async dropIndex(name: string): Promise<void> {
+    await this.c.dropIndex(name);
   }
 }
 

@@ -7,11 +7,12 @@
  */
 import { badRequest } from '../../fhir/outcomes.js';
 import { resourceGone, resourceNotFound } from '../store-errors.js';
-import type { RawVersionRecord, StoredResource, StreamOptions, VersionRecord } from '../resource-store.js';
+import type { HistoryStreamOptions, RawVersionRecord, StoredResource, StreamOptions, VersionRecord } from '../resource-store.js';
 import type { MongoDatabaseLike, MongoFilter } from './collection.js';
 import { findMatching } from './element-match.js';
 import { storedVersion, storedVersions } from './stored-versions.js';
 import { HISTORY, type HistoryDoc, RESOURCES, type ResourceDoc, historyKey, parseResource, resourceKey, toRawVersionRecord, toVersionRecord } from './documents.js';
+import { markFilter } from './history-marks.js';
 
 /** Documents per chunk of a stream. */
 export const CHUNK_SIZE = 500;
@@ -95,23 +96,32 @@ export class MongoReads {
     for await (const doc of docs) yield parseResource(doc);
   }
 
-  async *streamHistory(resourceType: string, options?: StreamOptions): AsyncIterable<VersionRecord> {
+  async *streamHistory(resourceType: string, options?: HistoryStreamOptions): AsyncIterable<VersionRecord> {
     for await (const doc of this.historyDocs(resourceType, options)) yield toVersionRecord(doc);
   }
 
-  async *streamHistoryRaw(resourceType: string, options?: StreamOptions): AsyncIterable<RawVersionRecord> {
+  async *streamHistoryRaw(resourceType: string, options?: HistoryStreamOptions): AsyncIterable<RawVersionRecord> {
     for await (const doc of this.historyDocs(resourceType, options)) yield toRawVersionRecord(doc);
   }
 
-  /** Every history document of a type, by id then version. */
-  private historyDocs(resourceType: string, options?: StreamOptions): AsyncGenerator<HistoryDoc> {
-    const base = { type: String(resourceType), ...sinceFilter(options) };
-    return chunked<HistoryDoc>((after) => {
+  /**
+   * Every history document of a type, by id then version; with marks, those whose `q` is in their range
+   * (history-marks.ts). Every document numbered up to `through` had landed before that mark was answered, so
+   * the chunks, though each its own read, all see it.
+   */
+  private async *historyDocs(resourceType: string, options?: HistoryStreamOptions): AsyncGenerator<HistoryDoc> {
+    const base = { type: String(resourceType), ...(await markFilter(this.db, options)) };
+    yield* chunked<HistoryDoc>((after) => {
       const filter = after ? { ...base, $or: [{ id: { $gt: after.id } }, { id: after.id, v: { $gt: after.v } }] } : base;
       return toArray(this.versions.find(filter, { sort: { id: 1, v: 1 }, limit: CHUNK_SIZE }));
     });
   }
 
+  /**
+   * Reads index keys only: `{deleted: false}` is the prefix of the `deleted_type_*` indexes and the `$group`
+   * needs only `type`, which they hold, so MongoDB runs a covered index scan (mongo-indexes.ts).
+   * @see https://www.mongodb.com/docs/manual/core/aggregation-pipeline-optimization/#projection-optimization
+   */
   async countByType(): Promise<Record<string, number>> {
     const rows = await this.resources.aggregate<{ _id: string; n: number }>([
       { $match: { deleted: false } },

@@ -20,6 +20,7 @@ import { applyAtomically, applyPlan } from './apply-changes.js';
 import type { MongoDatabaseLike } from './collection.js';
 import { HISTORY, RESOURCES, type ResourceDoc, parseResource } from './documents.js';
 import { driverDatabase } from './driver-database.js';
+import { markHistory } from './history-marks.js';
 import { ensureIndexes } from './mongo-indexes.js';
 import { MongoReads, toArray } from './mongo-reads.js';
 import { restoreVersions } from './restore-versions.js';
@@ -78,10 +79,10 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
     if (!Array.isArray(ops)) throw badRequest('write() takes a list of operations');
     const system = checkSystemOption(options);
     const token = randomUUID();
-    const ctx = { now: this.clock(), token, index: this.index };
     if (options.atomic) {
       return this.db.withTransaction(async (tx) => {
-        const plan = planWrites(ops, await this.load(tx, ops), ctx);
+        // The time is taken in the callback, so a transaction the server retries is stamped afresh.
+        const plan = planWrites(ops, await this.load(tx, ops), { now: this.clock(), token, index: this.index });
         const failed = plan.results.find((r) => r.status === 'failed');
         if (failed) throw opError(failed);
         await applyAtomically(tx, plan, token);
@@ -90,7 +91,7 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
         return plan.results;
       });
     }
-    const plan = planWrites(ops, await this.load(this.db, ops), ctx);
+    const plan = planWrites(ops, await this.load(this.db, ops), { now: this.clock(), token, index: this.index });
     const lost = await applyPlan(this.db, plan, token, true);
     for (const [key, { status, outcome }] of lost) {
       for (const index of plan.keys.get(key)?.ops ?? []) plan.results[index] = { index, status: 'failed', error: { status, outcome } };
@@ -128,6 +129,10 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
 
   restoreVersions(records: RawVersionRecord[]): Promise<number> {
     return restoreVersions(this.db, records, this.index);
+  }
+
+  markHistory(): Promise<string> {
+    return markHistory(this.db);
   }
 
   /** Wall-clock time, not the store clock: leases are shared with other processes. */
@@ -170,7 +175,7 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
   }
 }
 
-/** A store over any MongoDatabaseLike (tests pass the mingo one); creates the indexes first. */
+/** A store over any MongoDatabaseLike (tests pass the mingo one); first brings the database's indexes up to date (once per deployment). */
 export async function createMongoStoreFromDatabase(db: MongoDatabaseLike, options: MongoStoreOptions = {}): Promise<ResourceStore> {
   await ensureIndexes(db);
   return new MongoResourceStore(db, options);

@@ -27,7 +27,8 @@ function restoreGroup(ctx: RestoreContext, g: RestoreGroup): void {
   } else {
     rid = Number(s.insertResource.run(g.type, g.id, top.n, top.lu, top.deleted ? 1 : 0).lastInsertRowid);
   }
-  for (const v of g.versions) s.insertVersion.run(rid, v.n, v.lu, v.deleted ? 1 : 0, v.json);
+  // Restored versions are committed now, so they take their place in commit order now (see markHistory).
+  for (const v of g.versions) s.insertVersion.run(rid, v.n, v.lu, v.deleted ? 1 : 0, v.json, ctx.seq.take());
   // Versions older than the stored current one fill history only; the current row and its index stay.
   if (cur && top.n < cur.version) return;
   if (cur) {
@@ -47,13 +48,15 @@ export function createRestorer(db: Database.Database, onRollback: () => void): R
   const run = db.transaction((ctx: RestoreContext, groups: RestoreGroup[]) => {
     for (const g of groups) restoreGroup(ctx, g);
     ctx.rows.flush();
+    ctx.seq.save();
   });
   return (ctx, records) => {
     const groups = groupRawVersions(records);
     try {
-      run(ctx, groups);
+      run.immediate(ctx, groups);
     } catch (err) {
       ctx.rows.clear();
+      ctx.seq.forget();
       onRollback();
       throw err;
     }

@@ -14,13 +14,20 @@
  *   parameter shares with its bases (`combo-code`, `patient`) are stored once (param-aliases.ts).
  * - `locks` (maintenance leases) and `system` (documents such as the migrations record), added in version 2;
  *   every statement is `IF NOT EXISTS`, so a version 1 file simply gains them.
+ * - `versions.seq` numbers versions in commit order, from the one-row `version_seq` counter, which the write
+ *   transaction advances for each version it stores: SQLite has one writer at a time, so the numbers follow
+ *   commit order exactly, and backups select changes by them instead of by the writers' clocks
+ *   (ResourceStore.markHistory). `series` is a random id of the counter (history-mark.ts). Added in version 3:
+ *   the column is added with a default of 0 (instant, no row rewritten), so every version stored before the
+ *   upgrade precedes every mark; clear() leaves the counter, so numbers never repeat within a file.
  * @see https://hl7.org/fhir/R4/search.html
  * @see https://www.sqlite.org/wal.html
  */
 import Database from 'better-sqlite3';
+import { newSeries } from '../history-mark.js';
 
 /** Bumped when the DDL changes; `user_version` tells which schema a file has. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Tables holding the index rows of a resource; used by delete and clear. */
 export const INDEX_TABLES = ['idx_token', 'idx_string', 'idx_date', 'idx_ref', 'idx_number', 'idx_uri', 'refs'] as const;
@@ -34,7 +41,8 @@ CREATE TABLE IF NOT EXISTS resources (
 CREATE INDEX IF NOT EXISTS resources_order ON resources (type, last_updated, id);
 CREATE TABLE IF NOT EXISTS versions (
   rid INTEGER NOT NULL, version INTEGER NOT NULL, last_updated INTEGER NOT NULL, deleted INTEGER NOT NULL, json TEXT,
-  PRIMARY KEY (rid, version));
+  seq INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (rid, version));
+CREATE TABLE IF NOT EXISTS version_seq (series TEXT NOT NULL, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS params (pid INTEGER PRIMARY KEY, type TEXT NOT NULL, code TEXT NOT NULL, UNIQUE (type, code));
 CREATE TABLE IF NOT EXISTS idx_token (${row('pid INTEGER NOT NULL, system TEXT, value TEXT NOT NULL')}) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS idx_token_value ON idx_token (pid, value, system);
@@ -103,6 +111,14 @@ function migrate(db: Database.Database): void {
   if (current === SCHEMA_VERSION) return;
   db.exec('BEGIN');
   db.exec(DDL);
+  addVersionSeq(db);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   db.exec('COMMIT');
+}
+
+/** Version 3: a file made before it gains `versions.seq` (0 for what it holds); any file without one gets the counter's row. */
+function addVersionSeq(db: Database.Database): void {
+  const hasSeq = db.prepare("SELECT 1 FROM pragma_table_info('versions') WHERE name = 'seq'").get() !== undefined;
+  if (!hasSeq) db.exec('ALTER TABLE versions ADD COLUMN seq INTEGER NOT NULL DEFAULT 0');
+  db.prepare('INSERT INTO version_seq (series, value) SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM version_seq)').run(newSeries());
 }

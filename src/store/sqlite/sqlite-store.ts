@@ -10,8 +10,20 @@ import { badRequest } from '../../fhir/outcomes.js';
 import { computeIndex } from '../../search/index-resource.js';
 import type { SearchQuery, SearchResult } from '../../search/types.js';
 import { assertLeaseArgs, assertSystemKey, checkSystemOption } from '../lease-args.js';
+import { formatMark } from '../history-mark.js';
 import { createClock } from '../resource-meta.js';
-import type { RawVersionRecord, ResourceStore, StoredResource, StreamOptions, VersionRecord, WriteOp, WriteOptions, WriteResult, WriteStatus } from '../resource-store.js';
+import type {
+  HistoryStreamOptions,
+  RawVersionRecord,
+  ResourceStore,
+  StoredResource,
+  StreamOptions,
+  VersionRecord,
+  WriteOp,
+  WriteOptions,
+  WriteResult,
+  WriteStatus,
+} from '../resource-store.js';
 import { IndexRowBuffer } from './index-row-buffer.js';
 import { createParamIds, createRowWriter } from './index-rows.js';
 import { referencesFrom, referencesTo } from './reference-reads.js';
@@ -22,6 +34,7 @@ import { buildSearchSql } from './search-sql.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { streamCurrent, streamVersions } from './streams.js';
 import { createSystemTables, type SystemTables } from './system-tables.js';
+import { VersionSeq } from './version-seq.js';
 import { createBatchWriter, type BatchWriter } from './write-batch.js';
 import type { Indexer } from './write-op.js';
 
@@ -49,6 +62,7 @@ export class SqliteStore implements ResourceStore {
   private readonly clock: () => number;
   private readonly computeIndex: Indexer;
   private readonly rows: IndexRowBuffer;
+  private readonly seq: VersionSeq;
   /** Forgets cached param ids after a rollback the batch writer did not see. */
   private readonly resetParams: () => void;
   private readonly searchCache = new Map<string, Database.Statement>();
@@ -58,6 +72,7 @@ export class SqliteStore implements ResourceStore {
     this.s = prepareStatements(this.db);
     const params = createParamIds(this.s);
     this.rows = new IndexRowBuffer(createRowWriter(this.db), params.pid);
+    this.seq = new VersionSeq(this.db);
     this.writer = createBatchWriter(this.db, params.reset);
     this.resetParams = params.reset;
     this.restorer = createRestorer(this.db, params.reset);
@@ -95,15 +110,17 @@ export class SqliteStore implements ResourceStore {
   async write(ops: WriteOp[], options: WriteOptions = {}): Promise<WriteResult[]> {
     if (!Array.isArray(ops)) throw badRequest('write() takes an array of operations');
     const system = checkSystemOption(options);
-    const run = () => (ops.length ? this.writer({ s: this.s, computeIndex: this.computeIndex, rows: this.rows, now: this.clock() }, ops, options.atomic === true) : []);
+    const run = () => (ops.length ? this.writer({ s: this.s, computeIndex: this.computeIndex, rows: this.rows, now: this.clock(), seq: this.seq }, ops, options.atomic === true) : []);
     if (!system) return run();
     // The batch writer's transaction nests as a savepoint inside this one, which also holds the document.
     try {
-      return this.db.transaction(() => {
-        const results = run();
-        this.system.put(system.key, system.doc);
-        return results;
-      })();
+      return this.db
+        .transaction(() => {
+          const results = run();
+          this.system.put(system.key, system.doc);
+          return results;
+        })
+        .immediate();
     } catch (err) {
       this.resetParams();
       throw err;
@@ -122,16 +139,22 @@ export class SqliteStore implements ResourceStore {
     return streamCurrent(this.s, resourceType, options);
   }
 
-  streamHistory(resourceType: string, options?: StreamOptions): AsyncIterable<VersionRecord> {
+  streamHistory(resourceType: string, options?: HistoryStreamOptions): AsyncIterable<VersionRecord> {
     return streamVersions(this.s, resourceType, toVersionRecord, options);
   }
 
-  streamHistoryRaw(resourceType: string, options?: StreamOptions): AsyncIterable<RawVersionRecord> {
+  streamHistoryRaw(resourceType: string, options?: HistoryStreamOptions): AsyncIterable<RawVersionRecord> {
     return streamVersions(this.s, resourceType, toRawVersionRecord, options);
   }
 
+  /** The last `seq` given: a write still open numbers its versions after it, as it commits after this read. */
+  async markHistory(): Promise<string> {
+    const { series, value } = this.s.lastSeq.get()!;
+    return formatMark(series, value);
+  }
+
   async restoreVersions(records: RawVersionRecord[]): Promise<number> {
-    return this.restorer({ s: this.s, computeIndex: this.computeIndex, rows: this.rows }, records);
+    return this.restorer({ s: this.s, computeIndex: this.computeIndex, rows: this.rows, seq: this.seq }, records);
   }
 
   /** Wall-clock time, not the store clock: leases are shared with other processes. */
@@ -172,10 +195,12 @@ export class SqliteStore implements ResourceStore {
   }
 
   async clear(): Promise<void> {
-    this.db.transaction(() => {
-      // params stays: it names parameters, not data, and the cached ids remain valid.
-      for (const table of ['resources', 'versions', ...INDEX_TABLES]) this.db.exec(`DELETE FROM ${table}`);
-    })();
+    this.db
+      .transaction(() => {
+        // params stays: it names parameters, not data, and the cached ids remain valid.
+        for (const table of ['resources', 'versions', ...INDEX_TABLES]) this.db.exec(`DELETE FROM ${table}`);
+      })
+      .immediate();
   }
 
   async close(): Promise<void> {

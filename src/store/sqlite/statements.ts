@@ -33,9 +33,11 @@ export function prepareStatements(db: Database.Database) {
       'INSERT INTO resources (type, id, version, last_updated, deleted) VALUES (?, ?, ?, ?, ?)',
     ),
     updateResource: db.prepare<[number, number, number, number]>('UPDATE resources SET version = ?, last_updated = ?, deleted = ? WHERE rid = ?'),
-    insertVersion: db.prepare<[number, number, number, number, string | null]>(
-      'INSERT INTO versions (rid, version, last_updated, deleted, json) VALUES (?, ?, ?, ?, ?)',
+    insertVersion: db.prepare<[number, number, number, number, string | null, number]>(
+      'INSERT INTO versions (rid, version, last_updated, deleted, json, seq) VALUES (?, ?, ?, ?, ?, ?)',
     ),
+    /** The last `seq` given (version-seq.ts), with the counter's series: a history mark. */
+    lastSeq: db.prepare<[], { series: string; value: number }>('SELECT series, value FROM version_seq'),
     versionExists: db.prepare<[number, number], number>('SELECT 1 FROM versions WHERE rid = ? AND version = ?').pluck(),
     version: db.prepare<[string, string, number], VersionRow>(
       `SELECT ${VERSION_COLUMNS} FROM resources r JOIN versions v ON v.rid = r.rid WHERE r.type = ? AND r.id = ? AND v.version = ?`,
@@ -74,9 +76,9 @@ export function prepareStatements(db: Database.Database) {
       `SELECT r.id, v.json FROM resources r JOIN versions v ON v.rid = r.rid AND v.version = r.version
        WHERE r.type = ? AND r.id > ? AND r.deleted = 0 AND r.last_updated >= ? ORDER BY r.id LIMIT ?`,
     ),
-    historyChunk: db.prepare<[string, string, number, number, number], VersionRow>(
+    historyChunk: db.prepare<[string, string, number, number, number, number], VersionRow>(
       `SELECT ${VERSION_COLUMNS} FROM resources r JOIN versions v ON v.rid = r.rid
-       WHERE r.type = ? AND (r.id, v.version) > (?, ?) AND v.last_updated >= ? ORDER BY r.id, v.version LIMIT ?`,
+       WHERE r.type = ? AND (r.id, v.version) > (?, ?) AND v.seq > ? AND v.seq <= ? ORDER BY r.id, v.version LIMIT ?`,
     ),
   };
 }

@@ -5,7 +5,8 @@
  * @see https://hl7.org/fhir/R4/http.html#history
  */
 import { badRequest } from '../../fhir/outcomes.js';
-import type { StoredResource, StreamOptions } from '../resource-store.js';
+import { markRange } from '../history-mark.js';
+import type { HistoryStreamOptions, StoredResource, StreamOptions } from '../resource-store.js';
 import type { Statements, VersionRow } from './statements.js';
 
 /** Rows per chunk: big enough to amortise the query, small enough to keep memory flat. */
@@ -30,13 +31,17 @@ export async function* streamCurrent(s: Statements, type: string, options?: Stre
   }
 }
 
-/** Every version of every resource of a type, by id then version (oldest first), each row mapped by `as`. */
-export async function* streamVersions<T>(s: Statements, type: string, as: (row: VersionRow) => T, options?: StreamOptions): AsyncGenerator<T> {
-  const since = sinceMs(options);
+/**
+ * Every version of every resource of a type, by id then version (oldest first), each row mapped by `as`;
+ * with marks, those whose `seq` is in their range. Every version numbered up to `through` was committed
+ * before that mark was read, so the chunks, though each its own read, all see it.
+ */
+export async function* streamVersions<T>(s: Statements, type: string, as: (row: VersionRow) => T, options?: HistoryStreamOptions): AsyncGenerator<T> {
+  const { after = -1, through = Number.MAX_SAFE_INTEGER } = markRange(options, s.lastSeq.get()!.series);
   let afterId = '';
   let afterVersion = 0;
   for (;;) {
-    const rows = s.historyChunk.all(type, afterId, afterVersion, since, CHUNK_SIZE);
+    const rows = s.historyChunk.all(type, afterId, afterVersion, after, through, CHUNK_SIZE);
     for (const row of rows) yield as(row);
     if (rows.length < CHUNK_SIZE) return;
     afterId = rows[rows.length - 1].id;

@@ -40,6 +40,7 @@ export function createBatchWriter(db: Database.Database, onRollback: () => void)
       }
     });
     ctx.rows.flush();
+    ctx.seq.save();
     return results;
   });
   const independent = db.transaction((ctx: WriteContext, ops: WriteOp[]) => {
@@ -53,6 +54,7 @@ export function createBatchWriter(db: Database.Database, onRollback: () => void)
       }
     });
     ctx.rows.flush();
+    ctx.seq.save();
     return results;
   });
   return (ctx, ops, isAtomic) => {
@@ -62,6 +64,7 @@ export function createBatchWriter(db: Database.Database, onRollback: () => void)
       return isAtomic ? atomic.immediate(ctx, ops) : independent.immediate(ctx, ops);
     } catch (err) {
       ctx.rows.clear();
+      ctx.seq.forget();
       onRollback();
       throw err;
     }

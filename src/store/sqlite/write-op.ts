@@ -15,6 +15,7 @@ import type { StoredResource, WriteOp, WriteResult } from '../resource-store.js'
 import type { IndexRowBuffer } from './index-row-buffer.js';
 import { deleteIndexRows } from './index-rows.js';
 import type { CurrentRow, Statements } from './statements.js';
+import type { VersionSeq } from './version-seq.js';
 
 /** Computes what a resource contributes to the search, identifier and reference indexes. */
 export type Indexer = (resource: Resource) => IndexEntries;
@@ -26,6 +27,8 @@ export interface WriteContext {
   rows: IndexRowBuffer;
   /** meta.lastUpdated of everything this write() call stores: one call, one instant. */
   now: number;
+  /** Numbers the versions this call stores in commit order; saved before it commits. */
+  seq: VersionSeq;
 }
 
 function checkIfMatch(type: string, id: string, cur: CurrentRow | undefined, ifMatch: string | undefined): void {
@@ -59,7 +62,7 @@ function persist(ctx: WriteContext, resource: Resource, id: string, cur: Current
   } else {
     rid = Number(ctx.s.insertResource.run(type, id, version, ctx.now, 0).lastInsertRowid);
   }
-  ctx.s.insertVersion.run(rid, version, ctx.now, 0, json);
+  ctx.s.insertVersion.run(rid, version, ctx.now, 0, json, ctx.seq.take());
   ctx.rows.add(type, rid, entries);
   return stored;
 }
@@ -92,7 +95,7 @@ function remove(ctx: WriteContext, type: string, id: string, ifMatch: string | u
   if (!cur || cur.deleted) return { index, status: 'unchanged' };
   removeIndexRows(ctx, cur.rid);
   ctx.s.updateResource.run(cur.version + 1, ctx.now, 1, cur.rid);
-  ctx.s.insertVersion.run(cur.rid, cur.version + 1, ctx.now, 1, null);
+  ctx.s.insertVersion.run(cur.rid, cur.version + 1, ctx.now, 1, null, ctx.seq.take());
   return { index, status: 'deleted' };
 }
 
