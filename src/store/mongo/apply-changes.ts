@@ -9,8 +9,8 @@
  * it: (1) the winning guard alone decides who wrote version N, so its history document is written by
  * replacement (upsert by `_id`), which overwrites a stray left by a write that was undone or a clear() cut
  * short, instead of refusing every later write of that version with E11000; (2) a write over a prior version
- * also rewrites that version's history document from the prior resource document (the same content), which
- * restores it if the crash fell right after that version's resource write; (3) until then readers take the
+ * also inserts that version's history document from the prior resource document (the same content) where it
+ * is missing, which restores it if the crash fell right after that version's resource write; (3) until then readers take the
  * current version from the resource document and ignore history above it (mongo-reads.ts).
  *
  * Atomic writes without transactions (a standalone server) are compensated: when any write fails, the
@@ -62,14 +62,15 @@ export async function applyPlan(db: MongoDatabaseLike, plan: WritePlan, token: s
       if (!landed.has(key)) lost.set(key, lostError(key, codes.get(key)?.code ?? 0, codes.get(key)?.message ?? ''));
     }
   }
-  const history = historyToWrite(plan).filter((h) => !lost.has(resourceKey(h.type, h.id)));
-  if (history.length === 0) return lost;
-  const written = await db
-    .collection<HistoryDoc>(HISTORY)
-    .bulkWrite(history.map((document) => ({ replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true } })));
+  const historyWrites = historyOps(plan).filter(({ doc }) => !lost.has(resourceKey(doc.type, doc.id)));
+  if (historyWrites.length === 0) return lost;
+  const written = await db.collection<HistoryDoc>(HISTORY).bulkWrite(historyWrites.map(({ op }) => op));
   const broken = new Set<string>();
   for (const f of written.failures) {
-    const key = resourceKey(history[f.index].type, history[f.index].id);
+    const { doc, prior } = historyWrites[f.index];
+    // A prior version's record is only put back where it is missing: one already there is the same version.
+    if (prior && f.code === DUPLICATE_KEY) continue;
+    const key = resourceKey(doc.type, doc.id);
     lost.set(key, lostError(key, f.code, f.message));
     broken.add(key);
   }
@@ -77,10 +78,17 @@ export async function applyPlan(db: MongoDatabaseLike, plan: WritePlan, token: s
   return lost;
 }
 
-/** The plan's new versions, and the version each written resource had before (see the file comment, 2). */
-function historyToWrite(plan: WritePlan): HistoryDoc[] {
+/**
+ * The history writes of a plan (see the file comment): each written resource's prior version, inserted so that
+ * a record already there (the usual case) stays untouched, history marks included; and the new versions,
+ * stored by replacement.
+ */
+function historyOps(plan: WritePlan): { doc: HistoryDoc; prior: boolean; op: BulkOp<HistoryDoc> }[] {
   const priors = [...plan.keys.values()].flatMap(({ prior }) => (prior === null ? [] : [toHistoryDoc(prior)]));
-  return [...priors, ...plan.history];
+  return [
+    ...priors.map((doc) => ({ doc, prior: true, op: { insertOne: { document: doc } } })),
+    ...plan.history.map((doc) => ({ doc, prior: false, op: { replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } } })),
+  ];
 }
 
 /** Puts back what this call's token wrote for `keys` (default all): the prior resource documents, no history. */
