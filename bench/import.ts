@@ -5,6 +5,7 @@
  * (the baseline, write-replay.ts). Both run after a warm-up. Peak RSS is sampled during the import.
  * Data: `--data DIR` (e.g. ../shared/data/synthea), else bundles the built-in generator makes with a fixed seed;
  * `--ndjson-mb N` imports one generated NDJSON file of about N MB instead.
+ * `--store mongo` runs the same import into MongoDB instead (mongo-import.ts).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,21 +13,13 @@ import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { createImportContext } from '../src/import/import-context.js';
-import { fullCollection } from '../src/import/heap-collector.js';
 import { runImportOf } from '../src/import/run-import.js';
 import { createLogger } from '../src/logger.js';
-import { warmValidationWorker } from '../src/import/ahead/validation-ahead.js';
 import { createSqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { writePopulation } from '../src/generate/write-population.js';
 import { benchDataDir } from './bench-data.js';
+import { peakRss, readyValidators, warmUp } from './import-steps.js';
 import { benchResult, secondsSince, type BenchResult } from './result.js';
 import { recordWrites, replayWrites } from './write-replay.js';
-
-function peakRss(): { stop(): number } {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  return { stop: () => (clearInterval(timer), Math.max(peak, process.memoryUsage().rss)) };
-}
 
 /** `--ndjson-mb N`: one NDJSON file of about N MB instead (the bounded-memory check: 1 GB under 500 MB RSS). */
 async function inputPaths(args: string[]): Promise<{ paths: string[]; temporary?: string }> {
@@ -40,42 +33,28 @@ async function inputPaths(args: string[]): Promise<{ paths: string[]; temporary?
   return { paths: [file], temporary };
 }
 
-/**
- * Imports a small population of another seed into a throwaway store, so the measured import and the baseline
- * both run on warmed-up code. Before this the import ran cold and the baseline after it warm: the 17k
- * Synthea resources imported about 25% faster in a process that had imported 5k others first.
- * A long import spends a negligible share of its time warming up, like the validator compile above; the
- * 1 GB NDJSON run (minutes) therefore skips it, so its peak RSS is that of a fresh process, as a user's is.
- */
-async function warmUp(work: string): Promise<void> {
-  const start = process.hrtime.bigint();
-  const dir = path.join(work, 'warm-up');
-  await writePopulation({ count: 20, seed: 7, yearsOfHistory: 10 }, dir);
-  const store = createSqliteStore({ path: path.join(work, 'warm-up.sqlite') });
-  const summary = await runImportOf(createImportContext({ store, mode: 'strict', logger: createLogger('warn') }), { kind: 'paths', paths: [dir] });
-  await store.close();
-  // The warm-up's garbage would otherwise count in the import's peak RSS.
-  fullCollection();
-  process.stderr.write(`warmed up on ${summary.created} generated resources in ${secondsSince(start).toFixed(2)} s (not in the rate)\n`);
+/** `--store sqlite|mongo` (default sqlite); anything else is a usage error. */
+function storeOf(args: string[]): 'sqlite' | 'mongo' {
+  const i = args.indexOf('--store');
+  const store = i < 0 ? 'sqlite' : args[i + 1];
+  if (store === 'sqlite' || store === 'mongo') return store;
+  process.stderr.write(`import bench: --store takes sqlite or mongo, not ${JSON.stringify(store ?? '')}\n`);
+  process.exit(2);
 }
 
 export async function benchImport(args: string[]): Promise<BenchResult[]> {
+  if (storeOf(args) === 'mongo') return (await import('./mongo-import.js')).benchMongoImport(args);
   const { paths, temporary } = await inputPaths(args);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-bench-import-'));
-  // The R4 schema validators are compiled once per install (about 3 s) and loaded by later processes (about
-  // 0.6 s, src/validation/schema-cache.ts); that start-up is reported on stderr and kept out of the
-  // throughput, which is what a long import runs at.
-  let start = process.hrtime.bigint();
-  await warmValidationWorker(createLogger('warn'));
-  process.stderr.write(`validators ready in ${secondsSince(start).toFixed(2)} s (once per process, not in the rate)\n`);
-  if (!temporary) await warmUp(work);
+  await readyValidators();
+  if (!temporary) await warmUp(work, createSqliteStore({ path: path.join(work, 'warm-up.sqlite') }));
 
   const importFile = path.join(work, 'import.sqlite');
   const store = createSqliteStore({ path: importFile });
   const stored = recordWrites(store);
   const ctx = createImportContext({ store, mode: 'strict', logger: createLogger('warn') });
   const rss = peakRss();
-  start = process.hrtime.bigint();
+  const start = process.hrtime.bigint();
   const summary = await runImportOf(ctx, { kind: 'paths', paths });
   const importSeconds = secondsSince(start);
   const peak = rss.stop();

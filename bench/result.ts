@@ -9,6 +9,8 @@ export interface BenchResult {
   baseline_rate: number;
   ratio: number;
   rss_mb: number;
+  /** The server a store bench measured, when it is not embedded (e.g. "FerretDB v1.24.2"). */
+  server?: string;
 }
 
 const round = (n: number, digits = 3) => Number(n.toFixed(digits));

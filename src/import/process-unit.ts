@@ -16,6 +16,7 @@ import { importId, keyOf } from './entry-identity.js';
 import type { ImportContext } from './import-context.js';
 import type { EntryIssues } from './ahead/validate-unit.js';
 import type { ImportEntry, ImportFailure, ImportUnit } from './import-types.js';
+import { isAbsence } from './reference-targets.js';
 
 /** An entry that passed every check and is ready to write. */
 interface Ready {
@@ -77,7 +78,12 @@ async function plan(ctx: ImportContext, resolver: ReferenceResolver, entry: Impo
 async function repeatIssue(ctx: ImportContext, ready: Ready, earlier: Resource | undefined): Promise<OperationOutcomeIssue | undefined> {
   const key = keyOf(ready.resource);
   if (!earlier && !ctx.seen.has(key)) return undefined;
-  const first = earlier ?? (await ctx.store.read(ready.resource.resourceType, ready.resource.id).catch(() => undefined));
+  const first =
+    earlier ??
+    (await ctx.store.read(ready.resource.resourceType, ready.resource.id).catch((err: unknown) => {
+      if (isAbsence(err)) return undefined;
+      throw err;
+    }));
   if (!first || sameContent(first, ready.resource)) return undefined;
   ready.existing = true;
   return issue('warning', 'duplicate', `${key} was imported earlier in this run with other content; this occurrence was not stored`, ready.resource.resourceType);

@@ -5,10 +5,19 @@
  * @see https://hl7.org/fhir/R4/references.html
  */
 import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
-import { issue } from '../fhir/outcomes.js';
+import { issue, OperationOutcomeError } from '../fhir/outcomes.js';
 import { findReferences } from '../fhir/references.js';
 import { parseReference } from '../search/parse-reference.js';
 import type { ResourceStore } from '../store/resource-store.js';
+
+/**
+ * Whether a failed store read says the resource is not there (404) or deleted (410). Any other failure (a
+ * store that cannot be reached, a read past its time limit) is no answer about the resource and must not be
+ * reported as a dangling reference.
+ */
+export function isAbsence(err: unknown): boolean {
+  return err instanceof OperationOutcomeError && (err.status === 404 || err.status === 410);
+}
 
 /** Bounded so an import of millions of resources keeps bounded memory; a miss only costs a store read. */
 const MAX_KNOWN = 200_000;
@@ -31,8 +40,9 @@ export class ReferenceTargets {
       await this.store.read(type, id);
       this.remember(key);
       return true;
-    } catch {
-      return false;
+    } catch (err) {
+      if (isAbsence(err)) return false;
+      throw err;
     }
   }
 

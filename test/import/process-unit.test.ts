@@ -3,6 +3,8 @@ import { unitsOfDocument } from '../../src/import/bundle-units.js';
 import { runImport } from '../../src/import/run-import.js';
 import { processUnit } from '../../src/import/process-unit.js';
 import { DeferredEntries } from '../../src/import/deferred-entries.js';
+import { createImportContext } from '../../src/import/import-context.js';
+import { createLogger } from '../../src/logger.js';
 import { storedReferences, storeFixture, type StoreFixture } from './store-fixture.js';
 import { NPI, patientBundle, patientId, supportBatch } from './synthea-like.js';
 
@@ -107,6 +109,15 @@ describe('failures', () => {
     const lenient = await importDocs([collection], 'lenient');
     expect(lenient.created).toBe(1);
     expect(lenient.warnings[0].outcome.issue?.[0].severity).toBe('warning');
+  });
+
+  it('a store read that fails (unreachable, timed out) is not reported as a dangling reference', async () => {
+    const unreachable = Object.create(f.store, { read: { value: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:27017')) } });
+    const ctx = createImportContext({ store: unreachable, mode: 'strict', logger: createLogger('silent') });
+    const observation = { resourceType: 'Observation', id: 'o2', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/somebody' } };
+    const s = await importDocs([{ resourceType: 'Bundle', type: 'collection', entry: [{ resource: observation as never }] }], 'strict', ctx);
+    expect(s.failures[0].outcome.issue?.[0]).toMatchObject({ severity: 'error', code: 'exception' });
+    expect(s.failures[0].outcome.issue?.[0].diagnostics).toMatch(/ECONNREFUSED/);
   });
 });
 
