@@ -11,7 +11,10 @@ export async function benchDataDir(args: string[], patients = 200): Promise<stri
   if (i >= 0 && args[i + 1]) return path.resolve(args[i + 1]);
   const c = args.indexOf('--count');
   const count = c >= 0 ? Number(args[c + 1]) : patients;
-  if (!Number.isInteger(count) || count < 1) throw new Error(`--count takes a number of patients, not ${JSON.stringify(args[c + 1])}`);
+  if (!Number.isInteger(count) || count < 1) {
+    process.stderr.write(`--count takes a number of patients, not ${JSON.stringify(args[c + 1] ?? '')}\n`);
+    process.exit(2);
+  }
   const { writePopulation } = await import('../src/generate/write-population.js');
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-bench-data-'));
   await writePopulation({ count, seed: 42, yearsOfHistory: 10 }, out);

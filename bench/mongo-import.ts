@@ -1,22 +1,22 @@
 /**
  * `import --store mongo`: the strict import of the bench data into a MongoDB store (MONGODB_URI), against
  * the driver's insertMany of the same finished documents in the same run (insert-many-replay.ts). Both run
- * after a warm-up import into another database; each run uses fresh databases and drops them at the end, so
- * it never touches the server's other data. The result names the server (from buildInfo), since MongoDB and
- * FerretDB (a MongoDB wire-protocol server over SQLite) differ by orders of magnitude on the same queries.
+ * after a warm-up import into another database; all of them are the run's own (mongo-bench-run.ts). The
+ * result names the server (from buildInfo), since MongoDB and FerretDB (a MongoDB wire-protocol server over
+ * SQLite) differ by orders of magnitude on the same queries.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Db, MongoClient } from 'mongodb';
+import type { Db } from 'mongodb';
 import { createImportContext } from '../src/import/import-context.js';
 import { runImportOf } from '../src/import/run-import.js';
 import { createLogger } from '../src/logger.js';
-import { createMongoStore } from '../src/store/mongo/mongo-store.js';
 import { serverFeatures } from '../src/store/mongo/server-features.js';
 import { benchDataDir } from './bench-data.js';
 import { peakRss, readyValidators, warmUp } from './import-steps.js';
 import { insertManyReplay, recordDocuments } from './insert-many-replay.js';
+import { startMongoBenchRun } from './mongo-bench-run.js';
 import { benchResult, secondsSince, type BenchResult } from './result.js';
 
 /** "FerretDB v1.24.2" or "MongoDB 7.0.14": FerretDB names itself in buildInfo, next to the MongoDB version it mimics. */
@@ -29,8 +29,8 @@ async function serverName(db: Db): Promise<string> {
  * Patients of the generated data (unless `--count N` or `--data DIR`) and of the warm-up: far fewer than the
  * SQLite bench's 200 and 20, because on FerretDB v1.24.2 every lookup scans the whole collection, `_id` included
  * (its SQLite query does not match the expression of its own `_id` index), so the time per resource grows with
- * the store. Measured: 10 patients (2,748 resources) import in 80-100 s, 20 patients (4,307) in 350 s, and the
- * 20-patient warm-up alone took 5 minutes; 200 patients would take hours.
+ * the store. Measured: 10 patients (2,748 resources) import in 65-115 s, 20 patients (4,307) in 350 s, and the
+ * 20-patient warm-up had not ended after 4 minutes; 200 patients (46,287) would take hours.
  */
 const PATIENTS = 10;
 const WARM_UP_PATIENTS = 5;
@@ -47,18 +47,17 @@ export async function benchMongoImport(args: string[]): Promise<BenchResult[]> {
   const generated = !args.includes('--data');
   const data = await benchDataDir(args, PATIENTS);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-bench-mongo-'));
-  // Database names FerretDB accepts too: letters, digits and underscores, under 64 characters.
-  const run = `medgen_bench_${process.pid}_${Date.now().toString(36)}`;
-  const databases = [`${run}_warm`, run];
-  const client = new MongoClient(uri, { appName: 'medgen-data-bench', serverSelectionTimeoutMS: 10_000 });
+  const run = await startMongoBenchRun(uri, () => {
+    fs.rmSync(work, { recursive: true, force: true });
+    if (generated) fs.rmSync(data, { recursive: true, force: true });
+  });
   try {
-    await client.connect();
-    const server = await serverName(client.db(run));
-    const { maxBulkOps } = await serverFeatures(client.db(run));
+    const server = await serverName(run.client.db('admin'));
+    const { maxBulkOps } = await serverFeatures(run.client.db('admin'));
     await readyValidators();
-    await warmUp(work, await createMongoStore({ uri, dbName: databases[0] }), WARM_UP_PATIENTS);
+    await warmUp(work, await run.openStore('warm'), WARM_UP_PATIENTS);
 
-    const store = await createMongoStore({ uri, dbName: run });
+    const store = await run.openStore('import');
     const calls = recordDocuments(store);
     const ctx = createImportContext({ store, mode: 'strict', logger: createLogger('warn') });
     const rss = peakRss();
@@ -69,14 +68,11 @@ export async function benchMongoImport(args: string[]): Promise<BenchResult[]> {
     await store.close();
     if (summary.failed > 0) process.stderr.write(`import bench: ${summary.failed} entries failed, e.g. ${JSON.stringify(summary.failures[0]).slice(0, 300)}\n`);
 
-    const baseline = await insertManyReplay(client.db(run), calls, maxBulkOps);
+    const baseline = await insertManyReplay(run.db('import'), calls, maxBulkOps);
     const items = summary.created + summary.updated + summary.unchanged + summary.failed;
     const result = benchResult('import', 'resources', items, importSeconds, 'insertMany of the same documents', baseline.resources / baseline.seconds, peak);
     return [{ ...result, server }];
   } finally {
-    for (const name of databases) await client.db(name).dropDatabase().catch(() => undefined);
-    await client.close();
-    fs.rmSync(work, { recursive: true, force: true });
-    if (generated) fs.rmSync(data, { recursive: true, force: true });
+    await run.end();
   }
 }

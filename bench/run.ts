@@ -1,6 +1,7 @@
 /**
- * `npm run bench -- <name> [--json] [--data DIR]`: runs one benchmark and prints one JSON line per result
- * (SPEC). Only the named benchmark's module is loaded, so the others' dependencies do not weigh on it.
+ * `npm run bench -- <name> [--json] [--data DIR | --count PATIENTS]`: runs one benchmark and prints one JSON
+ * line per result (SPEC). Only the named benchmark's module is loaded, so the others' dependencies do not weigh
+ * on it.
  */
 import { printResult, type BenchResult } from './result.js';
 
@@ -17,7 +18,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
 
 const name = process.argv.slice(2).find((a) => !a.startsWith('--'));
 if (!name || !BENCHES[name]) {
-  process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [--json] [--data DIR]\n`);
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [--json] [--data DIR | --count PATIENTS] [import: --store sqlite|mongo]\n`);
   process.exit(2);
 }
 const bench = await BENCHES[name]();
