@@ -550,12 +550,15 @@ await check(6, 'REST interactions and bad input', async () => {
 let restartedUri: string | undefined;
 
 /** The import (CLI) FerretDB is killed under: exit code, seconds from the kill to the exit, what it printed. */
-async function importKilled(): Promise<{ code: number | null; progress: number; killed: boolean; failSeconds: number; errorLines: string[] }> {
+async function importKilled(): Promise<{ code: number | null; progress: number; killed: boolean; failSeconds: number; stopped: boolean; errorLines: string[] }> {
   const ferretPid = Number(fs.readFileSync(path.join(ferretDir as string, 'pid'), 'utf8').trim());
   const started = performance.now();
   let killedAt = 0;
   let progress = 0;
+  let killedProgress = 0;
   const errorLines: string[] = [];
+  const guardMs = connectTimeoutMs * 3 + 60_000;
+  let guard: NodeJS.Timeout | undefined;
   const child = spawn(process.execPath, [bin, 'import', ...folders], { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let buffered = '';
   const take = (line: string) => {
@@ -566,9 +569,12 @@ async function importKilled(): Promise<{ code: number | null; progress: number; 
     }
     progress = Number(m[1]);
     if (killedAt === 0 && progress >= killAt) {
+      killedProgress = progress;
       process.kill(ferretPid, 'SIGKILL');
       killedAt = performance.now();
       note(`FerretDB (pid ${ferretPid}) killed at ${progress} resources, ${seconds(started)} s into the import`);
+      // Well past the connect timeout, in case the import does not stop: then it is stopped here and the check fails.
+      guard = setTimeout(() => child.kill('SIGKILL'), guardMs);
     }
   };
   child.stderr.on('data', (c: Buffer) => {
@@ -578,14 +584,13 @@ async function importKilled(): Promise<{ code: number | null; progress: number; 
     lines.forEach(take);
   });
   child.stdout.resume();
-  // Well past the connect timeout, in case the import hangs: then it is stopped here and the check fails.
-  const guard = setTimeout(() => child.kill('SIGKILL'), connectTimeoutMs * 3 + 60_000);
   const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
   clearTimeout(guard);
   take(buffered);
   const failSeconds = killedAt === 0 ? 0 : (performance.now() - killedAt) / 1000;
-  note(`import exit ${code}, ${failSeconds.toFixed(1)} s after the kill: ${errorLines.join(' | ').slice(0, 300)}`);
-  return { code, progress, killed: killedAt !== 0, failSeconds, errorLines };
+  const stopped = code === null && failSeconds * 1000 >= guardMs;
+  note(`import exit ${code}${stopped ? ' (still running: stopped here)' : ''}, ${failSeconds.toFixed(1)} s after the kill: ${errorLines.join(' | ').slice(0, 300)}`);
+  return { code, progress: killedAt === 0 ? progress : killedProgress, killed: killedAt !== 0, failSeconds, stopped, errorLines };
 }
 
 /** Reads FerretDB cuts short with MaxTimeMSExpired under load are tried again; other errors are answers. */
@@ -663,7 +668,8 @@ if (opts['no-kill']) {
       return { ok: false, text: `the import ended (exit ${killed.code}) at ${killed.progress} resources before reaching --kill-at ${killAt}: use a smaller one`, details: killed.errorLines };
     }
     const firstError = killed.errorLines[0] ?? '';
-    if (killed.code === 0 || killed.code === null) problems.push(`import exit ${killed.code} after the kill`);
+    if (killed.stopped) problems.push(`the import was still running ${killed.failSeconds.toFixed(1)} s after the kill, and was stopped`);
+    else if (killed.code === 0 || killed.code === null) problems.push(`import exit ${killed.code} after the kill`);
     if (killed.failSeconds > connectTimeoutMs / 1000 + 5) problems.push(`the import failed ${killed.failSeconds.toFixed(1)} s after the kill, more than MONGODB_CONNECT_TIMEOUT_MS ${connectTimeoutMs} ms + 5 s`);
     if (killed.errorLines.length !== 1 || killed.errorLines.some((l) => /^\s+at /.test(l))) problems.push(`not one clear line: ${killed.errorLines.join(' | ').slice(0, 600)}`);
 
@@ -688,7 +694,8 @@ if (opts['no-kill']) {
     return {
       ok: problems.length === 0,
       text:
-        `killed at ${killed.progress} resources; import exit ${killed.code} ${killed.failSeconds.toFixed(1)} s after the kill: "${firstError.slice(0, 200)}"; ` +
+        `killed at ${killed.progress} resources; ` +
+        (killed.stopped ? `import still running ${killed.failSeconds.toFixed(1)} s after the kill (stopped); ` : `import exit ${killed.code} ${killed.failSeconds.toFixed(1)} s after the kill: "${firstError.slice(0, 200)}"; `) +
         `restarted on ${uri}: ${consistency.resources} resources, ${consistency.versions} versions (streamHistory, vread and read of each), history() of ${consistency.historyCalls}; ` +
         `${consistency.problems.length} inconsistencies (${consistencySeconds} s${consistency.retries ? `, ${consistency.retries} reads retried after MaxTimeMSExpired` : ''}); ` +
         `import again: exit ${rerun.code}, created ${summary.created}, updated ${summary.updated}, unchanged ${summary.unchanged}, failed ${summary.failed} (${rerun.seconds.toFixed(1)} s); ${sum(counts)} resources (check 1: ${sum(countsAfterImport)})`,

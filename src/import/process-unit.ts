@@ -6,7 +6,7 @@
  */
 import type { OperationOutcome, OperationOutcomeIssue, Resource } from 'fhir/r4.js';
 import { ReferenceResolver } from '../fhir/bundle/reference-resolver.js';
-import { badRequest, issue, OperationOutcomeError, outcome, toOperationOutcomeError } from '../fhir/outcomes.js';
+import { badRequest, issue, OperationOutcomeError, outcome } from '../fhir/outcomes.js';
 import { asResource } from '../fhir/resource-body.js';
 import type { WriteOp } from '../store/resource-store.js';
 import { sameContent } from '../store/resource-meta.js';
@@ -125,9 +125,12 @@ export async function processUnit(ctx: ImportContext, unit: ImportUnit, validate
   const failures: (ImportFailure & { status: number })[] = [];
   const fail = (entry: ImportEntry, err: unknown) => {
     if (err instanceof EntryProblem) return failures.push(failureOf(entry, err.status, outcome(...err.issues), unit.file));
-    const e = err instanceof OperationOutcomeError ? err : toOperationOutcomeError(err);
-    if (e.status >= 500) ctx.logger.error({ err }, 'import entry failed');
-    failures.push(failureOf(entry, e.status, e.outcome, unit.file));
+    // Not an answer about this entry (a store that cannot be reached, a read past its time limit): every entry
+    // after it would wait for the store and fail the same way, so the import stops here; running it again
+    // finishes it, since import is idempotent.
+    if (!(err instanceof OperationOutcomeError)) throw err;
+    if (err.status >= 500) ctx.logger.error({ err }, 'import entry failed');
+    failures.push(failureOf(entry, err.status, err.outcome, unit.file));
   };
   for (const [pos, entry] of unit.entries.entries()) {
     try {

@@ -111,13 +111,13 @@ describe('failures', () => {
     expect(lenient.warnings[0].outcome.issue?.[0].severity).toBe('warning');
   });
 
-  it('a store read that fails (unreachable, timed out) is not reported as a dangling reference', async () => {
+  it('stops at a store read that fails (unreachable, timed out) instead of reporting a dangling reference', async () => {
     const unreachable = Object.create(f.store, { read: { value: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:27017')) } });
     const ctx = createImportContext({ store: unreachable, mode: 'strict', logger: createLogger('silent') });
     const observation = { resourceType: 'Observation', id: 'o2', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/somebody' } };
-    const s = await importDocs([{ resourceType: 'Bundle', type: 'collection', entry: [{ resource: observation as never }] }], 'strict', ctx);
-    expect(s.failures[0].outcome.issue?.[0]).toMatchObject({ severity: 'error', code: 'exception' });
-    expect(s.failures[0].outcome.issue?.[0].diagnostics).toMatch(/ECONNREFUSED/);
+    const collection: Bundle = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: observation as never }, { resource: { ...observation, id: 'o3' } as never }] };
+    await expect(importDocs([collection], 'strict', ctx)).rejects.toThrow(/ECONNREFUSED/);
+    expect(ctx.tally.summary().failed).toBe(0);
   });
 });
 
