@@ -6,9 +6,9 @@
  *
  * Without a transaction the two writes are two commands, and a crash or error may fall between them. So that a
  * resource's versions stay consistent whatever fails, the resource document is the truth and history follows
- * it: (1) the winning guard alone decides who wrote version N, so its history document is written by
- * replacement (upsert by `_id`), which overwrites a stray left by a write that was undone or a clear() cut
- * short, instead of refusing every later write of that version with E11000; (2) a write over a prior version
+ * it: (1) the winning guard alone decides who wrote version N, so its history document overwrites a stray
+ * left by a write that was undone or a clear() cut short (an insert that meets one is retried as a
+ * replacement) instead of refusing every later write of that version with E11000; (2) a write over a prior version
  * also inserts that version's history document from the prior resource document (the same content) where it
  * is missing, which restores it if the crash fell right after that version's resource write; (3) until then readers take the
  * current version from the resource document and ignore history above it (mongo-reads.ts).
@@ -23,9 +23,9 @@
  * @see https://www.mongodb.com/docs/manual/core/transactions/#transactions-and-replica-sets
  */
 import { type OperationOutcomeError, conflict, serverError } from '../../fhir/outcomes.js';
-import { WriteOpError } from '../store-errors.js';
 import type { BulkOp, MongoDatabaseLike } from './collection.js';
 import { HISTORY, type HistoryDoc, RESOURCES, type ResourceDoc, resourceKey, toHistoryDoc } from './documents.js';
+import { lostOpError } from './write-errors.js';
 import type { WritePlan } from './write-plan.js';
 
 const DUPLICATE_KEY = 11000;
@@ -42,7 +42,12 @@ function lostError(key: string, code: number, message: string): OperationOutcome
  * A resource whose history write failed is put back when `undoLost` (outside a transaction; inside one the
  * server has aborted the transaction anyway and the caller undoes everything).
  */
-export async function applyPlan(db: MongoDatabaseLike, plan: WritePlan, token: string, undoLost: boolean): Promise<Map<string, OperationOutcomeError>> {
+export async function applyPlan(
+  db: MongoDatabaseLike,
+  plan: WritePlan,
+  token: string,
+  { undoLost, insertFirst }: { undoLost: boolean; insertFirst: boolean },
+): Promise<Map<string, OperationOutcomeError>> {
   const lost = new Map<string, OperationOutcomeError>();
   const entries = [...plan.keys];
   if (entries.length === 0) return lost;
@@ -51,26 +56,26 @@ export async function applyPlan(db: MongoDatabaseLike, plan: WritePlan, token: s
     prior === null ? { insertOne: { document: next } } : { replaceOne: { filter: { _id: key, v: prior.v }, replacement: next } },
   );
   const out = await resources.bulkWrite(ops);
-  if (out.failures.length > 0 || out.insertedCount + out.matchedCount < ops.length) {
+  const codes = new Map(out.failures.map((f) => [entries[f.index][0], f]));
+  const replaces = ops.filter((op) => 'replaceOne' in op).length;
+  if (out.failures.some((f) => 'replaceOne' in ops[f.index]) || out.matchedCount < replaces) {
+    // A guard that matched nothing reports no failure at all (a concurrent writer too, code 0): which writes
+    // landed is asked of the documents themselves.
     const landed = new Set<string>();
     for await (const doc of resources.find({ _id: { $in: entries.map(([key]) => key) }, w: token }, { projection: { _id: 1 } })) {
       landed.add(doc._id);
     }
-    // A guard that matched nothing reports no failure at all: that is a concurrent writer too (code 0).
-    const codes = new Map(out.failures.map((f) => [entries[f.index][0], f]));
     for (const [key] of entries) {
       if (!landed.has(key)) lost.set(key, lostError(key, codes.get(key)?.code ?? 0, codes.get(key)?.message ?? ''));
     }
+  } else {
+    // Every replacement matched and landed; a failed insert says so itself.
+    for (const [key, f] of codes) lost.set(key, lostError(key, f.code, f.message));
   }
-  const historyWrites = historyOps(plan).filter(({ doc }) => !lost.has(resourceKey(doc.type, doc.id)));
-  if (historyWrites.length === 0) return lost;
-  const written = await db.collection<HistoryDoc>(HISTORY).bulkWrite(historyWrites.map(({ op }) => op));
+  const historyWrites = historyOps(plan, insertFirst).filter(({ doc }) => !lost.has(resourceKey(doc.type, doc.id)));
   const broken = new Set<string>();
-  for (const f of written.failures) {
-    const { doc, prior } = historyWrites[f.index];
-    // A prior version's record is only put back where it is missing: one already there is the same version.
-    if (prior && f.code === DUPLICATE_KEY) continue;
-    const key = resourceKey(doc.type, doc.id);
+  for (const f of await writeHistory(db, historyWrites)) {
+    const key = resourceKey(f.doc.type, f.doc.id);
     lost.set(key, lostError(key, f.code, f.message));
     broken.add(key);
   }
@@ -78,17 +83,45 @@ export async function applyPlan(db: MongoDatabaseLike, plan: WritePlan, token: s
   return lost;
 }
 
+interface HistoryWrite {
+  doc: HistoryDoc;
+  /** A prior version's record, put back only where missing. */
+  prior: boolean;
+  op: BulkOp<HistoryDoc>;
+}
+
 /**
  * The history writes of a plan (see the file comment): each written resource's prior version, inserted so that
  * a record already there (the usual case) stays untouched, history marks included; and the new versions,
- * stored by replacement.
+ * inserted first when `insertFirst` (a replacement only where a stray holds the `_id`: FerretDB v1 scans the
+ * whole collection for every replacement, `_id` filter included, while an insert scans nothing), else stored
+ * by replacement (inside a transaction, where a duplicate key would abort it).
  */
-function historyOps(plan: WritePlan): { doc: HistoryDoc; prior: boolean; op: BulkOp<HistoryDoc> }[] {
+function historyOps(plan: WritePlan, insertFirst: boolean): HistoryWrite[] {
   const priors = [...plan.keys.values()].flatMap(({ prior }) => (prior === null ? [] : [toHistoryDoc(prior)]));
   return [
     ...priors.map((doc) => ({ doc, prior: true, op: { insertOne: { document: doc } } })),
-    ...plan.history.map((doc) => ({ doc, prior: false, op: { replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } } })),
+    ...plan.history.map((doc) => ({ doc, prior: false, op: insertFirst ? { insertOne: { document: doc } } : replaceHistory(doc) })),
   ];
+}
+
+const replaceHistory = (doc: HistoryDoc): BulkOp<HistoryDoc> => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } });
+
+/** Writes the history documents; answers the ones that failed. A new version that met a stray is replaced. */
+async function writeHistory(db: MongoDatabaseLike, writes: HistoryWrite[]): Promise<{ doc: HistoryDoc; code: number; message: string }[]> {
+  if (writes.length === 0) return [];
+  const history = db.collection<HistoryDoc>(HISTORY);
+  const failed: { doc: HistoryDoc; code: number; message: string }[] = [];
+  const strays: HistoryDoc[] = [];
+  for (const f of (await history.bulkWrite(writes.map(({ op }) => op))).failures) {
+    const { doc, prior, op } = writes[f.index];
+    if (f.code === DUPLICATE_KEY && prior) continue;
+    if (f.code === DUPLICATE_KEY && 'insertOne' in op) strays.push(doc);
+    else failed.push({ doc, code: f.code, message: f.message });
+  }
+  if (strays.length === 0) return failed;
+  for (const f of (await history.bulkWrite(strays.map(replaceHistory))).failures) failed.push({ doc: strays[f.index], code: f.code, message: f.message });
+  return failed;
 }
 
 /** Puts back what this call's token wrote for `keys` (default all): the prior resource documents, no history. */
@@ -111,16 +144,8 @@ export async function compensate(db: MongoDatabaseLike, plan: WritePlan, token: 
 export async function applyAtomically(db: MongoDatabaseLike, plan: WritePlan, token: string): Promise<void> {
   const transactional = await db.transactional();
   try {
-    const lost = await applyPlan(db, plan, token, false);
-    const first = [...lost][0];
-    if (first !== undefined) {
-      const [key, error] = first;
-      const index = plan.keys.get(key)?.ops[0] ?? 0;
-      const outcome = structuredClone(error.outcome);
-      const issue = outcome.issue?.[0];
-      if (issue) issue.diagnostics = `${issue.diagnostics ?? 'error'}; nothing was written (write op ${index})`;
-      throw new WriteOpError(index, error.status, outcome);
-    }
+    const first = [...(await applyPlan(db, plan, token, { undoLost: false, insertFirst: !transactional }))][0];
+    if (first !== undefined) throw lostOpError(plan, first[0], first[1]);
   } catch (err) {
     if (!transactional) await compensate(db, plan, token);
     throw err;

@@ -16,7 +16,6 @@ import type { SearchQuery, SearchResult } from '../../search/types.js';
 import { assertLeaseArgs, assertSystemKey, checkSystemOption } from '../lease-args.js';
 import { createClock } from '../resource-meta.js';
 import type { RawVersionRecord, ResourceStore, StoredResource, WriteOp, WriteOptions, WriteResult, WriteStatus } from '../resource-store.js';
-import { applyAtomically, applyPlan } from './apply-changes.js';
 import type { MongoDatabaseLike } from './collection.js';
 import { HISTORY, RESOURCES, type ResourceDoc, parseResource } from './documents.js';
 import { driverDatabase } from './driver-database.js';
@@ -30,8 +29,8 @@ import { searchPage } from './search-page.js';
 import { serverFeatures } from './server-features.js';
 import { acquireLease, releaseLease } from './leases.js';
 import { getSystemDoc, putSystemDoc } from './system-collections.js';
-import { opError } from './write-errors.js';
-import { type Indexer, opKey, planWrites } from './write-plan.js';
+import { writeCall } from './write-call.js';
+import type { Indexer } from './write-plan.js';
 
 /** Dependencies a caller may substitute. */
 export interface MongoStoreOptions {
@@ -82,30 +81,14 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
     if (options.atomic) {
       return this.db.withTransaction(async (tx) => {
         // The time is taken in the callback, so a transaction the server retries is stamped afresh.
-        const plan = planWrites(ops, await this.load(tx, ops), { now: this.clock(), token, index: this.index });
-        const failed = plan.results.find((r) => r.status === 'failed');
-        if (failed) throw opError(failed);
-        await applyAtomically(tx, plan, token);
-        // Inside the transaction when there is one; without, applyAtomically has thrown on any failure first.
+        const ctx = { now: this.clock(), token, index: this.index };
+        const results = await writeCall(tx, ops, ctx, { atomic: true, transactional: await this.db.transactional() });
+        // Inside the transaction when there is one; without, writeCall has thrown on any failure first.
         if (system) await putSystemDoc(tx, system.key, system.doc);
-        return plan.results;
+        return results;
       });
     }
-    const plan = planWrites(ops, await this.load(this.db, ops), { now: this.clock(), token, index: this.index });
-    const lost = await applyPlan(this.db, plan, token, true);
-    for (const [key, { status, outcome }] of lost) {
-      for (const index of plan.keys.get(key)?.ops ?? []) plan.results[index] = { index, status: 'failed', error: { status, outcome } };
-    }
-    return plan.results;
-  }
-
-  /** The current documents of every resource the ops name. */
-  private async load(db: MongoDatabaseLike, ops: WriteOp[]): Promise<Map<string, ResourceDoc>> {
-    const keys = [...new Set(ops.map(opKey).filter((k): k is string => k !== null))];
-    const loaded = new Map<string, ResourceDoc>();
-    if (keys.length === 0) return loaded;
-    for await (const doc of db.collection<ResourceDoc>(RESOURCES).find({ _id: { $in: keys } })) loaded.set(doc._id, doc);
-    return loaded;
+    return writeCall(this.db, ops, { now: this.clock(), token, index: this.index }, { atomic: false, transactional: false });
   }
 
   async search(query: SearchQuery): Promise<SearchResult<StoredResource>> {
