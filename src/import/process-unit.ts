@@ -58,11 +58,13 @@ async function plan(ctx: ImportContext, resolver: ReferenceResolver, entry: Impo
   const resource = asResource(entry.resource);
   const id = importId(resource, entry.fullUrl);
   if (entry.ifNoneExist !== undefined) {
-    const ids = await resolver.matchConditional(resource.resourceType, entry.ifNoneExist.replace(/^[^?]*\?/, ''), 'Bundle.entry.request.ifNoneExist');
+    const condition = entry.ifNoneExist.replace(/^[^?]*\?/, '');
+    const ids = await resolver.matchConditional(resource.resourceType, condition, 'Bundle.entry.request.ifNoneExist');
     const other = ids.filter((m) => m !== id);
     if (ids.length > 1) throw new EntryProblem(412, [issue('error', 'multiple-matches', `ifNoneExist "${entry.ifNoneExist}" matches ${ids.length} resources`, 'Bundle.entry.request.ifNoneExist')]);
     if (other.length === 1) {
       resolver.plan(entry.fullUrl, { type: resource.resourceType, id: other[0] });
+      resolver.remember(resource.resourceType, condition, other[0]);
       return { entry, pos, resource: { ...resource, id: other[0] }, existing: true };
     }
   }
@@ -123,6 +125,7 @@ export async function processUnit(ctx: ImportContext, unit: ImportUnit, validate
   const resolver = new ReferenceResolver(ctx.store, ctx.baseUrl, ctx.resolvedCache);
   const ready: Ready[] = [];
   const failures: (ImportFailure & { status: number })[] = [];
+  await resolver.prefetch(unit.entries);
   const fail = (entry: ImportEntry, err: unknown) => {
     if (err instanceof EntryProblem) return failures.push(failureOf(entry, err.status, outcome(...err.issues), unit.file));
     // Not an answer about this entry (a store that cannot be reached, a read past its time limit): every entry
@@ -159,7 +162,7 @@ export async function processUnit(ctx: ImportContext, unit: ImportUnit, validate
   ctx.tally.references.resolved += resolver.stats.resolved;
   if (unit.atomic && failures.length > 0) return failTransaction(ctx, unit, failures);
   for (const f of failures) ctx.tally.failed(f);
-  return writeReady(ctx, unit, writable);
+  return writeReady(ctx, resolver, unit, writable);
 }
 
 function failTransaction(ctx: ImportContext, unit: ImportUnit, failures: (ImportFailure & { status: number })[]) {
@@ -169,7 +172,7 @@ function failTransaction(ctx: ImportContext, unit: ImportUnit, failures: (Import
   return failures;
 }
 
-async function writeReady(ctx: ImportContext, unit: ImportUnit, writable: Ready[]): Promise<(ImportFailure & { status: number })[]> {
+async function writeReady(ctx: ImportContext, resolver: ReferenceResolver, unit: ImportUnit, writable: Ready[]): Promise<(ImportFailure & { status: number })[]> {
   const toWrite = writable.filter((r) => !r.existing);
   for (const r of writable) if (r.existing) ctx.tally.stored(r.resource.resourceType, 'unchanged');
   const ops: WriteOp[] = toWrite.map((r) => ({ op: 'put', resource: r.resource }));
@@ -182,6 +185,7 @@ async function writeReady(ctx: ImportContext, unit: ImportUnit, writable: Ready[
         ctx.tally.stored(resource.resourceType, result.status);
         ctx.targets.remember(keyOf(resource));
         ctx.seen.add(keyOf(resource));
+        if (entry.ifNoneExist !== undefined) resolver.remember(resource.resourceType, entry.ifNoneExist.replace(/^[^?]*\?/, ''), resource.id);
       }
     });
     return [];

@@ -26,6 +26,19 @@ export function indexContract(get: StoreGetter): void {
     expect(await get().findByIdentifier('Organization', null, 'synthea-org-2')).toEqual(['org-2']);
   });
 
+  it('findByIdentifiers answers as findByIdentifier does for each identifier, in their order', async () => {
+    const wanted = [
+      { system: MRN, value: 'mrn-pat-1' },
+      { system: null, value: 'shared' },
+      { system: SSN, value: 'mrn-pat-1' },
+      { system: MRN, value: 'shared' },
+      { system: null, value: 'synthea-org-2' },
+    ];
+    expect(await get().findByIdentifiers('Patient', wanted)).toEqual([['pat-1'], ['pat-2', 'pat-3'], [], ['pat-3'], []]);
+    expect(await get().findByIdentifiers('Organization', wanted)).toEqual([[], [], [], [], ['org-2']]);
+    expect(await get().findByIdentifiers('Patient', [])).toEqual([]);
+  });
+
   it('findByIdentifier follows updates and deletes', async () => {
     await get().update({ ...patient('pat-1'), identifier: [{ system: MRN, value: 'mrn-new' }] } as Patient & { id: string });
     expect(await get().findByIdentifier('Patient', MRN, 'mrn-pat-1')).toEqual([]);

@@ -9,7 +9,7 @@ import type { Identifier, Resource } from 'fhir/r4.js';
 import type { ResourceStore } from '../../store/resource-store.js';
 import { badRequest, preconditionFailed } from '../outcomes.js';
 import { findReferences, parseConditionalReference } from '../references.js';
-import { findConditionalMatches } from '../rest/conditional.js';
+import { findConditionalMatches, identifierCondition } from '../rest/conditional.js';
 
 /** A resource planned by this bundle, with the id it will have, for matching conditional references. */
 export interface PlannedResource {
@@ -38,15 +38,33 @@ function identifierQuery(query: string): { system?: string; value: string } | un
   return bar < 0 ? { value: wanted } : { system: wanted.slice(0, bar), value: wanted.slice(bar + 1) };
 }
 
+/**
+ * A condition's cache key, and the identifier it names when it is identifier-only: the identifier itself, so
+ * `Practitioner?identifier=s|v` as a reference and `identifier=s|v` as an ifNoneExist share one answer.
+ */
+function condition(type: string, query: string): { key: string; identifier?: { system: string | null; value: string } } {
+  let identifier: { system: string | null; value: string } | undefined;
+  try {
+    identifier = identifierCondition(type, query);
+  } catch {
+    // Not a valid search: the match itself reports it, where the entry is known.
+  }
+  return identifier ? { key: JSON.stringify([type, identifier.system, identifier.value]), identifier } : { key: `${type}?${query}` };
+}
+
+const isResourceLike = (r: unknown): r is Resource => typeof r === 'object' && r !== null && typeof (r as { resourceType?: unknown }).resourceType === 'string';
+
 export class ReferenceResolver {
   readonly stats: ResolverStats = { rewritten: 0, resolved: 0 };
   /** fullUrl → `Type/id` for every entry that has one. */
   private readonly fullUrls = new Map<string, string>();
   /** `Type|system|value` → ids of planned resources with that identifier; `Type||value` for any system. */
   private readonly plannedIdentifiers = new Map<string, Set<string>>();
+  /** The store's matches of identifier-only conditions, looked up ahead (prefetch), by condition key. */
+  private readonly storeAnswers = new Map<string, string[]>();
 
   /**
-   * `resolvedCache` maps conditional references to the `Type/id` they resolved to; a caller may share one
+   * `resolvedCache` maps conditions (see `condition`) to the one `Type/id` they matched; a caller may share one
    * across the bundles of an import, since a single match in the store stays a single match while the
    * import only adds resources with other identifiers or the same id.
    */
@@ -70,12 +88,55 @@ export class ReferenceResolver {
     }
   }
 
+  /**
+   * Looks up in one query per type the store's matches of every identifier-only condition of these entries
+   * (ifNoneExist and conditional references) not answered yet, for the matches that follow. Where each lookup
+   * costs a collection scan (FerretDB v1), one per entry made the larger part of a Synthea import.
+   */
+  async prefetch(entries: { resource: unknown; ifNoneExist?: string }[]): Promise<void> {
+    if (!this.store) return;
+    const byType = new Map<string, Map<string, { system: string | null; value: string }>>();
+    const want = (type: string, query: string) => {
+      const { key, identifier } = condition(type, query);
+      if (!identifier || this.resolvedCache?.has(key) || this.storeAnswers.has(key)) return;
+      byType.set(type, (byType.get(type) ?? new Map()).set(key, identifier));
+    };
+    for (const { resource, ifNoneExist } of entries) {
+      if (!isResourceLike(resource)) continue;
+      if (ifNoneExist !== undefined) want(resource.resourceType, ifNoneExist.replace(/^[^?]*\?/, ''));
+      for (const found of findReferences(resource, resource.resourceType)) {
+        const conditional = parseConditionalReference(found.holder.reference);
+        if (conditional) want(conditional.type, conditional.query);
+      }
+    }
+    for (const [type, wanted] of byType) {
+      const answers = await this.store.findByIdentifiers(type, [...wanted.values()]);
+      [...wanted.keys()].forEach((key, i) => this.storeAnswers.set(key, answers[i].slice(0, 2)));
+    }
+  }
+
   /** Conditional match over the bundle and the store together (a resource in both counts once). */
   async matchConditional(type: string, query: string, expression: string): Promise<string[]> {
     const wanted = identifierQuery(query);
     const ids = new Set(wanted ? this.plannedIdentifiers.get(identifierKey(type, wanted.system ?? '', wanted.value)) : undefined);
-    if (this.store) for (const id of await findConditionalMatches(this.store, type, query, expression)) ids.add(id);
+    if (this.store) for (const id of await this.storeMatches(type, query, expression)) ids.add(id);
     return [...ids];
+  }
+
+  private async storeMatches(type: string, query: string, expression: string): Promise<string[]> {
+    const { key } = condition(type, query);
+    const cached = this.resolvedCache?.get(key);
+    if (cached) return [cached.slice(type.length + 1)];
+    return this.storeAnswers.get(key) ?? findConditionalMatches(this.store as ResourceStore, type, query, expression);
+  }
+
+  /**
+   * Records that an identifier-only condition has this one match (an entry created for its ifNoneExist, or
+   * matched by it), for the units that follow.
+   */
+  remember(type: string, query: string, id: string): void {
+    const { key, identifier } = condition(type, query);
+    if (identifier) this.resolvedCache?.set(key, `${type}/${id}`);
   }
 
   /** Rewrites every reference of `resource` in place; `where` is the FHIRPath of the resource. */
@@ -107,12 +168,13 @@ export class ReferenceResolver {
   }
 
   private async resolveConditional(type: string, query: string, reference: string, path: string): Promise<string> {
-    const cached = this.resolvedCache?.get(reference);
+    const { key } = condition(type, query);
+    const cached = this.resolvedCache?.get(key);
     if (cached) return cached;
     const ids = await this.matchConditional(type, query, path);
     if (ids.length === 1) {
       const resolved = `${type}/${ids[0]}`;
-      this.resolvedCache?.set(reference, resolved);
+      this.resolvedCache?.set(key, resolved);
       return resolved;
     }
     const what = ids.length === 0 ? 'matches no resource' : 'matches more than one resource';

@@ -23,16 +23,24 @@ function identifierOnly(query: SearchQuery): { system: string | null; value: str
 }
 
 /**
- * Ids of up to two current resources of `type` matching the query string (two is enough to tell "many").
- * An identifier-only query (Synthea's `ifNoneExist` and conditional references) goes straight to the
- * identifier index: the same rows a search reads, without loading and parsing the matched resources.
+ * The identifier an identifier-only condition names (Synthea's `ifNoneExist` and conditional references),
+ * undefined for any other condition. Rejects a condition that is no valid search, as findConditionalMatches does.
  */
-export async function findConditionalMatches(store: ResourceStore, type: string, queryString: string, expression?: string): Promise<string[]> {
+export function identifierCondition(type: string, queryString: string, expression?: string): { system: string | null; value: string } | undefined {
   const params = new URLSearchParams(queryString);
   if ([...params.keys()].length === 0) throw badRequest(`A conditional match needs search parameters, got "${queryString}"`, expression);
-  const { query } = parseSearchQuery(type, params, { lenient: false });
-  const identifier = identifierOnly(query);
+  return identifierOnly(parseSearchQuery(type, params, { lenient: false }).query);
+}
+
+/**
+ * Ids of up to two current resources of `type` matching the query string (two is enough to tell "many").
+ * An identifier-only query goes straight to the identifier index: the same rows a search reads, without
+ * loading and parsing the matched resources.
+ */
+export async function findConditionalMatches(store: ResourceStore, type: string, queryString: string, expression?: string): Promise<string[]> {
+  const identifier = identifierCondition(type, queryString, expression);
   if (identifier) return (await store.findByIdentifier(type, identifier.system, identifier.value)).slice(0, 2);
+  const { query } = parseSearchQuery(type, new URLSearchParams(queryString), { lenient: false });
   const result = await store.search({ ...query, count: 2, offset: 0, summaryCount: false, sort: [] });
   return result.resources.map((r) => r.id!);
 }

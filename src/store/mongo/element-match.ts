@@ -68,7 +68,9 @@ export async function* findMatching<T extends MongoDoc>(
   const exact = new Query(filter);
   let seen = 0;
   let given = 0;
-  for await (const doc of collection.find(relaxFilter(filter), { sort, projection: projection && { ...projection, ...FILTER_FIELDS } })) {
+  // A path under one of those fields would collide with it (MongoDB refuses `idx` next to `idx.tok`).
+  const own = projection && Object.fromEntries(Object.entries(projection).filter(([path]) => !(path.split('.')[0] in FILTER_FIELDS)));
+  for await (const doc of collection.find(relaxFilter(filter), { sort, projection: own && { ...own, ...FILTER_FIELDS } })) {
     if (given >= limit) return;
     if (!exact.test(doc)) continue;
     if (seen++ < skip) continue;

@@ -140,6 +140,16 @@ export class MongoReads {
     return docs.map((d) => d.id);
   }
 
+  /** One query for all the values; each identifier's matches are then picked from the documents' tokens. */
+  async findByIdentifiers(resourceType: string, identifiers: { system: string | null; value: string }[]): Promise<string[][]> {
+    if (identifiers.length === 0) return [];
+    const wanted = identifiers.map(({ system, value }) => ({ system: system === null ? null : String(system), value: String(value) }));
+    const filter = { type: String(resourceType), deleted: false, 'idx.tok': { $elemMatch: { c: 'identifier', v: { $in: [...new Set(wanted.map((w) => w.value))] } } } };
+    const docs = await toArray(findMatching(this.resources, filter, { sort: { id: 1 }, projection: { id: 1, 'idx.tok': 1 } }, this.perElement));
+    const has = (doc: ResourceDoc, { system, value }: (typeof wanted)[number]) => doc.idx.tok.some((t) => t.c === 'identifier' && t.v === value && (system === null || t.s === system));
+    return wanted.map((w) => docs.filter((d) => has(d, w)).map((d) => d.id));
+  }
+
   async referencesTo(targetType: string, targetId: string): Promise<{ resourceType: string; id: string; path: string }[]> {
     const t = String(targetType);
     const i = String(targetId);

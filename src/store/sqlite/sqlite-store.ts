@@ -186,6 +186,11 @@ export class SqliteStore implements ResourceStore {
     return this.s.identifier.all(resourceType, resourceType, value, system, system);
   }
 
+  /** One indexed lookup each: SQLite answers in microseconds, in process. */
+  async findByIdentifiers(resourceType: string, identifiers: { system: string | null; value: string }[]): Promise<string[][]> {
+    return identifiers.map(({ system, value }) => this.s.identifier.all(resourceType, resourceType, value, system, system));
+  }
+
   async referencesTo(targetType: string, targetId: string): Promise<{ resourceType: string; id: string; path: string }[]> {
     return referencesTo(this.s, targetType, targetId);
   }
