@@ -32,6 +32,17 @@ export interface MingoDatabaseOptions {
 
 const DUPLICATE_KEY = 11000;
 
+/** `$set` of a dotted path, as MongoDB applies it: objects on the way are created where missing. */
+function setPath(doc: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let at = doc;
+  for (const part of parts.slice(0, -1)) {
+    if (typeof at[part] !== 'object' || at[part] === null) at[part] = {};
+    at = at[part] as Record<string, unknown>;
+  }
+  at[parts[parts.length - 1]] = value;
+}
+
 class MingoCollection<T extends MongoDoc> implements MongoCollectionLike<T> {
   constructor(
     private readonly name: string,
@@ -123,7 +134,7 @@ class MingoCollection<T extends MongoDoc> implements MongoCollectionLike<T> {
   async updateMany(filter: MongoFilter, set: Record<string, unknown>): Promise<number> {
     const query = new Query(filter);
     const matched = [...this.docs().values()].filter((d) => query.test(d));
-    for (const d of matched) Object.assign(d, structuredClone(set));
+    for (const d of matched) for (const [path, value] of Object.entries(set)) setPath(d, path, structuredClone(value));
     return matched.length;
   }
 

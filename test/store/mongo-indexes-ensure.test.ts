@@ -8,6 +8,7 @@ import type { MongoCollectionLike, MongoDatabaseLike, MongoDoc } from '../../src
 import { HISTORY, RESOURCES } from '../../src/store/mongo/documents.js';
 import { INDEX_RECORD, type IndexDefinition, syncIndexes } from '../../src/store/mongo/index-sync.js';
 import { STORE_INDEXES } from '../../src/store/mongo/mongo-indexes.js';
+import { LAYOUT_RECORD, LAYOUT_VERSION } from '../../src/store/mongo/layout-upgrade.js';
 import { createMongoStoreFromDatabase } from '../../src/store/mongo/mongo-store.js';
 import { SYSTEM, getSystemDoc, putSystemDoc } from '../../src/store/mongo/system-collections.js';
 import { MingoDatabase, type MingoDatabaseOptions } from './mingo-collection.js';
@@ -17,7 +18,7 @@ const ops = (db: RecordingDatabase, op: string) => db.calls.filter((c) => c.op =
 const names = (defs: IndexDefinition[], collection: string) => ['_id_', ...defs.filter((d) => d.collection === collection).map((d) => d.name)].sort();
 const recording = (options?: MingoDatabaseOptions) => new RecordingDatabase(new MingoDatabase(options));
 
-test('opening the store twice creates the indexes the first time only; the second open costs one findOne', async () => {
+test('opening the store twice creates the indexes the first time only; the second open reads only the two records', async () => {
   const db = recording();
   await createMongoStoreFromDatabase(db);
   expect(ops(db, 'createIndex')).toHaveLength(STORE_INDEXES.length);
@@ -27,7 +28,10 @@ test('opening the store twice creates the indexes the first time only; the secon
 
   const before = db.calls.length;
   await createMongoStoreFromDatabase(db);
-  expect(db.calls.slice(before)).toEqual([{ label: '', collection: SYSTEM, op: 'findOne', filter: { _id: INDEX_RECORD }, options: undefined }]);
+  expect(db.calls.slice(before)).toEqual([
+    { label: '', collection: SYSTEM, op: 'findOne', filter: { _id: INDEX_RECORD }, options: undefined },
+    { label: '', collection: SYSTEM, op: 'findOne', filter: { _id: LAYOUT_RECORD }, options: undefined },
+  ]);
 });
 
 test('every index is created with its explicit name', async () => {
@@ -94,7 +98,7 @@ test('a database indexed before the record keeps none of the indexes the earlier
 test('two processes opening a new database at once both open it, whichever records the indexes first', async () => {
   let recordWrites = 0;
   // The second upsert of the record loses the race as on a server: E11000 on the system document's _id.
-  const db = recording({ failOp: (collection) => (collection === SYSTEM && ++recordWrites === 2 ? 11000 : null) });
+  const db = recording({ failOp: (collection, op) => (collection === SYSTEM && 'replaceOne' in op && op.replaceOne.filter._id === INDEX_RECORD && ++recordWrites === 2 ? 11000 : null) });
   await Promise.all([createMongoStoreFromDatabase(db), createMongoStoreFromDatabase(db)]);
   expect(recordWrites).toBe(2);
   expect(db.indexNames(RESOURCES)).toEqual(names(STORE_INDEXES, RESOURCES));
@@ -113,4 +117,12 @@ test('a drop the server refuses for another reason than absence fails the open, 
   });
   await expect(createMongoStoreFromDatabase(refusing)).rejects.toMatchObject({ code: 13 });
   expect(await getSystemDoc(mingo, INDEX_RECORD)).toBeNull();
+});
+
+test('two processes opening a new database at once both open it, whichever records the layout first', async () => {
+  let recordWrites = 0;
+  const db = recording({ failOp: (collection, op) => (collection === SYSTEM && 'replaceOne' in op && op.replaceOne.filter._id === LAYOUT_RECORD && ++recordWrites === 2 ? 11000 : null) });
+  await Promise.all([createMongoStoreFromDatabase(db), createMongoStoreFromDatabase(db)]);
+  expect(recordWrites).toBe(2);
+  expect(await getSystemDoc(db, LAYOUT_RECORD)).toEqual({ version: LAYOUT_VERSION });
 });

@@ -20,6 +20,7 @@ import type { MongoDatabaseLike } from './collection.js';
 import { HISTORY, RESOURCES, type ResourceDoc, parseResource } from './documents.js';
 import { driverDatabase } from './driver-database.js';
 import { markHistory } from './history-marks.js';
+import { upgradeLayout } from './layout-upgrade.js';
 import { ensureIndexes } from './mongo-indexes.js';
 import { MongoReads, toArray } from './mongo-reads.js';
 import { restoreVersions } from './restore-versions.js';
@@ -158,9 +159,13 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
   }
 }
 
-/** A store over any MongoDatabaseLike (tests pass the mingo one); first brings the database's indexes up to date (once per deployment). */
+/**
+ * A store over any MongoDatabaseLike (tests pass the mingo one); first brings the database's indexes and its
+ * documents' layout up to date (each once per deployment).
+ */
 export async function createMongoStoreFromDatabase(db: MongoDatabaseLike, options: MongoStoreOptions = {}): Promise<ResourceStore> {
   await ensureIndexes(db);
+  await upgradeLayout(db);
   return new MongoResourceStore(db, options);
 }
 
