@@ -100,6 +100,13 @@ export interface HistoryStreamOptions {
   through?: string;
 }
 
+/** An identifier of a resource type, as findByIdentifier takes it (system null: any). */
+export interface TypedIdentifier {
+  resourceType: string;
+  system: string | null;
+  value: string;
+}
+
 export interface ResourceStore {
   /** A short name for logs and test output: 'sqlite', 'mongo'. */
   readonly kind: string;
@@ -153,10 +160,10 @@ export interface ResourceStore {
   /** Identifier index: ids of current resources of a type with this identifier (system may be null: any). */
   findByIdentifier(resourceType: string, system: string | null, value: string): Promise<string[]>;
   /**
-   * findByIdentifier for many identifiers of one type at once, the answers in their order: one query where a
-   * lookup is costly (an import resolving a bundle's conditional references and ifNoneExist).
+   * findByIdentifier for many identifiers at once (of any types), the answers in their order: one query where
+   * a lookup is costly (an import resolving a bundle's conditional references and ifNoneExist).
    */
-  findByIdentifiers(resourceType: string, identifiers: { system: string | null; value: string }[]): Promise<string[][]>;
+  findByIdentifiers(identifiers: TypedIdentifier[]): Promise<string[][]>;
   /** Reference index: current resources that reference the target, with the path of each reference. */
   referencesTo(targetType: string, targetId: string): Promise<{ resourceType: string; id: string; path: string }[]>;
   /** Reference index: references held by a current resource. */

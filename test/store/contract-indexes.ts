@@ -26,7 +26,7 @@ export function indexContract(get: StoreGetter): void {
     expect(await get().findByIdentifier('Organization', null, 'synthea-org-2')).toEqual(['org-2']);
   });
 
-  it('findByIdentifiers answers as findByIdentifier does for each identifier, in their order', async () => {
+  it('findByIdentifiers answers as findByIdentifier does for each identifier, in their order, across types', async () => {
     const wanted = [
       { system: MRN, value: 'mrn-pat-1' },
       { system: null, value: 'shared' },
@@ -34,9 +34,9 @@ export function indexContract(get: StoreGetter): void {
       { system: MRN, value: 'shared' },
       { system: null, value: 'synthea-org-2' },
     ];
-    expect(await get().findByIdentifiers('Patient', wanted)).toEqual([['pat-1'], ['pat-2', 'pat-3'], [], ['pat-3'], []]);
-    expect(await get().findByIdentifiers('Organization', wanted)).toEqual([[], [], [], [], ['org-2']]);
-    expect(await get().findByIdentifiers('Patient', [])).toEqual([]);
+    const of = (resourceType: string) => wanted.map((w) => ({ resourceType, ...w }));
+    expect(await get().findByIdentifiers([...of('Patient'), ...of('Organization')])).toEqual([['pat-1'], ['pat-2', 'pat-3'], [], ['pat-3'], [], [], [], [], [], ['org-2']]);
+    expect(await get().findByIdentifiers([])).toEqual([]);
   });
 
   it('findByIdentifier follows updates and deletes', async () => {

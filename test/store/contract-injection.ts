@@ -33,7 +33,7 @@ export function injectionContract(get: StoreGetter): void {
     for (const [i, value] of HOSTILE.entries()) {
       expect(await idSet(get(), query('Patient', [c('identifier', 'token', { kind: 'token', system: MRN, value })]))).toEqual([`hostile-${i}`]);
       expect(await get().findByIdentifier('Patient', null, value)).toEqual([`hostile-${i}`]);
-      expect(await get().findByIdentifiers('Patient', [{ system: MRN, value }, { system: value, value }])).toEqual([[`hostile-${i}`], []]);
+      expect(await get().findByIdentifiers([{ resourceType: 'Patient', system: MRN, value }, { resourceType: 'Patient', system: value, value }])).toEqual([[`hostile-${i}`], []]);
       // String values reach the store normalised (lower case) by the index and the query parser alike.
       const normalised = value.toLowerCase();
       expect(await idSet(get(), query('Patient', [c('family', 'string', { kind: 'string', value: normalised, match: 'exact' })]))).toEqual([`hostile-${i}`]);
@@ -52,7 +52,7 @@ export function injectionContract(get: StoreGetter): void {
       else expect(outcome).toMatchObject({ status: 400 });
       expect((await get().search(query('Patient', [c('_id', '_id', { kind: 'token', value })]))).total).toBe(0);
       expect(await get().findByIdentifier(value, value, value)).toEqual([]);
-      expect(await get().findByIdentifiers(value, [{ system: value, value }])).toEqual([[]]);
+      expect(await get().findByIdentifiers([{ resourceType: value, system: value, value }])).toEqual([[]]);
       expect(await get().referencesTo(value, value)).toEqual([]);
     }
     expect(await idSet(get(), query('Patient', [c('family', 'string', { kind: 'string', value: "'", match: 'contains' })]))).toEqual(['hostile-0']);

@@ -141,7 +141,7 @@ const STEPS: [string, (store: ResourceStore) => Promise<unknown>][] = [
   ['search by patient (subject=id)', (s) => search(s, 'Observation', 'subject=pat-1')],
   ['identifier lookup (system|value)', (s) => s.findByIdentifier('Patient', MRN, 'mrn-pat-1')],
   ['identifier lookup (value)', (s) => s.findByIdentifier('Patient', null, 'mrn-pat-1')],
-  ['identifier lookups (many at once)', (s) => s.findByIdentifiers('Patient', [{ system: MRN, value: 'mrn-pat-1' }, { system: null, value: 'mrn-pat-2' }])],
+  ['identifier lookups (many at once)', (s) => s.findByIdentifiers([{ resourceType: 'Patient', system: MRN, value: 'mrn-pat-1' }, { resourceType: 'Organization', system: null, value: 'mrn-pat-2' }])],
   ['references to a target', (s) => s.referencesTo('Patient', 'pat-1')],
   ['references from a resource', (s) => s.referencesFrom('Observation', 'obs-1')],
   ['stream', (s) => drain(s.stream('Patient'))],

@@ -6,7 +6,7 @@
  * @see https://hl7.org/fhir/R4/bundle.html#references
  */
 import type { Identifier, Resource } from 'fhir/r4.js';
-import type { ResourceStore } from '../../store/resource-store.js';
+import type { ResourceStore, TypedIdentifier } from '../../store/resource-store.js';
 import { badRequest, preconditionFailed } from '../outcomes.js';
 import { findReferences, parseConditionalReference } from '../references.js';
 import { findConditionalMatches, identifierCondition } from '../rest/conditional.js';
@@ -89,17 +89,16 @@ export class ReferenceResolver {
   }
 
   /**
-   * Looks up in one query per type the store's matches of every identifier-only condition of these entries
+   * Looks up in one query the store's matches of every identifier-only condition of these entries
    * (ifNoneExist and conditional references) not answered yet, for the matches that follow. Where each lookup
    * costs a collection scan (FerretDB v1), one per entry made the larger part of a Synthea import.
    */
   async prefetch(entries: { resource: unknown; ifNoneExist?: string }[]): Promise<void> {
     if (!this.store) return;
-    const byType = new Map<string, Map<string, { system: string | null; value: string }>>();
+    const wanted = new Map<string, TypedIdentifier>();
     const want = (type: string, query: string) => {
       const { key, identifier } = condition(type, query);
-      if (!identifier || this.resolvedCache?.has(key) || this.storeAnswers.has(key)) return;
-      byType.set(type, (byType.get(type) ?? new Map()).set(key, identifier));
+      if (identifier && !this.resolvedCache?.has(key) && !this.storeAnswers.has(key)) wanted.set(key, { resourceType: type, ...identifier });
     };
     for (const { resource, ifNoneExist } of entries) {
       if (!isResourceLike(resource)) continue;
@@ -109,10 +108,9 @@ export class ReferenceResolver {
         if (conditional) want(conditional.type, conditional.query);
       }
     }
-    for (const [type, wanted] of byType) {
-      const answers = await this.store.findByIdentifiers(type, [...wanted.values()]);
-      [...wanted.keys()].forEach((key, i) => this.storeAnswers.set(key, answers[i].slice(0, 2)));
-    }
+    if (wanted.size === 0) return;
+    const answers = await this.store.findByIdentifiers([...wanted.values()]);
+    [...wanted.keys()].forEach((key, i) => this.storeAnswers.set(key, answers[i].slice(0, 2)));
   }
 
   /** Conditional match over the bundle and the store together (a resource in both counts once). */

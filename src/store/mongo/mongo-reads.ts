@@ -7,7 +7,7 @@
  */
 import { badRequest } from '../../fhir/outcomes.js';
 import { resourceGone, resourceNotFound } from '../store-errors.js';
-import type { HistoryStreamOptions, RawVersionRecord, StoredResource, StreamOptions, VersionRecord } from '../resource-store.js';
+import type { HistoryStreamOptions, RawVersionRecord, StoredResource, StreamOptions, TypedIdentifier, VersionRecord } from '../resource-store.js';
 import type { MongoDatabaseLike, MongoFilter } from './collection.js';
 import { findMatching } from './element-match.js';
 import { storedVersion, storedVersions } from './stored-versions.js';
@@ -140,13 +140,19 @@ export class MongoReads {
     return docs.map((d) => d.id);
   }
 
-  /** One query for all the values; each identifier's matches are then picked from the documents' tokens. */
-  async findByIdentifiers(resourceType: string, identifiers: { system: string | null; value: string }[]): Promise<string[][]> {
+  /** One query for all the types and values; each identifier's matches are then picked from the documents' tokens. */
+  async findByIdentifiers(identifiers: TypedIdentifier[]): Promise<string[][]> {
     if (identifiers.length === 0) return [];
-    const wanted = identifiers.map(({ system, value }) => ({ system: system === null ? null : String(system), value: String(value) }));
-    const filter = { type: String(resourceType), deleted: false, 'idx.tok': { $elemMatch: { c: 'identifier', v: { $in: [...new Set(wanted.map((w) => w.value))] } } } };
-    const docs = await toArray(findMatching(this.resources, filter, { sort: { id: 1 }, projection: { id: 1, 'idx.tok': 1 } }, this.perElement));
-    const has = (doc: ResourceDoc, { system, value }: (typeof wanted)[number]) => doc.idx.tok.some((t) => t.c === 'identifier' && t.v === value && (system === null || t.s === system));
+    const wanted = identifiers.map((i) => ({ type: String(i.resourceType), system: i.system === null ? null : String(i.system), value: String(i.value) }));
+    const distinct = (values: string[]) => [...new Set(values)];
+    const filter = {
+      type: { $in: distinct(wanted.map((w) => w.type)) },
+      deleted: false,
+      'idx.tok': { $elemMatch: { c: 'identifier', v: { $in: distinct(wanted.map((w) => w.value)) } } },
+    };
+    const docs = await toArray(findMatching(this.resources, filter, { sort: { type: 1, id: 1 }, projection: { type: 1, id: 1, 'idx.tok': 1 } }, this.perElement));
+    const has = (doc: ResourceDoc, { type, system, value }: (typeof wanted)[number]) =>
+      doc.type === type && doc.idx.tok.some((t) => t.c === 'identifier' && t.v === value && (system === null || t.s === system));
     return wanted.map((w) => docs.filter((d) => has(d, w)).map((d) => d.id));
   }
 

@@ -18,6 +18,7 @@ import type {
   ResourceStore,
   StoredResource,
   StreamOptions,
+  TypedIdentifier,
   VersionRecord,
   WriteOp,
   WriteOptions,
@@ -187,8 +188,8 @@ export class SqliteStore implements ResourceStore {
   }
 
   /** One indexed lookup each: SQLite answers in microseconds, in process. */
-  async findByIdentifiers(resourceType: string, identifiers: { system: string | null; value: string }[]): Promise<string[][]> {
-    return identifiers.map(({ system, value }) => this.s.identifier.all(resourceType, resourceType, value, system, system));
+  async findByIdentifiers(identifiers: TypedIdentifier[]): Promise<string[][]> {
+    return identifiers.map(({ resourceType, system, value }) => this.s.identifier.all(resourceType, resourceType, value, system, system));
   }
 
   async referencesTo(targetType: string, targetId: string): Promise<{ resourceType: string; id: string; path: string }[]> {
