@@ -297,7 +297,7 @@ await check(1, 'strict import over HTTP, file by file', async () => {
   const started = performance.now();
   const t = await importOverHttp(server.url, files);
   const secs = (performance.now() - started) / 1000;
-  countsAfterImport = await store.countByType();
+  countsAfterImport = await patiently(() => store.countByType(), { count: 0 });
   for (const type of Object.keys(countsAfterImport)) importedTypes.add(type);
   const stored = sum(countsAfterImport);
   return {
@@ -356,7 +356,8 @@ await check(2, 'every reference resolves', async () => {
   });
   note(`referencesFrom for ${indexed.length} resources (${seconds(started)} s${retries.count ? `, ${retries.count} reads retried after MaxTimeMSExpired` : ''})`);
   return {
-    ok: missing.length === 0 && urns.length === 0 && disagree.length === 0,
+    // Nothing streamed is nothing checked: a failure of check 1 must not pass this one.
+    ok: holders.length > 0 && missing.length === 0 && urns.length === 0 && disagree.length === 0,
     text:
       `${holders.length} resources hold ${references} references: ${references - other - urns.length} Type/id to ${targets.size} distinct targets, ` +
       `${targets.size - absent.length} of them streamed, ${absent.length} not; read: ${missing.length} missing (${absent.length} not streamed + ${present.length} sampled streamed targets read, ${confirmed} confirmed); ` +
