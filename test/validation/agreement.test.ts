@@ -1,0 +1,31 @@
+import { agreement, judge, location } from '../../scripts/compare-validators/agreement.js';
+
+const error = (expression: string) => ({ severity: 'error', expression });
+
+describe('validator agreement', () => {
+  it('brings the two location notations together', () => {
+    expect(location('Bundle.entry[0].resource/*Patient/p1*/.name[0].given[1]')).toBe('Bundle.entry.resource.name.given[1]');
+    expect(location('Observation.value.ofType(Quantity)')).toBe('Observation.valueQuantity');
+    expect(location('Patient.name[0]')).toBe(location('Patient.name'));
+  });
+
+  it('judges a verdict by errors only, and a location where both find errors', () => {
+    expect(judge({ key: 'a', category: 'c', ours: [{ severity: 'warning', expression: 'Patient' }], theirs: [] })).toEqual({ verdict: true });
+    expect(judge({ key: 'a', category: 'c', ours: [error('Patient.gender')], theirs: [] })).toEqual({ verdict: false });
+    expect(judge({ key: 'a', category: 'c', ours: [error('Patient.gender')], theirs: [error('Patient.birthDate'), error('Patient.gender')] })).toEqual({ verdict: true, location: true });
+    expect(judge({ key: 'a', category: 'c', ours: [error('Patient')], theirs: [{ severity: 'fatal', expression: 'Patient.x' }] })).toEqual({ verdict: true, location: false });
+  });
+
+  it('counts per category and overall', () => {
+    const rows = agreement([
+      { key: '1', category: 'b', ours: [error('X.a')], theirs: [error('X.a')] },
+      { key: '2', category: 'b', ours: [], theirs: [error('X.a')] },
+      { key: '3', category: 'a', ours: [], theirs: [] },
+    ]);
+    expect(rows).toEqual([
+      { category: 'a', resources: 1, verdictAgrees: 1, bothErrors: 0, locationAgrees: 0 },
+      { category: 'b', resources: 2, verdictAgrees: 1, bothErrors: 1, locationAgrees: 1 },
+      { category: 'all', resources: 3, verdictAgrees: 2, bothErrors: 1, locationAgrees: 1 },
+    ]);
+  });
+});
