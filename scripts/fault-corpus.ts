@@ -33,5 +33,4 @@ if (!values.out || !Number.isSafeInteger(seed) || !Number.isSafeInteger(perCateg
 const started = Date.now();
 const corpus = buildCorpus({ seed, perCategory, sources, syntheaDir: values.synthea, log: (m) => console.error(m) });
 writeCorpus(values.out, corpus);
-const manifest = manifestOf(corpus) as { total: number };
-console.log(`${manifest.total} resources in ${values.out} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+console.log(`${manifestOf(corpus).total} resources in ${values.out} (${((Date.now() - started) / 1000).toFixed(1)} s)`);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Random } from '../../src/generate/prng.js';
 import { CATALOGUE } from './catalogue.js';
 import type { Category, Fault, Origin, Original, Subject, Variant } from './fault.js';
+import { GUARD_EXEMPT, keepsContained } from './guard.js';
 import { CATEGORY_STREAM, POOL_STREAM, random, spreadOrder } from './sampling.js';
 import { loadOriginals, selectPool } from './sources.js';
 import { walk } from './walk.js';
@@ -19,6 +20,8 @@ export interface CorpusOptions {
   perCategory: number;
   sources: Origin[];
   syntheaDir: string;
+  /** Originals per source and resource type (sources.ts PER_TYPE by default); fewer make a quick run. */
+  perType?: number;
   log?: (message: string) => void;
 }
 
@@ -43,6 +46,7 @@ class FaultCursor {
     readonly fault: Fault,
     private readonly queue: Original[],
     private readonly subject: (o: Original) => Subject,
+    private readonly guarded: boolean,
   ) {}
 
   /** The next variant's resource and target, or undefined when the fault has no site left. */
@@ -60,7 +64,7 @@ class FaultCursor {
       const site = rng.pick(free);
       used.add(site.id ?? site.target);
       const resource = site.make(rng);
-      if (!resource) continue;
+      if (!resource || (this.guarded && !keepsContained(original.resource, resource))) continue;
       this.at++;
       return { original, target: site.target, resource };
     }
@@ -73,7 +77,8 @@ function fill(category: Category, index: number, pool: Original[], applicable: M
   const order = spreadOrder(pool, rng);
   const subjects = new Map<Original, Subject>();
   const subject = (o: Original) => subjects.get(o) ?? subjects.set(o, subjectOf(o)).get(o)!;
-  let cursors = category.faults.map((f) => new FaultCursor(f, order.filter((o) => applicable.get(f)?.has(o)), subject));
+  const guarded = !GUARD_EXEMPT.has(category.name);
+  let cursors = category.faults.map((f) => new FaultCursor(f, order.filter((o) => applicable.get(f)?.has(o)), subject, guarded));
   const variants: Variant[] = [];
   const counts = new Map<string, number>();
   while (variants.length < options.perCategory && cursors.length > 0) {
@@ -95,7 +100,7 @@ function fill(category: Category, index: number, pool: Original[], applicable: M
 export function buildCorpus(options: CorpusOptions): Corpus {
   const log = options.log ?? (() => {});
   const originals = loadOriginals({ seed: options.seed, sources: options.sources, syntheaDir: options.syntheaDir, log });
-  const pool = selectPool(originals, random(options.seed, POOL_STREAM));
+  const pool = selectPool(originals, random(options.seed, POOL_STREAM), options.perType);
   log(`${originals.length} originals, ${pool.length} in the pool`);
   // Which faults can go into which original: every fault asked once per original.
   const applicable = new Map<Fault, Set<Original>>();
@@ -118,9 +123,17 @@ export function buildCorpus(options: CorpusOptions): Corpus {
   return { seed: options.seed, perCategory: options.perCategory, sources: options.sources, variants, originals: new Map([...used].map((o) => [o.id, o])) };
 }
 
+export interface Manifest {
+  seed: number;
+  perCategory: number;
+  sources: Origin[];
+  total: number;
+  categories: Record<string, { count: number; faults: Record<string, number> }>;
+}
+
 /** The manifest: the seed, the options and the count of each category and fault. */
-export function manifestOf(corpus: Corpus): object {
-  const categories: Record<string, { count: number; faults: Record<string, number> }> = {};
+export function manifestOf(corpus: Corpus): Manifest {
+  const categories: Manifest['categories'] = {};
   for (const [name, list] of corpus.variants) {
     const faults: Record<string, number> = {};
     for (const v of list) faults[v.fault] = (faults[v.fault] ?? 0) + 1;

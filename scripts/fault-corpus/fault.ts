@@ -26,6 +26,12 @@ export interface Subject {
   memo: Map<string, unknown>;
 }
 
+/** What `make` computes from a subject, computed once per subject and kept in its memo under `key`. */
+export function memo<T>(subject: Subject, key: string, make: () => T): T {
+  if (!subject.memo.has(key)) subject.memo.set(key, make());
+  return subject.memo.get(key) as T;
+}
+
 export interface Site {
   target: string;
   /** Tells apart sites at one target (defaults to the target). */

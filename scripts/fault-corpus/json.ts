@@ -32,14 +32,6 @@ export function setAt(root: Json, at: JsonPath, value: unknown): void {
   parent[at[at.length - 1]] = value;
 }
 
-/** Removes the value at `at`: an array item is spliced out, a property deleted. */
-export function removeAt(root: Json, at: JsonPath): void {
-  const parent = getAt(root, at.slice(0, -1));
-  const last = at[at.length - 1];
-  if (Array.isArray(parent) && typeof last === 'number') parent.splice(last, 1);
-  else delete (parent as Json)[last as string];
-}
-
 /**
  * Renames the property at `at` keeping its place among its siblings (a validator reading the file sees the
  * new name where the old one was).
@@ -47,9 +39,13 @@ export function removeAt(root: Json, at: JsonPath): void {
 export function renameAt(root: Json, at: JsonPath, name: string, value?: unknown): void {
   const parent = getAt(root, at.slice(0, -1)) as Json;
   const old = at[at.length - 1] as string;
-  const entries = Object.entries(parent).map(([k, v]): [string, unknown] => (k === old ? [name, value === undefined ? v : value] : [k, v]));
-  for (const k of Object.keys(parent)) delete parent[k];
-  for (const [k, v] of entries) parent[k] = v;
+  refill(parent, Object.entries(parent).map(([k, v]): [string, unknown] => (k === old ? [name, value === undefined ? v : value] : [k, v])));
+}
+
+/** Replaces the properties of `owner` by `entries`, in their order. */
+function refill(owner: Json, entries: [string, unknown][]): void {
+  for (const k of Object.keys(owner)) delete owner[k];
+  for (const [k, v] of entries) owner[k] = v;
 }
 
 /** A changed deep copy of `resource`; undefined when `change` declines (returns false). */
@@ -63,6 +59,5 @@ export function insertAfter(owner: Json, after: string, key: string, value: unkn
   const entries = Object.entries(owner);
   const at = entries.findIndex(([k]) => k === after);
   entries.splice(at < 0 ? entries.length : at + 1, 0, [key, value]);
-  for (const k of Object.keys(owner)) delete owner[k];
-  for (const [k, v] of entries) owner[k] = v;
+  refill(owner, entries);
 }

@@ -3,16 +3,18 @@
  * - official: the R4 examples of hl7.fhir.r4.examples, each file's resource and, for a Bundle, also each
  *   entry's resource on its own (a resource that appears twice, as a file and as an entry, is kept once);
  * - synthea: the transaction Bundles under the shared Synthea folder, entry by entry (their urn:uuid
- *   references stay as they are: a reference needs not resolve to be valid);
+ *   references stay as they are: a reference need not resolve to be valid);
  * - generated: patients of the built-in generator (src/generate/population.ts) for the corpus seed.
  * Synthea's and the generator's Bundles are hundreds of entries long, so each also gives one small Bundle of
- * its first entries whose urn:uuid references all resolve inside it (its "subset"), for the Bundle faults.
+ * its first entries whose urn:uuid references all resolve inside it (its "subset"), and a document and a
+ * message Bundle around its patient (documents.ts), for the Bundle faults.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { generatePopulation } from '../../src/generate/population.js';
 import type { Random } from '../../src/generate/prng.js';
 import { jsonFiles, officialExampleFiles } from '../validation-corpus.js';
+import { documentAndMessage } from './documents.js';
 import type { Origin, Original } from './fault.js';
 import { isObject, type Json } from './json.js';
 import { groupBy, shuffle } from './sampling.js';
@@ -21,8 +23,8 @@ import { groupBy, shuffle } from './sampling.js';
 const GENERATED_PATIENTS = 8;
 /** Entries of a subset Bundle. */
 const SUBSET_ENTRIES = 12;
-/** At most this many originals of one resource type from one source take part. */
-const PER_TYPE = 80;
+/** By default, at most this many originals of one resource type from one source take part. */
+export const PER_TYPE = 80;
 /** Larger resources are left out: every variant is a full copy, and the judge reads them all. */
 const MAX_BYTES = 64 * 1024;
 
@@ -30,7 +32,15 @@ type Entry = { fullUrl?: string; resource?: unknown };
 
 const entriesOf = (r: Json): Entry[] => (r.resourceType === 'Bundle' && Array.isArray(r.entry) ? (r.entry as Entry[]) : []);
 
+let officialCache: Original[] | undefined;
+
+/** Parsed once per process: the package is 190 MB of JSON and never changes while it runs. */
 function official(): Original[] {
+  officialCache ??= parseOfficial();
+  return officialCache;
+}
+
+function parseOfficial(): Original[] {
   const out: Original[] = [];
   const seen = new Set<string>();
   const add = (id: string, resource: unknown) => {
@@ -77,10 +87,14 @@ export function closedSubset(bundle: Json, max = SUBSET_ENTRIES): Json {
 function fromBundles(origin: Origin, bundles: [string, Json][]): Original[] {
   const out: Original[] = [];
   for (const [name, bundle] of bundles) {
-    entriesOf(bundle).forEach((e, i) => {
+    const entries = entriesOf(bundle);
+    entries.forEach((e, i) => {
       if (isObject(e?.resource)) out.push({ id: `${origin}:${name}:entry[${i}]`, origin, resource: e.resource });
     });
     out.push({ id: `${origin}:${name}:subset`, origin, resource: closedSubset(bundle) });
+    const patient = entries.find((e) => isObject(e?.resource) && e.resource.resourceType === 'Patient');
+    const [document, message] = patient ? documentAndMessage(patient) : [];
+    if (document) out.push({ id: `${origin}:${name}:document`, origin, resource: document }, { id: `${origin}:${name}:message`, origin, resource: message });
   }
   return out;
 }
@@ -98,10 +112,13 @@ function synthea(dir: string, log: (message: string) => void): Original[] {
 
 function generated(seed: number): Original[] {
   const population = generatePopulation({ count: GENERATED_PATIENTS, seed });
+  // Through JSON, as a file would be read: the generator shares objects between resources, and a fault put
+  // into a shared object would show up in every place that holds it.
+  const tree = (b: unknown) => JSON.parse(JSON.stringify(b)) as Json;
   const bundles: [string, Json][] = [
-    ['hospitalInformation', population.hospitalInformation as unknown as Json],
-    ['practitionerInformation', population.practitionerInformation as unknown as Json],
-    ...population.patients.map((b, i): [string, Json] => [`patient-${i}`, b as unknown as Json]),
+    ['hospitalInformation', tree(population.hospitalInformation)],
+    ['practitionerInformation', tree(population.practitionerInformation)],
+    ...population.patients.map((b, i): [string, Json] => [`patient-${i}`, tree(b)]),
   ];
   return fromBundles('generated', bundles);
 }
@@ -123,16 +140,16 @@ export function loadOriginals(options: SourceOptions): Original[] {
 }
 
 /**
- * The originals that take part: per source and resource type at most PER_TYPE, drawn at random among those
+ * The originals that take part: per source and resource type at most `perType`, drawn at random among those
  * small enough, so that the clinical types are not crowded out by thousands of definitions.
  */
-export function selectPool(originals: Original[], rng: Random): Original[] {
+export function selectPool(originals: Original[], rng: Random, perType = PER_TYPE): Original[] {
   const groups = groupBy(originals, (o) => `${o.origin} ${String(o.resource.resourceType)}`);
   const pool: Original[] = [];
   for (const key of [...groups.keys()].sort()) {
     let taken = 0;
     for (const o of shuffle(groups.get(key)!, rng)) {
-      if (taken === PER_TYPE) break;
+      if (taken === perType) break;
       if (JSON.stringify(o.resource).length > MAX_BYTES) continue;
       pool.push(o);
       taken++;

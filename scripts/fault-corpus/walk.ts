@@ -29,7 +29,7 @@ export interface Node {
 }
 
 /** True for a resource type (also the abstract `Resource` of contained and entry.resource). */
-export function isResourceType(type: string): boolean {
+function isResourceType(type: string): boolean {
   return type === 'Resource' || typeDefinition(type)?.def.kind === 'resource';
 }
 

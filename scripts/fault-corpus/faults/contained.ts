@@ -74,7 +74,7 @@ const unresolvedLocal: Fault = {
   expect: 'error',
   sites: (s) =>
     s.nodes
-      .filter((n) => n.type === 'Reference' && isObject(n.value) && typeof n.value.reference === 'string')
+      .filter((n) => n.type === 'Reference' && isObject(n.value) && typeof n.value.reference === 'string' && !n.value.reference.startsWith('#'))
       .map((n) => ({ target: n.path, make: () => edited(s.resource, (copy) => setAt(copy, [...n.at, 'reference'], '#fault-missing')) })),
 };
 

@@ -4,7 +4,7 @@
  * @see https://hl7.org/fhir/R4/json.html (Empty elements are not allowed)
  */
 import type { Category, Fault } from '../fault.js';
-import { edited, setAt } from '../json.js';
+import { edited, isObject, setAt } from '../json.js';
 import { isComplex, propertyPath } from '../walk.js';
 
 const emptyObject: Fault = {
@@ -13,12 +13,15 @@ const emptyObject: Fault = {
   sites: (s) => s.nodes.filter(isComplex).map((n) => ({ target: n.path, make: () => edited(s.resource, (copy) => setAt(copy, n.at, {})) })),
 };
 
-const emptyArray: Fault = {
-  name: 'empty-array',
-  expect: 'error',
+/** `[]` for a repeating element whose items are (`complex`) or are not objects. */
+const emptyArray = (name: string, expect: Fault['expect'], complex: boolean): Fault => ({
+  name,
+  expect,
   sites: (s) =>
-    s.nodes.filter((n) => n.index === 0).map((n) => ({ target: propertyPath(n), make: () => edited(s.resource, (copy) => setAt(copy, n.at.slice(0, -1), [])) })),
-};
+    s.nodes
+      .filter((n) => n.index === 0 && isObject(n.value) === complex)
+      .map((n) => ({ target: propertyPath(n), make: () => edited(s.resource, (copy) => setAt(copy, n.at.slice(0, -1), [])) })),
+});
 
 const emptyString: Fault = {
   name: 'empty-string',
@@ -38,4 +41,15 @@ const nullValue: Fault = {
       .map((n) => ({ target: n.path, make: () => edited(s.resource, (copy) => setAt(copy, n.at, null)) })),
 };
 
-export const empty: Category = { name: 'empty', faults: [emptyObject, emptyArray, emptyString, nullValue] };
+export const empty: Category = {
+  name: 'empty',
+  faults: [
+    emptyObject,
+    emptyArray('empty-array', 'error', true),
+    // The HL7 validator's JSON parser rejects an empty array of objects but reads an empty array of primitives
+    // as absent: our belief is that it passes.
+    emptyArray('empty-primitive-array', 'valid', false),
+    emptyString,
+    nullValue,
+  ],
+};

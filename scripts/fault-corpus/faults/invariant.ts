@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import fhirpath from 'fhirpath';
 import r4 from 'fhirpath/fhir-context/r4';
 import { typeDefinition, type ConstraintDef, type ElementsFile } from '../../../src/validation/element-definitions.js';
-import type { Category, Fault, Site, Subject } from '../fault.js';
+import { memo, type Category, type Fault, type Site, type Subject } from '../fault.js';
 import { edited, getAt, isObject, type Json } from '../json.js';
 import { isComplex, walk, type Node } from '../walk.js';
 import { BREAKERS, type Change } from './invariant-breakers.js';
@@ -103,10 +103,15 @@ function removals(n: Node, c: ConstraintDef): Change[] {
     }));
 }
 
+/** The failures around `focus` in the original, once per focus. */
+const baseline = (subject: Subject, focus: string) => memo(subject, `invariant-baseline ${focus}`, () => failures(subject.resource, focus));
+
 /** Every candidate of the subject by fault name, made once per subject. */
 function candidates(subject: Subject, names: Map<string, string>): Map<string, Site[]> {
-  const memo = subject.memo.get('invariant') as Map<string, Site[]> | undefined;
-  if (memo) return memo;
+  return memo(subject, 'invariant', () => candidatesOf(subject, names));
+}
+
+function candidatesOf(subject: Subject, names: Map<string, string>): Map<string, Site[]> {
   const out = new Map<string, Site[]>();
   for (const n of subject.nodes) {
     if (!isObject(n.value)) continue;
@@ -131,16 +136,9 @@ function candidates(subject: Subject, names: Map<string, string>): Map<string, S
       out.set(name, [...(out.get(name) ?? []), ...sites]);
     }
   }
-  subject.memo.set('invariant', out);
   return out;
 }
 
-function baseline(subject: Subject, focus: string): Set<string> {
-  const key = `invariant-baseline ${focus}`;
-  let before = subject.memo.get(key) as Set<string> | undefined;
-  if (!before) subject.memo.set(key, (before = failures(subject.resource, focus)));
-  return before;
-}
 
 /**
  * One fault per constraint key; a key whose expression differs between types (inv-1 of Task and of
