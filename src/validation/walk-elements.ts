@@ -80,10 +80,21 @@ function checkObject(node: Json, type: PreparedType, owners: Owners, ctx: WalkCo
   TYPE_RULES[type.name]?.(node, ctx);
 }
 
+/**
+ * A canonical names a definition by its own URL, absolute, or one contained here by `#id`: a relative one
+ * (`Questionnaire/x`) would read as a server-relative reference, which a canonical is not. As the reference
+ * validator tells absolute URLs: a lower-case scheme, then something.
+ * @see https://hl7.org/fhir/R4/references.html#canonical
+ */
+const ABSOLUTE_OR_FRAGMENT = /^(#|[a-z][a-z0-9+.-]*:.)/;
+
 function checkValue(value: unknown, prop: PropertyDef, primitiveExtension: boolean, owners: Owners, ctx: WalkContext, depth: number): void {
   if (value === null || typeof value !== 'object') {
     if (primitiveExtension || typeof value !== 'string') return;
     if (prop.def.valueSet) checkBinding(value, prop, ctx);
+    if (prop.type === 'canonical' && !ABSOLUTE_OR_FRAGMENT.test(value)) {
+      ctx.issues.push(issue('error', 'value', `Canonical URLs must be absolute URLs if they are not fragment references (${value.slice(0, 200)})`, pathOf(ctx)));
+    }
     if (ctx.rejectHtmlIn?.has(prop.type) && HTML_TAG.test(value)) {
       ctx.issues.push(issue('error', 'security', `The ${prop.type} contains what looks like an HTML tag`, pathOf(ctx)));
     }

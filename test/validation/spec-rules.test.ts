@@ -54,6 +54,15 @@ describe('rules the reference validator enforces beyond FHIRPath', () => {
     expect(errors({ resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: 'urn:uuid:5e0f8f0c-6f4b-4d4b-9c1e-1a2b3c4d5e6f', resource: entry }] })).toEqual([]);
   });
 
+  it('a canonical is an absolute URL (a version after | allowed) or a #fragment, never relative', () => {
+    const response = (questionnaire: string) => ({ resourceType: 'QuestionnaireResponse', status: 'completed', questionnaire });
+    expect(at(errors(response('Questionnaire/zika')))).toEqual(['QuestionnaireResponse.questionnaire']);
+    expect(errors(response('http://example.org/Questionnaire/zika|2.0'))).toEqual([]);
+    expect(errors(response('urn:uuid:8d2c3c49-8d1b-4a52-9d0a-5c8d39b1a6d4'))).toEqual([]);
+    expect(errors({ ...response('#q'), contained: [{ resourceType: 'Questionnaire', id: 'q', status: 'draft' }] })).toEqual([]);
+    expect(at(errors({ resourceType: 'Patient', meta: { profile: ['StructureDefinition/x'] } }))).toEqual(['Patient.meta.profile[0]']);
+  });
+
   it('rejectHtmlIn flags HTML in the named primitive types only', () => {
     const patient = { resourceType: 'Patient', name: [{ text: 'Standard <script>x</script>' }] };
     expect(errors(patient)).toEqual([]);
