@@ -5,6 +5,7 @@
  * @see https://hl7.org/fhir/R4/bundle.html#bundle-link
  */
 import { issue } from '../fhir/outcomes.js';
+import { checkCoreExtension } from './core-extensions.js';
 import { checkNarrative } from './narrative-rules.js';
 import { pathOf, type WalkContext } from './walk-context.js';
 
@@ -44,5 +45,6 @@ function bundle(node: Json, ctx: WalkContext): void {
 export const TYPE_RULES: Record<string, ((node: Json, ctx: WalkContext) => void) | undefined> = {
   Attachment: attachment,
   Bundle: bundle,
+  Extension: checkCoreExtension,
   Narrative: checkNarrative,
 };

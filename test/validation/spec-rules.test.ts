@@ -63,6 +63,17 @@ describe('rules the reference validator enforces beyond FHIRPath', () => {
     expect(at(errors({ resourceType: 'Patient', meta: { profile: ['StructureDefinition/x'] } }))).toEqual(['Patient.meta.profile[0]']);
   });
 
+  it('core extensions: a URL R4 does not define, a value of another type, a modifier in the wrong place', () => {
+    const patient = (extension: object, where = 'extension') => ({ resourceType: 'Patient', [where]: [extension] });
+    const mothers = 'http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName';
+    expect(errors(patient({ url: mothers, valueString: 'Smith' }))).toEqual([]);
+    expect(at(errors(patient({ url: mothers, valueBoolean: true })))).toEqual(['Patient.extension[0]']);
+    expect(at(errors(patient({ url: 'http://hl7.org/fhir/StructureDefinition/patient-motherMaidenName', valueString: 'x' })))).toEqual(['Patient.extension[0]']);
+    expect(at(errors(patient({ url: mothers, valueString: 'Smith' }, 'modifierExtension')))).toEqual(['Patient.modifierExtension[0]']);
+    // Another namespace is accepted unseen: its definition is not at hand.
+    expect(errors(patient({ url: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-race', extension: [{ url: 'text', valueString: 'x' }] }))).toEqual([]);
+  });
+
   it('rejectHtmlIn flags HTML in the named primitive types only', () => {
     const patient = { resourceType: 'Patient', name: [{ text: 'Standard <script>x</script>' }] };
     expect(errors(patient)).toEqual([]);
