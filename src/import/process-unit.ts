@@ -106,7 +106,7 @@ async function check(ctx: ImportContext, resolver: ReferenceResolver, ready: Rea
   if (ctx.mode === 'none') return [];
   const severity = ctx.mode === 'strict' ? 'error' : 'warning';
   const ahead = (await unit.validated)?.[ready.pos];
-  const issues = ahead?.key === keyOf(ready.resource) ? ahead.issues : validateResource(ready.resource);
+  const issues = ahead?.key === keyOf(ready.resource) ? ahead.issues : validateResource(ready.resource, { literalTypes: true });
   const missing = await ctx.targets.check(ready.resource, unit.planned, severity);
   if (missing.length > 0 && !unit.atomic && !issues.some(isError) && ctx.deferred.offer(ready.entry, ready.resource, issues)) return [DEFERRED];
   issues.push(...missing);

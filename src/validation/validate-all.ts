@@ -21,7 +21,7 @@ export async function validateAll(store: ResourceStore, outDir?: string): Promis
   const builder = new ReportBuilder();
   for (const type of types) {
     for await (const resource of store.stream(type)) {
-      const issues = validateResource(resource);
+      const issues = validateResource(resource, { literalTypes: true });
       issues.push(...(await checkReferenceTargets(resource, (t, id) => present.has(`${t}/${id}`), 'error')));
       builder.add(type, resource.id, issues, findReferences(resource, type, true).length);
     }

@@ -31,7 +31,7 @@ export async function validateTogether(resources: unknown[], fullUrls: (string |
   const results: EntryResult[] = [];
   for (let index = 0; index < resources.length; index++) {
     const res = resources[index] as Json;
-    const issues = validateResource(res);
+    const issues = validateResource(res, { literalTypes: true });
     const resourceType = String(res?.resourceType ?? 'unknown');
     if (!issues.some((i) => i.severity === 'fatal') && res && typeof res === 'object' && typeof res.resourceType === 'string') {
       const encounter = resolve(res.encounter);

@@ -22,6 +22,12 @@ export interface ValidateOptions {
    * security check against injected markup, `markdown` its noHtmlInMarkdown option.
    */
   rejectHtmlIn?: ('string' | 'markdown')[];
+  /**
+   * Judge a reference that resolves to nothing in the resource by the type it names (`Patient/1` in an element
+   * that takes only Group is an error). The reference validator does not, so `$validate` does not; an import
+   * does, as the resources it writes must hold together.
+   */
+  literalTypes?: boolean;
 }
 
 /**
@@ -41,6 +47,7 @@ export function validateResource(resource: unknown, options: ValidateOptions = {
   }
   const ctx = walkContext(resource);
   if (options.rejectHtmlIn?.length) ctx.rejectHtmlIn = new Set(options.rejectHtmlIn);
+  if (options.literalTypes) ctx.literalTypes = true;
   if (options.profile !== undefined && options.profile !== `http://hl7.org/fhir/StructureDefinition/${resourceType}`) {
     ctx.issues.push(issue('warning', 'not-supported', `Profile ${options.profile} is not known; validated against the base ${resourceType} definition`));
   }

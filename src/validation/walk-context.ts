@@ -29,6 +29,8 @@ export interface WalkContext {
   at: (string | number)[];
   /** Primitive types whose values may not contain HTML tags (ValidateOptions.rejectHtmlIn). */
   rejectHtmlIn?: Set<string>;
+  /** Whether a reference that resolves to nothing here is judged by the type it names (ValidateOptions.literalTypes). */
+  literalTypes?: boolean;
   /** When given, receives every constrained node, native ones included (for the native-equality checks). */
   everyConstrained?: ConstrainedNode[];
 }

@@ -115,7 +115,7 @@ function checkValue(value: unknown, prop: PropertyDef, primitiveExtension: boole
   if (prop.def.constraints) applyConstraints(value as Json, typeName, prop.def.constraints, inner.resource, inner.root, ctx);
   if (prop.def.valueSet && !primitiveExtension) checkBinding(value, prop, ctx);
   if (typeName === 'Coding' || typeName === 'Quantity') checkCodeFormat(value as Json, ctx);
-  else if (typeName === 'Reference') checkReferenceFormat(value as Json, prop.def.targets, ctx);
+  else if (typeName === 'Reference') checkReferenceFormat(value as Json, prop.def.targets, inner.root as Json, ctx);
 }
 
 /** Walks a resource of a known type, its FHIRPath rooted at its type name. */

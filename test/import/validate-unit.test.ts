@@ -24,7 +24,7 @@ test('references are rewritten as the import rewrites them, so their target type
     subject: { reference: 'urn:uuid:claim-1' },
   });
   const issues = await validateUnitAhead(unitOf([wrongTarget]));
-  expect(errors(issues[4])).toEqual([expect.objectContaining({ expression: ['Observation.subject.reference'], diagnostics: expect.stringMatching(/Claim is not a valid target/) })]);
+  expect(errors(issues[4])).toEqual([expect.objectContaining({ expression: ['Observation.subject'], diagnostics: expect.stringMatching(/Found Claim, but expected one of/) })]);
 });
 
 test('a conditional reference is validated for its type without a store', async () => {
@@ -36,7 +36,7 @@ test('a conditional reference is validated for its type without a store', async 
     subject: { reference: 'Organization?identifier=x|y' },
   });
   const issues = await validateUnitAhead(unitOf([badConditional]));
-  expect(issues[4]!.issues.map((i) => i.expression?.[0])).toContain('Encounter.subject.reference');
+  expect(issues[4]!.issues.map((i) => i.expression?.[0])).toContain('Encounter.subject');
 });
 
 test('content errors carry their FHIRPath; the id is the one the import gives', async () => {

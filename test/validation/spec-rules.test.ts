@@ -74,6 +74,31 @@ describe('rules the reference validator enforces beyond FHIRPath', () => {
     expect(errors(patient({ url: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-race', extension: [{ url: 'text', valueString: 'x' }] }))).toEqual([]);
   });
 
+  it('a target type is judged on what the reference resolves to, a literal one only when asked (literalTypes)', () => {
+    const observation = (reference: string, extra = {}) => ({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference }, ...extra });
+    expect(errors(observation('Medication/m1'))).toEqual([]);
+    expect(at(errors(observation('Medication/m1'), { literalTypes: true }))).toEqual(['Observation.subject']);
+    const contained = observation('#m1', { contained: [{ resourceType: 'Medication', id: 'm1', code: { text: 'aspirin' } }] });
+    expect(at(errors(contained))).toEqual(['Observation.subject']);
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [
+        { fullUrl: 'urn:uuid:8d2c3c49-8d1b-4a52-9d0a-5c8d39b1a6d4', resource: { resourceType: 'Medication', id: 'm1', code: { text: 'aspirin' } } },
+        { fullUrl: 'urn:uuid:1b4f7a0e-6c1d-4b7a-9a8e-2f0c5d3e9b11', resource: observation('urn:uuid:8d2c3c49-8d1b-4a52-9d0a-5c8d39b1a6d4') },
+      ],
+    };
+    expect(at(errors(bundle))).toEqual(['Bundle.entry[1].resource.subject']);
+  });
+
+  it('Reference.type must be a target the element allows; a relative reference to no R4 type is only a warning', () => {
+    const observation = (subject: object) => ({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject });
+    expect(at(errors(observation({ type: 'EventDefinition', identifier: { value: 'x' } })))).toEqual(['Observation.subject']);
+    expect(errors(observation({ type: 'Patient', identifier: { value: 'x' } }))).toEqual([]);
+    const unknown = validateResource(observation({ reference: 'Doctor/example' }));
+    expect(unknown.filter((i) => i.code === 'invalid').map((i) => [i.severity, i.expression?.[0]])).toEqual([['warning', 'Observation.subject.reference']]);
+  });
+
   it('rejectHtmlIn flags HTML in the named primitive types only', () => {
     const patient = { resourceType: 'Patient', name: [{ text: 'Standard <script>x</script>' }] };
     expect(errors(patient)).toEqual([]);

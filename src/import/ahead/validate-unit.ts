@@ -39,7 +39,7 @@ export async function validateUnitAhead(unit: ImportUnit, baseUrl?: string): Pro
     }
     try {
       await resolver.rewrite(resource, resource.resourceType);
-      issues.push({ key: keyOf(resource), issues: validateResource(resource) });
+      issues.push({ key: keyOf(resource), issues: validateResource(resource, { literalTypes: true }) });
     } catch {
       issues.push(null);
     }
