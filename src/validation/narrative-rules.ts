@@ -1,8 +1,8 @@
 /**
- * txt-1, a Narrative constraint whose FHIRPath (`htmlChecks()`) names a function only the reference
- * validator has: the XHTML may hold only the basic formatting elements of HTML 4, well-formed XML entities,
- * and no event handlers or scripts. Its twin txt-2 (some non-whitespace content) is not checked: official
- * examples the reference validator accepts have empty narratives.
+ * txt-1 and txt-2, Narrative constraints whose FHIRPath (`htmlChecks()`) names a function only the reference
+ * validator has: the XHTML is one `div` in the XHTML namespace, holding only the basic formatting elements of
+ * HTML 4, well-formed XML entities, no event handlers or scripts (txt-1), and some non-whitespace content or
+ * an image (txt-2), as the reference validator judges them.
  * @see https://hl7.org/fhir/R4/narrative.html#xhtml
  */
 import { issue } from '../fhir/outcomes.js';
@@ -30,10 +30,28 @@ function txt1Problem(div: string): string | undefined {
   return undefined;
 }
 
+const ROOT = /^\s*<([A-Za-z][\w:.-]*)([^>]*)>/;
+const XHTML_NAMESPACE = /\sxmlns\s*=\s*(["'])http:\/\/www\.w3\.org\/1999\/xhtml\1/;
+
+/** What is wrong with the root element: its name, or its namespace. */
+function rootProblem(div: string): string | undefined {
+  const root = ROOT.exec(div);
+  if (!root) return undefined;
+  if (root[1] !== 'div') return `Wrong name on the XHTML ('${root[1]}') - must start with div`;
+  if (!XHTML_NAMESPACE.test(root[2])) return `Wrong namespace on the XHTML, should be 'http://www.w3.org/1999/xhtml'`;
+  return undefined;
+}
+
+/** txt-2: text once the tags are gone (entities count as text), or an image. */
+const hasContent = (div: string) => /<img[\s>/]/i.test(div) || div.replace(/<[^>]*>/g, '').trim() !== '';
+
 /** Checks Narrative.div of the Narrative the walk is at. */
 export function checkNarrative(node: Record<string, unknown>, ctx: WalkContext): void {
   const div = node.div;
   if (typeof div !== 'string') return;
+  const root = rootProblem(div);
+  if (root) ctx.issues.push(issue('error', 'structure', root, pathOf(ctx, '.div')));
+  if (!hasContent(div)) ctx.issues.push(issue('error', 'invariant', 'txt-2: The narrative SHALL have some non-whitespace content', pathOf(ctx, '.div')));
   const problem = txt1Problem(div);
   if (problem) ctx.issues.push(issue('error', 'invariant', `txt-1: The narrative SHALL contain only the basic html formatting elements and attributes (${problem})`, pathOf(ctx, '.div')));
 }

@@ -26,6 +26,16 @@ describe('rules the reference validator enforces beyond FHIRPath', () => {
     expect(errors({ resourceType: 'Patient', text: div('<p style="color: red"><b>x</b> &amp; &#169; <a href="#a">y</a></p>') })).toEqual([]);
   });
 
+  it('the narrative is one XHTML div with some content (txt-2): text or an image', () => {
+    const patient = (div: string) => ({ resourceType: 'Patient', text: { status: 'generated', div } });
+    const xhtml = 'xmlns="http://www.w3.org/1999/xhtml"';
+    expect(errors(patient(`<div ${xhtml}><p>Ann</p></div>`))).toEqual([]);
+    expect(errors(patient(`<div ${xhtml}><img src="#a" alt=""/></div>`))).toEqual([]);
+    expect(at(errors(patient(`<div ${xhtml}> <p> </p></div>`)))).toEqual(['Patient.text.div']);
+    expect(at(errors(patient(`<p ${xhtml}>Ann</p>`)))).toEqual(['Patient.text.div']);
+    expect(at(errors(patient('<div>Ann</div>')))).toEqual(['Patient.text.div']);
+  });
+
   it('ext-1 counts a `_valueString` that has only extensions as a value', () => {
     const ext = { url: 'http://x', _valueString: { extension: [{ url: 'http://y', valueString: 'z' }] } };
     expect(errors({ resourceType: 'Patient', extension: [ext] })).toEqual([]);
