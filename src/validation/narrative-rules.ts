@@ -42,8 +42,9 @@ function rootProblem(div: string): string | undefined {
   return undefined;
 }
 
-/** txt-2: text once the tags are gone (entities count as text), or an image. */
-const hasContent = (div: string) => /<img[\s>/]/i.test(div) || div.replace(/<[^>]*>/g, '').trim() !== '';
+/** txt-2: some text outside the tags (entities count as text), or an image; tested in place, as it runs on every narrative. */
+const TEXT = /(?:^|>)[^<]*[^\s<]/;
+const hasContent = (div: string) => TEXT.test(div) || /<img[\s>/]/i.test(div);
 
 /** Checks Narrative.div of the Narrative the walk is at. */
 export function checkNarrative(node: Record<string, unknown>, ctx: WalkContext): void {
