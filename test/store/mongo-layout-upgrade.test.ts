@@ -58,7 +58,9 @@ test('mingo: sort keys without their presence marker are marked at open', async 
   });
 });
 
-(serverUri ? test : test.skip)('server: sort keys without their presence marker are marked at open', async () => {
+const onServer = serverUri ? test : (name: string, fn: jest.ProvidesCallback) => test.skip(`${name} (skipped: MONGODB_URI is not set)`, fn);
+
+onServer('server: sort keys without their presence marker are marked at open', async () => {
   const uri = serverUri as string;
   const dbName = `${process.env.MONGODB_DB ?? 'medgen'}_layout_test`;
   const client = await new MongoClient(uri).connect();
