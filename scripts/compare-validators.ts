@@ -9,13 +9,17 @@
  * generated data carry US Core and Synthea extensions, whose definitions are not available offline, so those
  * two URL prefixes are accepted unseen by default (`--extension` replaces them). Not `any`: that would also
  * accept a misspelt core extension URL, which both must refuse. The core R4 extensions are known to both.
+ * The reference validator's answers are kept in .cache/reference-answers (answer-cache.ts), so a rerun judges
+ * afresh only what changed.
  */
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseFhirJson } from '../src/validation/parse-json.js';
 import { validateResource } from '../src/validation/validate-resource.js';
+import { openAnswerCache } from './compare-validators/answer-cache.js';
 import { type Agreement, type Judged, type JudgedIssue, agreement, isError, judge, share } from './compare-validators/agreement.js';
 import { type Item, corpusItems, fileItems, sample } from './compare-validators/read-items.js';
-import { startReferenceValidator } from './reference-validator.js';
+import { buildReferenceValidatorJar, startReferenceValidator } from './reference-validator.js';
 import { officialExamplesDir } from './validation-corpus.js';
 
 const { values, positionals } = parseArgs({
@@ -60,19 +64,25 @@ function flatten(i: { severity: string; expression?: string[]; diagnostics?: str
 
 const started = performance.now();
 const extensions = values.extension ?? ['http://hl7.org/fhir/us/core/', 'http://synthetichealth.github.io/'];
-const judge_ = await startReferenceValidator({ extensions });
-const results: Judged[] = [];
-try {
-  await Promise.all(
-    chosen.map(async (item, n) => {
-      const resource = item.text === undefined ? item.resource : (parseFhirJson(item.text).resource ?? {});
-      const theirs = await judge_.validate(`${n}`, resource as object);
-      results[n] = { key: item.key, category: item.category, ours: ours(item), theirs };
-    }),
-  );
-} finally {
-  await judge_.close();
+const cache = openAnswerCache(fileURLToPath(new URL('../.cache/reference-answers', import.meta.url)), await buildReferenceValidatorJar(), extensions);
+const asSent = chosen.map((item) => (item.text === undefined ? item.resource : (parseFhirJson(item.text).resource ?? {})));
+const theirs = asSent.map((resource) => cache.get(resource));
+const unanswered = theirs.flatMap((answer, n) => (answer === undefined ? [n] : []));
+if (unanswered.length > 0) {
+  const judge_ = await startReferenceValidator({ extensions });
+  try {
+    await Promise.all(
+      unanswered.map(async (n) => {
+        theirs[n] = await judge_.validate(`${n}`, asSent[n] as object);
+        cache.put(asSent[n], theirs[n]);
+      }),
+    );
+  } finally {
+    cache.save();
+    await judge_.close();
+  }
 }
+const results: Judged[] = chosen.map((item, n) => ({ key: item.key, category: item.category, ours: ours(item), theirs: theirs[n] ?? [] }));
 const seconds = (performance.now() - started) / 1000;
 const rows = agreement(results);
 
@@ -80,7 +90,7 @@ const pct = (v: number | null) => (v === null ? '-' : `${(100 * v).toFixed(1)}%`
 if (values.json) {
   console.log(JSON.stringify({ resources: results.length, seconds, rows }));
 } else {
-  console.log(`${results.length} resources of ${items.length} (seed ${values.seed}), ${seconds.toFixed(0)} s; accepted unseen: extensions under ${extensions.join(', ')}`);
+  console.log(`${results.length} resources of ${items.length} (seed ${values.seed}), ${seconds.toFixed(0)} s, ${unanswered.length} judged afresh by the reference validator; accepted unseen: extensions under ${extensions.join(', ')}`);
   console.log(['category'.padEnd(28), 'resources', 'verdict', 'both err', 'location'].join('\t'));
   for (const r of rows) {
     console.log([r.category.padEnd(28), r.resources, pct(share(r.verdictAgrees, r.resources)), r.bothErrors, pct(share(r.locationAgrees, r.bothErrors))].join('\t'));

@@ -44,8 +44,9 @@ interface Answer {
 
 const buildScript = fileURLToPath(new URL('../tools/reference-validator/build.sh', import.meta.url));
 
-/** Builds the harness when its jar is missing or stale (build.sh decides) and returns the jar's path. */
-async function buildJar(): Promise<string> {
+/** Builds the harness when its jar is missing or stale (build.sh decides) and returns the jar's path, whose name
+ * carries a hash of the harness's sources: answers cached under it stay right until the harness changes. */
+export async function buildReferenceValidatorJar(): Promise<string> {
   try {
     const { stdout } = await promisify(execFile)('bash', [buildScript], { maxBuffer: 16 * 1024 * 1024 });
     return stdout.trim().split('\n').at(-1) ?? '';
@@ -57,7 +58,7 @@ async function buildJar(): Promise<string> {
 
 export async function startReferenceValidator(options: ReferenceValidatorOptions = {}): Promise<ReferenceValidator> {
   const maxInFlight = options.maxInFlight ?? 64;
-  const jar = await buildJar();
+  const jar = await buildReferenceValidatorJar();
   // A bounded heap and the throughput collector: left to its defaults the JVM grew to 4.7 GB on the Synthea
   // entries, and G1's concurrent threads cost wall time on a busy 2-core machine for no gain in CPU time.
   const jvm = ['-Xmx2g', '-XX:+UseParallelGC'];
