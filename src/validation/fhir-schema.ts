@@ -54,6 +54,19 @@ function addMissingPrimitiveExtensions(schema: RawSchema): void {
   }
 }
 
+/**
+ * The published schema gives complex types `properties` but no `type`, and `xhtml` no type at all, so ajv let
+ * `"subject": [{…}]`, `"code": "x"` or `"div": null` through (`properties` only applies to objects). The
+ * reference validator refuses each ("must be an Object, not an Array"); say what JSON type each one is.
+ */
+function addJsonTypes(schema: RawSchema): void {
+  for (const [name, def] of Object.entries(schema.definitions) as [string, { type?: string; properties?: unknown }][]) {
+    if (def.type !== undefined) continue;
+    if (def.properties !== undefined) def.type = 'object';
+    else if (name === 'xhtml') def.type = 'string';
+  }
+}
+
 const JAVA_SPACE = String.raw`[ \t\n\x0B\f\r]`;
 const JAVA_NON_SPACE = String.raw`[^ \t\n\x0B\f\r]`;
 
@@ -87,6 +100,7 @@ function loadSchema(): RawSchema {
   schema.definitions.ResourceList.discriminator = { propertyName: 'resourceType' };
   addFhirVersion401(schema);
   addMissingPrimitiveExtensions(schema);
+  addJsonTypes(schema);
   javaPatterns(schema);
   return schema;
 }

@@ -19,6 +19,9 @@ export function pointerToFhirPath(root: string, pointer: string): string {
   return path;
 }
 
+const jsonType = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+const article = (type: string) => (type === 'null' ? 'null' : /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
+
 const PRIMITIVE_NAME = /#\/definitions\/([a-zA-Z0-9]+)\/pattern$/;
 
 function describe(error: ErrorObject, value: unknown): { code: IssueCode; message: string; at: string } {
@@ -29,7 +32,7 @@ function describe(error: ErrorObject, value: unknown): { code: IssueCode; messag
     case 'required':
       return { code: 'required', message: `Missing required element '${String(params.missingProperty)}'`, at: '' };
     case 'type':
-      return { code: 'structure', message: `Wrong JSON type: expected ${String(params.type)}`, at: '' };
+      return { code: 'structure', message: `Must be ${article(String(params.type))}, not ${article(jsonType(value))}`, at: '' };
     case 'pattern': {
       const primitive = PRIMITIVE_NAME.exec(error.schemaPath)?.[1] ?? 'value';
       return { code: 'value', message: `Invalid ${primitive} value ${JSON.stringify(value)?.slice(0, 80)}`, at: '' };

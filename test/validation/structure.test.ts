@@ -27,6 +27,16 @@ describe('validateResource: structure layer', () => {
     expect(issues).toContainEqual(expect.objectContaining({ code: 'structure', expression: ['Patient.contained[0].resourceType'] }));
   });
 
+  it('refuses an array, a string or null where a complex type or the narrative div belongs', () => {
+    const issues = errors({
+      resourceType: 'Observation', status: 'final', code: 'x', subject: [{ reference: 'Patient/1' }],
+      text: { status: 'generated', div: null },
+    });
+    expect(issues).toContainEqual(expect.objectContaining({ code: 'structure', diagnostics: 'Must be an object, not an array', expression: ['Observation.subject'] }));
+    expect(issues).toContainEqual(expect.objectContaining({ code: 'structure', diagnostics: 'Must be an object, not a string', expression: ['Observation.code'] }));
+    expect(issues).toContainEqual(expect.objectContaining({ code: 'structure', expression: ['Observation.text.div'] }));
+  });
+
   it('rejects non-objects and unknown or missing resource types', () => {
     expect(errors([])[0].code).toBe('structure');
     expect(errors({ id: 'x' })[0]).toMatchObject({ code: 'required', expression: ['resourceType'] });
