@@ -31,11 +31,41 @@ export interface Agreement {
 
 export const isError = (i: JudgedIssue) => i.severity === 'error' || i.severity === 'fatal';
 
+/** The R4 types a choice element (`value[x]`) may take, as they end its JSON name (`valueDateTime`). */
+const CHOICE_TYPES = [
+  'Base64Binary', 'Boolean', 'Canonical', 'Code', 'Date', 'DateTime', 'Decimal', 'Id', 'Instant', 'Integer', 'Markdown', 'Oid',
+  'PositiveInt', 'String', 'Time', 'UnsignedInt', 'Uri', 'Url', 'Uuid', 'Address', 'Age', 'Annotation', 'Attachment',
+  'CodeableConcept', 'Coding', 'ContactPoint', 'Count', 'Distance', 'Duration', 'HumanName', 'Identifier', 'Money', 'Period',
+  'Quantity', 'Range', 'Ratio', 'Reference', 'SampledData', 'Signature', 'Timing', 'ContactDetail', 'Contributor',
+  'DataRequirement', 'Expression', 'ParameterDefinition', 'RelatedArtifact', 'TriggerDefinition', 'UsageContext', 'Dosage', 'Meta',
+];
+const CHOICE_NAME = new RegExp(`\\.([a-z][A-Za-z0-9]*?)(?:${CHOICE_TYPES.join('|')})(?=[.[]|$)`, 'g');
+
+/**
+ * A location in one notation for both validators. Besides the annotations and `.ofType()` (conformance-
+ * expression.ts) and `[0]`: a choice element is named without its type (`value[x]`, `valueQuantity` and
+ * `value.ofType(Quantity)` are all `value`), since where two types are given or the type is wrong, one names
+ * the property and the other the element; `[url='…']` filters on extensions are dropped. A name that merely
+ * ends like a type (`birthDate`) loses it on both sides alike, so no two sibling elements are confused.
+ */
 export function location(expression: string | undefined): string {
-  return normaliseExpression(expression ?? '').replace(/\[0\]/g, '');
+  return normaliseExpression(expression ?? '')
+    .replace(/\[url='[^']*'\]/g, '')
+    .replace(/\[x\]/g, '')
+    .replace(CHOICE_NAME, '.$1')
+    .replace(/\[0\]/g, '');
 }
 
-const errorLocations = (issues: JudgedIssue[]) => new Set(issues.filter(isError).map((i) => location(i.expression)));
+/**
+ * Where an issue points. The reference validator reports an unknown property on the element holding it, with
+ * the property's name in its message ("Unrecognized property 'foo'"); ours on the property itself.
+ */
+export function issueLocation(i: JudgedIssue): string {
+  const unknown = /^Unrecogni[sz]ed property '([^']+)'/.exec(i.message ?? '');
+  return location(unknown ? `${i.expression ?? ''}.${unknown[1]}` : i.expression);
+}
+
+const errorLocations = (issues: JudgedIssue[]) => new Set(issues.filter(isError).map(issueLocation));
 
 /** What one resource contributes: whether the verdicts agree, and (both finding errors) whether a location is shared. */
 export function judge(j: Judged): { verdict: boolean; location?: boolean } {

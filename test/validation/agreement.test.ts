@@ -1,12 +1,25 @@
-import { agreement, judge, location } from '../../scripts/compare-validators/agreement.js';
+import { agreement, issueLocation, judge, location } from '../../scripts/compare-validators/agreement.js';
 
 const error = (expression: string) => ({ severity: 'error', expression });
 
 describe('validator agreement', () => {
   it('brings the two location notations together', () => {
     expect(location('Bundle.entry[0].resource/*Patient/p1*/.name[0].given[1]')).toBe('Bundle.entry.resource.name.given[1]');
-    expect(location('Observation.value.ofType(Quantity)')).toBe('Observation.valueQuantity');
     expect(location('Patient.name[0]')).toBe(location('Patient.name'));
+  });
+
+  it('names a choice element without its type, and drops extension url filters', () => {
+    expect(location('Observation.value.ofType(Quantity)')).toBe('Observation.value');
+    expect(location('Observation.valueQuantity.unit')).toBe('Observation.value.unit');
+    expect(location('Organization.extension[3].value[x]')).toBe(location('Organization.extension[3].valueInteger'));
+    expect(location("Group.modifierExtension[0][url='http://x/y']")).toBe(location('Group.modifierExtension[0]'));
+    expect(location('Observation.valueQuantity')).not.toBe(location('Observation.component'));
+  });
+
+  it("places the reference validator's unknown property on the property, as ours does", () => {
+    const theirs = { severity: 'error', expression: 'Organization.telecom[0]', message: "Unrecognized property 'comment'" };
+    expect(issueLocation(theirs)).toBe(location('Organization.telecom[0].comment'));
+    expect(issueLocation({ severity: 'error', expression: 'Organization.telecom[0]', message: 'Other' })).toBe('Organization.telecom');
   });
 
   it('judges a verdict by errors only, and a location where both find errors', () => {
