@@ -33,6 +33,11 @@ export interface ReferenceValidator {
 export interface ReferenceValidatorOptions {
   /** Resources sent and not yet answered; `validate` waits for a free slot beyond it. Default 64. */
   maxInFlight?: number;
+  /**
+   * JSON characters sent and not yet answered, beyond one resource. Default 8 MB: the JVM holds a parsed
+   * element model of every resource waiting in its pipe, and 64 whole Synthea Bundles ran it out of a 2 GB heap.
+   */
+  maxInFlightChars?: number;
   /** The CLI's `-extension` values: `any`, or URL prefixes whose extensions are accepted unseen. Default none. */
   extensions?: string[];
 }
@@ -58,13 +63,15 @@ export async function buildReferenceValidatorJar(): Promise<string> {
 
 export async function startReferenceValidator(options: ReferenceValidatorOptions = {}): Promise<ReferenceValidator> {
   const maxInFlight = options.maxInFlight ?? 64;
+  const maxInFlightChars = options.maxInFlightChars ?? 8 * 1024 * 1024;
   const jar = await buildReferenceValidatorJar();
   // A bounded heap and the throughput collector: left to its defaults the JVM grew to 4.7 GB on the Synthea
   // entries, and G1's concurrent threads cost wall time on a busy 2-core machine for no gain in CPU time.
   const jvm = ['-Xmx2g', '-XX:+UseParallelGC'];
   const args = [...jvm, '-jar', jar, ...(options.extensions ?? []).flatMap((e) => ['-extension', e]), '-'];
   const child = spawn('java', args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  const pending = new Map<string, { resolve: (issues: Issue[]) => void; reject: (error: Error) => void }>();
+  const pending = new Map<string, { resolve: (issues: Issue[]) => void; reject: (error: Error) => void; chars: number }>();
+  let charsInFlight = 0;
   const slotWaiters: (() => void)[] = [];
   let stderrTail = '';
   let failure: Error | undefined;
@@ -101,19 +108,24 @@ export async function startReferenceValidator(options: ReferenceValidatorOptions
     const waiting = pending.get(answer.id);
     if (!waiting) return fail(new Error(`reference validator answered for an unknown key: ${answer.id}`));
     pending.delete(answer.id);
+    charsInFlight -= waiting.chars;
     waiting.resolve(answer.issues);
-    slotWaiters.shift()?.();
+    // Every waiter looks again: a freed slot may fit several small resources, or none of a large one.
+    for (const wake of slotWaiters.splice(0)) wake();
   });
 
   return {
     async validate(key, resource) {
       // The harness reads `key<TAB>resource`; a line starting with "{" would be taken for a bare resource.
       if (/[\t\r\n]/.test(key) || key.startsWith('{')) throw new Error(`invalid key for the reference validator: ${JSON.stringify(key)}`);
-      while (!failure && pending.size >= maxInFlight) await new Promise<void>((wake) => slotWaiters.push(wake));
+      const line = `${key}\t${JSON.stringify(resource)}\n`;
+      const full = () => pending.size >= maxInFlight || (pending.size > 0 && charsInFlight + line.length > maxInFlightChars);
+      while (!failure && full()) await new Promise<void>((wake) => slotWaiters.push(wake));
       if (failure) throw failure;
       if (pending.has(key)) throw new Error(`key already awaiting an answer: ${key}`);
-      const answer = new Promise<Issue[]>((resolve, reject) => pending.set(key, { resolve, reject }));
-      child.stdin.write(`${key}\t${JSON.stringify(resource)}\n`);
+      const answer = new Promise<Issue[]>((resolve, reject) => pending.set(key, { resolve, reject, chars: line.length }));
+      charsInFlight += line.length;
+      child.stdin.write(line);
       return answer;
     },
     async close() {
