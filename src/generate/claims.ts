@@ -23,6 +23,16 @@ export interface BillableItem {
 const SYSTEM = { diagnosis: SNOMED, procedure: SNOMED, immunization: CVX, medication: RXNORM };
 const BASE_COST = { AMB: 129.16, EMER: 848.32, IMP: 3602.55 };
 const BB = 'https://bluebutton.cms.gov/resources/';
+/**
+ * CMS place-of-service codes (the code set CARIN Blue Button binds EOB item location to). R4's own
+ * ex-serviceplace holds only a subset: no emergency room (23), so the reference validator rejected it there.
+ */
+const POS = 'https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set';
+const PLACE_OF_SERVICE = {
+  AMB: { system: POS, code: '19', display: 'Off Campus-Outpatient Hospital' },
+  EMER: { system: POS, code: '23', display: 'Emergency Room - Hospital' },
+  IMP: { system: POS, code: '21', display: 'Inpatient Hospital' },
+};
 const usd = (value: number) => ({ value: round(value, 2), currency: 'USD' });
 
 export function claimPair(claimId: string, eobId: string, v: VisitContext, type: Code, cls: keyof typeof BASE_COST, items: BillableItem[], payer: string, coinsurance: number): [Claim, ExplanationOfBenefit] {
@@ -60,7 +70,7 @@ export function claimPair(claimId: string, eobId: string, v: VisitContext, type:
     total: usd(total),
   };
   const practitioner = practitionerRef(v.clinician);
-  const place = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/ex-serviceplace', code: cls === 'AMB' ? '19' : cls === 'EMER' ? '23' : '21', display: cls === 'AMB' ? 'Off Campus-Outpatient Hospital' : cls === 'EMER' ? 'Emergency Room - Hospital' : 'Inpatient Hospital' }] };
+  const place = { coding: [PLACE_OF_SERVICE[cls === 'AMB' || cls === 'EMER' ? cls : 'IMP']] };
   const adjudication = (code: string, display: string, amount: number) => ({ category: { coding: [{ system: `${BB}codesystem/adjudication`, code: `${BB}variables/${code}`, display }] }, amount: usd(amount) });
   const eobItems: ExplanationOfBenefitItem[] = lines.map((line) => {
     const net = line.sequence === 1 ? BASE_COST[cls] : line.net?.value ?? 0;
