@@ -8,6 +8,7 @@
  * @see https://hl7.org/fhir/R4/bundle.html#bundle-link
  */
 import { issue } from '../fhir/outcomes.js';
+import { isAbsoluteUrl } from './absolute-url.js';
 import { isResourceType } from './fhir-schema.js';
 import { pathOf, type WalkContext } from './walk-context.js';
 
@@ -34,17 +35,6 @@ function checkLinks(links: unknown[], ctx: WalkContext): void {
  * @see https://hl7.org/fhir/R4/bundle-definitions.html#Bundle.entry.fullUrl
  */
 const FULL_URL_OPTIONAL = new Set(['transaction', 'transaction-response', 'batch', 'batch-response']);
-
-/** An absolute URI as the reference validator tells one: a lower-case token scheme, then something without spaces. */
-const SCHEME = /^[A-Za-z][A-Za-z0-9_[\]]*$/;
-
-function isAbsoluteUrl(url: string): boolean {
-  const colon = url.indexOf(':');
-  if (colon < 0) return false;
-  const scheme = url.slice(0, colon);
-  const rest = url.slice(colon + 1);
-  return SCHEME.test(scheme) && scheme === scheme.toLowerCase() && rest.length > 0 && !rest.includes(' ');
-}
 
 /** Segments of a RESTful URL: the id (and version) of a resource, and each path segment of the server base. */
 const LOGICAL_ID = /^[A-Za-z0-9.-]{1,64}$/;

@@ -7,6 +7,7 @@ import { issue } from '../fhir/outcomes.js';
 import { checkBundle } from './bundle-rules.js';
 import { checkCoreExtension } from './core-extensions.js';
 import { checkNarrative } from './narrative-rules.js';
+import { checkStructureDefinition } from './structure-definition-rules.js';
 import { checkVitalSigns } from './vital-signs-rules.js';
 import { pathOf, type WalkContext } from './walk-context.js';
 
@@ -35,4 +36,5 @@ export const TYPE_RULES: Record<string, ((node: Json, ctx: WalkContext) => void)
   Extension: checkCoreExtension,
   Narrative: checkNarrative,
   Observation: checkVitalSigns,
+  StructureDefinition: checkStructureDefinition,
 };
