@@ -11,7 +11,7 @@ import { asResource } from '../fhir/resource-body.js';
 import type { WriteOp } from '../store/resource-store.js';
 import { sameContent } from '../store/resource-meta.js';
 import { WriteOpError } from '../store/store-errors.js';
-import { validateResource } from '../validation/validate-resource.js';
+import { AS_STORED, validateResource } from '../validation/validate-resource.js';
 import { importId, keyOf } from './entry-identity.js';
 import type { ImportContext } from './import-context.js';
 import type { EntryIssues } from './ahead/validate-unit.js';
@@ -106,7 +106,7 @@ async function check(ctx: ImportContext, resolver: ReferenceResolver, ready: Rea
   if (ctx.mode === 'none') return [];
   const severity = ctx.mode === 'strict' ? 'error' : 'warning';
   const ahead = (await unit.validated)?.[ready.pos];
-  const issues = ahead?.key === keyOf(ready.resource) ? ahead.issues : validateResource(ready.resource, { literalTypes: true });
+  const issues = ahead?.key === keyOf(ready.resource) ? ahead.issues : validateResource(ready.resource, AS_STORED);
   const missing = await ctx.targets.check(ready.resource, unit.planned, severity);
   if (missing.length > 0 && !unit.atomic && !issues.some(isError) && ctx.deferred.offer(ready.entry, ready.resource, issues)) return [DEFERRED];
   issues.push(...missing);

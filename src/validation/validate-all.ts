@@ -9,7 +9,7 @@ import path from 'node:path';
 import { findReferences } from '../fhir/references.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import { checkReferenceTargets } from './reference-targets.js';
-import { validateResource } from './validate-resource.js';
+import { AS_STORED, validateResource } from './validate-resource.js';
 import { ReportBuilder, summarize, type ValidationReport } from './validation-report.js';
 
 /** Validates the whole store; with `outDir`, writes validation-report.json and validation-report.txt there. */
@@ -21,7 +21,7 @@ export async function validateAll(store: ResourceStore, outDir?: string): Promis
   const builder = new ReportBuilder();
   for (const type of types) {
     for await (const resource of store.stream(type)) {
-      const issues = validateResource(resource, { literalTypes: true });
+      const issues = validateResource(resource, AS_STORED);
       issues.push(...(await checkReferenceTargets(resource, (t, id) => present.has(`${t}/${id}`), 'error')));
       builder.add(type, resource.id, issues, findReferences(resource, type, true).length);
     }

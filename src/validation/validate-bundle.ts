@@ -7,7 +7,7 @@
 import type { OperationOutcomeIssue } from 'fhir/r4.js';
 import { checkContextRules } from './business-rules.js';
 import { checkReferenceTargets } from './reference-targets.js';
-import { validateResource } from './validate-resource.js';
+import { AS_STORED, validateResource } from './validate-resource.js';
 
 type Json = Record<string, unknown>;
 
@@ -31,7 +31,7 @@ export async function validateTogether(resources: unknown[], fullUrls: (string |
   const results: EntryResult[] = [];
   for (let index = 0; index < resources.length; index++) {
     const res = resources[index] as Json;
-    const issues = validateResource(res, { literalTypes: true });
+    const issues = validateResource(res, AS_STORED);
     const resourceType = String(res?.resourceType ?? 'unknown');
     if (!issues.some((i) => i.severity === 'fatal') && res && typeof res === 'object' && typeof res.resourceType === 'string') {
       const encounter = resolve(res.encounter);

@@ -28,7 +28,17 @@ export interface ValidateOptions {
    * does, as the resources it writes must hold together.
    */
   literalTypes?: boolean;
+  /**
+   * The severity of breaking a profile that the resource's content implies without claiming it (an Observation
+   * coded as a vital sign and the R4 vital-signs profile). `error`, as the reference validator says, by default;
+   * an import says `warning`: Synthea 2019 codes blood pressure with 55284-4 and no 85354-9, and a strict import
+   * that dropped those would lose real patients' vital signs for a profile nobody claimed.
+   */
+  impliedProfiles?: 'error' | 'warning';
 }
+
+/** How data an import writes, or the store holds, is judged: see literalTypes and impliedProfiles. */
+export const AS_STORED: ValidateOptions = { literalTypes: true, impliedProfiles: 'warning' };
 
 /**
  * Issues of every resource-local layer, each with severity, code and a FHIRPath `expression` rooted at the
@@ -48,6 +58,7 @@ export function validateResource(resource: unknown, options: ValidateOptions = {
   const ctx = walkContext(resource);
   if (options.rejectHtmlIn?.length) ctx.rejectHtmlIn = new Set(options.rejectHtmlIn);
   if (options.literalTypes) ctx.literalTypes = true;
+  if (options.impliedProfiles) ctx.impliedProfiles = options.impliedProfiles;
   if (options.profile !== undefined && options.profile !== `http://hl7.org/fhir/StructureDefinition/${resourceType}`) {
     ctx.issues.push(issue('warning', 'not-supported', `Profile ${options.profile} is not known; validated against the base ${resourceType} definition`));
   }

@@ -83,14 +83,15 @@ export function checkVitalSigns(node: Json, ctx: WalkContext): void {
   if (codings.length === 0) return;
   const sign = signOf(codings);
   if (!sign) return;
+  const severity = ctx.impliedProfiles ?? 'error';
   const from = `(from http://hl7.org/fhir/StructureDefinition/${sign.profile}|4.0.1, implied by the code)`;
   if (sign.magic && !has(codings, LOINC, [sign.magic])) {
-    ctx.issues.push(issue('error', 'structure', `${sign.slice}: magic LOINC code ${sign.magic} required, but not found ${from}. Note that other Observation codes are allowed in addition to this required magic code`, pathOf(ctx, '.code')));
+    ctx.issues.push(issue(severity, 'structure', `${sign.slice}: magic LOINC code ${sign.magic} required, but not found ${from}. Note that other Observation codes are allowed in addition to this required magic code`, pathOf(ctx, '.code')));
   }
   const categories = Array.isArray(node.category) ? node.category : [];
   if (!categories.some((c) => has(codingsOf(c), CATEGORY_SYSTEM, ['vital-signs']))) {
-    ctx.issues.push(issue('error', 'structure', `Slice 'Observation.category:VSCat': a matching slice is required, but not found ${from}`, pathOf(ctx)));
+    ctx.issues.push(issue(severity, 'structure', `Slice 'Observation.category:VSCat': a matching slice is required, but not found ${from}`, pathOf(ctx)));
   }
-  if (node.subject === undefined) ctx.issues.push(issue('error', 'required', `Observation.subject: minimum required = 1, but only found 0 ${from}`, pathOf(ctx)));
-  if (!EFFECTIVE.some((n) => node[n] !== undefined)) ctx.issues.push(issue('error', 'required', `Observation.effective[x]: minimum required = 1, but only found 0 ${from}`, pathOf(ctx)));
+  if (node.subject === undefined) ctx.issues.push(issue(severity, 'required', `Observation.subject: minimum required = 1, but only found 0 ${from}`, pathOf(ctx)));
+  if (!EFFECTIVE.some((n) => node[n] !== undefined)) ctx.issues.push(issue(severity, 'required', `Observation.effective[x]: minimum required = 1, but only found 0 ${from}`, pathOf(ctx)));
 }

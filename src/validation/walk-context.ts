@@ -31,6 +31,8 @@ export interface WalkContext {
   rejectHtmlIn?: Set<string>;
   /** Whether a reference that resolves to nothing here is judged by the type it names (ValidateOptions.literalTypes). */
   literalTypes?: boolean;
+  /** The severity of a profile the resource's content implies (ValidateOptions.impliedProfiles). */
+  impliedProfiles?: 'error' | 'warning';
   /** When given, receives every constrained node, native ones included (for the native-equality checks). */
   everyConstrained?: ConstrainedNode[];
 }

@@ -1,4 +1,4 @@
-import { validateResource } from '../../src/validation/validate-resource.js';
+import { AS_STORED, validateResource } from '../../src/validation/validate-resource.js';
 
 const errors = (r: unknown) => validateResource(r).filter((i) => i.severity === 'error' || i.severity === 'fatal');
 
@@ -54,5 +54,13 @@ describe('vital signs: the profile a vital-sign code implies', () => {
   it('judges an Observation inside a Bundle at its path there', () => {
     const bundle = { resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: 'urn:uuid:5e0f8f0c-6f4b-4d4b-9c1e-1a2b3c4d5e6f', resource: observation([loinc('55284-4')], { valueQuantity: undefined }) }] };
     expect(errors(bundle).map((i) => i.expression?.[0])).toEqual(['Bundle.entry[0].resource.code']);
+  });
+
+  it('only warns when judging data to store: an import keeps a Synthea 2019 blood pressure coded 55284-4', () => {
+    const bp = observation([loinc('55284-4')], { valueQuantity: undefined });
+    expect(errors(bp)).toContainEqual(expect.objectContaining({ expression: ['Observation.code'] }));
+    const stored = validateResource(bp, AS_STORED);
+    expect(stored.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(stored).toContainEqual(expect.objectContaining({ severity: 'warning', expression: ['Observation.code'] }));
   });
 });

@@ -8,7 +8,7 @@
 import type { OperationOutcomeIssue } from 'fhir/r4.js';
 import { ReferenceResolver } from '../../fhir/bundle/reference-resolver.js';
 import { asResource } from '../../fhir/resource-body.js';
-import { validateResource } from '../../validation/validate-resource.js';
+import { AS_STORED, validateResource } from '../../validation/validate-resource.js';
 import { importId, keyOf } from '../entry-identity.js';
 import type { ImportUnit } from '../import-types.js';
 
@@ -39,7 +39,7 @@ export async function validateUnitAhead(unit: ImportUnit, baseUrl?: string): Pro
     }
     try {
       await resolver.rewrite(resource, resource.resourceType);
-      issues.push({ key: keyOf(resource), issues: validateResource(resource, { literalTypes: true }) });
+      issues.push({ key: keyOf(resource), issues: validateResource(resource, AS_STORED) });
     } catch {
       issues.push(null);
     }
