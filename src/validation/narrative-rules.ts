@@ -7,13 +7,38 @@
  */
 import { issue } from '../fhir/outcomes.js';
 import { pathOf, type WalkContext } from './walk-context.js';
+import { attributesOf } from './xhtml-tags.js';
 
 const ALLOWED = new Set(
-  ('a abbr acronym b big blockquote br caption cite code col colgroup dd dfn div dl dt em h1 h2 h3 h4 h5 h6 hr i img ' +
-    'li ol p pre q samp small span strong sub sup table tbody td tfoot th thead tr tt ul var').split(' '),
+  ('a abbr acronym address area b bdo big blockquote br caption cite code col colgroup dd dfn div dl dt em h1 h2 h3 h4 ' +
+    'h5 h6 hr i img kbd li map ol p pre q samp small span strong sub sup table tbody td tfoot th thead tr tt ul var').split(' '),
 );
 const TAG = /<([A-Za-z][\w:.-]*)([^>]*)>/g;
-const ACTIVE_ATTRIBUTE = /(?:^|\s)on[a-z]+\s*=|(?:href|src)\s*=\s*["']?\s*javascript:/i;
+const SCRIPT_URL = /(?:href|src)\s*=\s*["']?\s*javascript:/i;
+
+/**
+ * The attributes of HTML 4's basic formatting, as the reference validator lists them: these on any element,
+ * namespace declarations, `xml:space` (it only hints at that one), and the rest on their own element only. Event
+ * handlers (`onclick`) are none of them.
+ */
+const ANY_ELEMENT_ATTRIBUTES = new Set(
+  ('title style class id lang xml:lang xml:space dir accesskey tabindex span width align valign char charoff abbr axis ' +
+    'headers scope rowspan colspan').split(' '),
+);
+const ELEMENT_ATTRIBUTES = new Set(
+  ('a.href a.name a.charset a.type a.hreflang a.rel a.rev a.shape a.coords img.src img.border img.alt img.longdesc ' +
+    'img.height img.width img.usemap img.ismap div.xmlns blockquote.cite q.cite map.name area.shape area.coords ' +
+    'area.href area.nohref area.alt table.summary table.width table.border table.frame table.rules table.cellspacing ' +
+    'table.cellpadding pre.space td.nowrap').split(' '),
+);
+
+/** The first attribute of a tag that the narrative may not carry. */
+function disallowedAttribute(element: string, attributes: string): string | undefined {
+  for (const name of attributesOf(attributes).keys()) {
+    if (!name.startsWith('xmlns') && !ANY_ELEMENT_ATTRIBUTES.has(name) && !ELEMENT_ATTRIBUTES.has(`${element}.${name}`)) return name;
+  }
+  return undefined;
+}
 
 /** XML knows five named entities; XHTML's others (`&reg;`) need a DTD that FHIR narrative does not load. */
 const ENTITY = /&(?!(?:lt|gt|amp|quot|apos|#\d+|#x[0-9A-Fa-f]+);)([^;\s&]{0,16});?/;
@@ -25,7 +50,9 @@ function txt1Problem(div: string): string | undefined {
   for (const [, name, attributes] of div.matchAll(TAG)) {
     const local = name.includes(':') ? name.slice(name.indexOf(':') + 1) : name;
     if (!ALLOWED.has(local.toLowerCase())) return `element '${local}' is not allowed`;
-    if (ACTIVE_ATTRIBUTE.test(attributes)) return `element '${local}' carries an event handler or script`;
+    const attribute = attributes.length > 1 ? disallowedAttribute(local, attributes) : undefined;
+    if (attribute) return `attribute '${attribute}' is not allowed on '${local}'`;
+    if (SCRIPT_URL.test(attributes)) return `element '${local}' links to a script`;
   }
   return undefined;
 }
