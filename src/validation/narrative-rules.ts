@@ -2,12 +2,13 @@
  * txt-1 and txt-2, Narrative constraints whose FHIRPath (`htmlChecks()`) names a function only the reference
  * validator has: the XHTML is one `div` in the XHTML namespace, holding only the basic formatting elements of
  * HTML 4, well-formed XML entities, no event handlers or scripts (txt-1), and some non-whitespace content or
- * an image (txt-2), as the reference validator judges them.
+ * an image (txt-2), as the reference validator judges them. Its local links are narrative-links.ts's.
  * @see https://hl7.org/fhir/R4/narrative.html#xhtml
  */
 import { issue } from '../fhir/outcomes.js';
+import { checkNarrativeLinks } from './narrative-links.js';
 import { pathOf, type WalkContext } from './walk-context.js';
-import { attributesOf } from './xhtml-tags.js';
+import { ATTRIBUTE } from './xhtml-tags.js';
 
 const ALLOWED = new Set(
   ('a abbr acronym address area b bdo big blockquote br caption cite code col colgroup dd dfn div dl dt em h1 h2 h3 h4 ' +
@@ -34,7 +35,9 @@ const ELEMENT_ATTRIBUTES = new Set(
 
 /** The first attribute of a tag that the narrative may not carry. */
 function disallowedAttribute(element: string, attributes: string): string | undefined {
-  for (const name of attributesOf(attributes).keys()) {
+  ATTRIBUTE.lastIndex = 0;
+  for (let m = ATTRIBUTE.exec(attributes); m !== null; m = ATTRIBUTE.exec(attributes)) {
+    const name = m[1];
     if (!name.startsWith('xmlns') && !ANY_ELEMENT_ATTRIBUTES.has(name) && !ELEMENT_ATTRIBUTES.has(`${element}.${name}`)) return name;
   }
   return undefined;
@@ -74,7 +77,7 @@ const TEXT = /(?:^|>)[^<]*[^\s<]/;
 const hasContent = (div: string) => TEXT.test(div) || /<img[\s>/]/i.test(div);
 
 /** Checks Narrative.div of the Narrative the walk is at. */
-export function checkNarrative(node: Record<string, unknown>, ctx: WalkContext): void {
+export function checkNarrative(node: Record<string, unknown>, ctx: WalkContext, resource: object): void {
   const div = node.div;
   if (typeof div !== 'string') return;
   const root = rootProblem(div);
@@ -82,4 +85,5 @@ export function checkNarrative(node: Record<string, unknown>, ctx: WalkContext):
   if (!hasContent(div)) ctx.issues.push(issue('error', 'invariant', 'txt-2: The narrative SHALL have some non-whitespace content', pathOf(ctx, '.div')));
   const problem = txt1Problem(div);
   if (problem) ctx.issues.push(issue('error', 'invariant', `txt-1: The narrative SHALL contain only the basic html formatting elements and attributes (${problem})`, pathOf(ctx, '.div')));
+  checkNarrativeLinks(div, resource, ctx);
 }

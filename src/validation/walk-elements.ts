@@ -97,7 +97,7 @@ function checkObject(node: Json, type: PreparedType, owners: Owners, ctx: WalkCo
     }
   }
   if (type.def.constraints) applyConstraints(node, type.name, type.def.constraints, owners.resource, owners.root, ctx);
-  TYPE_RULES[type.name]?.(node, ctx);
+  TYPE_RULES[type.name]?.(node, ctx, owners.resource);
 }
 
 /**

@@ -7,7 +7,8 @@
 /** An opening, closing or self-closing tag: `/` for a closing one, the name, the attribute text. */
 export const TAG = /<(\/?)([A-Za-z][\w:.-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
 
-const ATTRIBUTE = /([^\s=/"'>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>/]+)))?/g;
+/** One attribute: its name, then its value in double, single or no quotes. */
+export const ATTRIBUTE = /([^\s=/"'>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>/]+)))?/g;
 
 /** The attributes of a tag's attribute text, by name (as written: XHTML names are case-sensitive). */
 export function attributesOf(text: string): Map<string, string> {
