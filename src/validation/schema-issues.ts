@@ -57,12 +57,17 @@ function valueAt(resource: unknown, pointer: string): unknown {
   return node;
 }
 
+const VALUE_KEYWORDS = new Set(['pattern', 'enum', 'const']);
+
 /** One issue per ajv error, at the FHIRPath location of the offending element. */
 export function schemaIssues(resourceType: string, resource: unknown, errors: ErrorObject[]): OperationOutcomeIssue[] {
   const seen = new Set<string>();
   const issues: OperationOutcomeIssue[] = [];
   for (const error of errors) {
-    const { code, message, at } = describe(error, valueAt(resource, error.instancePath));
+    const value = valueAt(resource, error.instancePath);
+    // An empty primitive is the element walk's to report, once, as ele-1 (walk-elements.ts).
+    if (value === '' && VALUE_KEYWORDS.has(error.keyword)) continue;
+    const { code, message, at } = describe(error, value);
     const expression = pointerToFhirPath(resourceType, error.instancePath + at);
     const key = `${expression}|${message}`;
     if (seen.has(key)) continue;

@@ -29,8 +29,8 @@ function attachment(node: Json, ctx: WalkContext): void {
   }
 }
 
-/** Native checks by type name, run on each node of that type. */
-export const TYPE_RULES: Record<string, ((node: Json, ctx: WalkContext) => void) | undefined> = {
+/** Native checks by type name, run on each node of that type, given the resource the node belongs to. */
+export const TYPE_RULES: Record<string, ((node: Json, ctx: WalkContext, resource: object) => void) | undefined> = {
   Attachment: attachment,
   Bundle: checkBundle,
   Extension: checkCoreExtension,

@@ -28,6 +28,23 @@ interface Owners {
   root: object;
 }
 
+/**
+ * An empty array of a primitive type is read as no values at all, as the reference validator reads it: it
+ * reports no error for `"profile": []` itself, only the minimum cardinality it leaves unmet. An empty array of
+ * a complex type it does refuse.
+ */
+const isPrimitive = (prop: PropertyDef) => typeDefinition(prop.type)?.def.kind === 'primitive';
+const isPresent = (value: unknown) => value !== undefined && !(Array.isArray(value) && value.length === 0);
+
+/**
+ * ele-1 on a primitive: `""` is no value, so the element must have an id or extensions (`_name`) instead.
+ * @see https://hl7.org/fhir/R4/json.html#primitive
+ */
+function checkEmptyValue(extensions: unknown, ctx: WalkContext): void {
+  if (extensions !== null && typeof extensions === 'object') return;
+  ctx.issues.push(issue('error', 'invariant', 'ele-1: A primitive value cannot be empty: it needs a value or extensions', pathOf(ctx)));
+}
+
 function checkObject(node: Json, type: PreparedType, owners: Owners, ctx: WalkContext, depth: number): void {
   if (depth > MAX_DEPTH) {
     ctx.issues.push(issue('fatal', 'too-costly', `Nesting deeper than ${MAX_DEPTH} levels`, pathOf(ctx)));
@@ -44,12 +61,15 @@ function checkObject(node: Json, type: PreparedType, owners: Owners, ctx: WalkCo
     const value = node[key];
     ctx.at.push(name);
     if (Array.isArray(value)) {
-      if (value.length === 0) ctx.issues.push(issue('error', 'invalid', 'Arrays must not be empty', pathOf(ctx)));
+      if (value.length === 0 && !isPrimitive(prop)) ctx.issues.push(issue('error', 'invalid', 'Arrays must not be empty', pathOf(ctx)));
       for (let i = 0; i < value.length; i++) {
         ctx.at.push(i);
-        checkValue(value[i], prop, primitiveExtension, owners, ctx, depth);
+        if (value[i] === '' && !primitiveExtension) checkEmptyValue((node[`_${key}`] as unknown[] | undefined)?.[i], ctx);
+        else checkValue(value[i], prop, primitiveExtension, owners, ctx, depth);
         ctx.at.pop();
       }
+    } else if (value === '' && !primitiveExtension) {
+      checkEmptyValue(node[`_${key}`], ctx);
     } else {
       checkValue(value, prop, primitiveExtension, owners, ctx, depth);
     }
@@ -60,7 +80,7 @@ function checkObject(node: Json, type: PreparedType, owners: Owners, ctx: WalkCo
     ctx.issues.push(issue('error', 'invariant', 'ele-1: All FHIR elements must have a @value or children', pathOf(ctx)));
   }
   for (const required of type.required) {
-    if (!required.names.some((n) => node[n] !== undefined)) {
+    if (!required.names.some((n) => isPresent(node[n]))) {
       ctx.issues.push(issue('error', 'required', `Missing required element '${required.element}' (minimum cardinality 1)`, pathOf(ctx)));
     }
   }
@@ -77,7 +97,7 @@ function checkObject(node: Json, type: PreparedType, owners: Owners, ctx: WalkCo
     }
   }
   if (type.def.constraints) applyConstraints(node, type.name, type.def.constraints, owners.resource, owners.root, ctx);
-  TYPE_RULES[type.name]?.(node, ctx);
+  TYPE_RULES[type.name]?.(node, ctx, owners.resource);
 }
 
 /**

@@ -23,14 +23,14 @@ describe('rules the reference validator enforces beyond FHIRPath', () => {
     expect(at(errors({ resourceType: 'Patient', text: div('x<script>alert(1)</script>') }))).toEqual(['Patient.text.div']);
     expect(at(errors({ resourceType: 'Patient', text: div('<p onclick="x()">x</p>') }))).toEqual(['Patient.text.div']);
     expect(at(errors({ resourceType: 'Patient', text: div('&reg; 2020') }))).toEqual(['Patient.text.div']);
-    expect(errors({ resourceType: 'Patient', text: div('<p style="color: red"><b>x</b> &amp; &#169; <a href="#a">y</a></p>') })).toEqual([]);
+    expect(errors({ resourceType: 'Patient', text: div('<p id="a" style="color: red"><b>x</b> &amp; &#169; <a href="#a">y</a></p>') })).toEqual([]);
   });
 
   it('the narrative is one XHTML div with some content (txt-2): text or an image', () => {
     const patient = (div: string) => ({ resourceType: 'Patient', text: { status: 'generated', div } });
     const xhtml = 'xmlns="http://www.w3.org/1999/xhtml"';
     expect(errors(patient(`<div ${xhtml}><p>Ann</p></div>`))).toEqual([]);
-    expect(errors(patient(`<div ${xhtml}><img src="#a" alt=""/></div>`))).toEqual([]);
+    expect(errors(patient(`<div ${xhtml}><img src="http://x.org/a.png" alt=""/></div>`))).toEqual([]);
     expect(at(errors(patient(`<div ${xhtml}> <p> </p></div>`)))).toEqual(['Patient.text.div']);
     expect(at(errors(patient(`<p ${xhtml}>Ann</p>`)))).toEqual(['Patient.text.div']);
     expect(at(errors(patient('<div>Ann</div>')))).toEqual(['Patient.text.div']);
