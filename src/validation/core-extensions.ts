@@ -73,8 +73,8 @@ function named(context: string, names: Set<string>): boolean {
 }
 
 /**
- * Extensions are allowed on anything inside an ElementDefinition's example value, fixed or pattern: those are
- * instances of other elements, which the reference validator does not judge by their context here.
+ * An extension on an ElementDefinition's example value, fixed or pattern itself is allowed whatever its context:
+ * the value stands for an instance of another element, so the reference validator does not judge it here.
  */
 const ANYTHING_GOES = ['ElementDefinition.example.value', 'ElementDefinition.pattern', 'ElementDefinition.fixed'];
 
