@@ -5,7 +5,8 @@
  *   and the FHIRPath constraints declared there (ele-1 and ext-1 are checked natively, so they are left out);
  * - schemas/fhir-valuesets.json: the codes of every value set a required binding names, expanded from the
  *   definition bundles, or `external: true` when the expansion needs a code system the bundles do not hold;
- * - schemas/fhir-extensions.json: the extensions R4 defines, their value types and whether each is a modifier.
+ * - schemas/fhir-extensions.json: the extensions R4 defines, their value types, whether each is a modifier and
+ *   where it may be used, with the base of each R4 type.
  * Run: node --import tsx scripts/derive-validation-definitions.ts
  * @see https://hl7.org/fhir/R4/elementdefinition.html
  */

@@ -19,6 +19,8 @@ type Compiled = (node: unknown, env: Record<string, unknown>) => unknown[];
 interface Prepared {
   /** The native twin (native-invariants.ts), when there is one for this exact expression. */
   native?: (node: Json, root: Json) => boolean;
+  /** The native twin's locations of a failure below the node, when it reports them there. */
+  locate?: (node: Json) => string[];
   compiled?: Compiled;
   /** The JSON names of a top-level element whose absence makes the constraint true (every variant of a choice). */
   guard?: string[];
@@ -51,7 +53,7 @@ export function prepareConstraint(type: string, c: ConstraintDef): Prepared {
     // A guard is only sound when the guarded clause is the whole left side of the first `or`/`implies`.
     const guard = CONTAINED_GUARD.has(c.key) ? 'contained' : guardMatch && !/\b(and|xor)\b/.test(guardMatch[0]) ? guardMatch[1] : undefined;
     p = native?.expression === c.expression
-      ? { native: native.check }
+      ? { native: native.check, locate: native.locate }
       : { compiled: fhirpath.compile({ base: type, expression: c.expression } as unknown as string, r4) as unknown as Compiled, guard: guard === undefined ? undefined : jsonNames(type, guard) };
     byType.set(type, p);
   }
@@ -67,7 +69,7 @@ export function applyConstraints(node: Json, type: string, constraints: Constrai
   for (const c of constraints) {
     const p = prepareConstraint(type, c);
     if (p.native) {
-      if (!p.native(node, root as Json)) ctx.issues.push(failed(c, pathOf(ctx)));
+      if (!p.native(node, root as Json)) for (const at of p.locate?.(node) ?? ['']) ctx.issues.push(failed(c, pathOf(ctx, at)));
     } else if (p.guard === undefined || p.guard.some((n) => node[n] !== undefined)) {
       ctx.constrained.push({ node, path: pathOf(ctx), type, constraints: [c], resource, root });
     }

@@ -27,12 +27,20 @@ function localRefs(node: unknown, into: Set<string>): Set<string> {
  * to its container (`#`). FHIRPath looks only at `reference`, canonical, uri and url values; this scan takes
  * any string, which differs only for a plain string element whose whole value is `#id`. A contained resource
  * without an id passes, as in FHIRPath (`'#' + {}` is empty, and `where` drops an empty criterion).
+ * Returns the FHIRPath suffixes of the contained resources that break it (`.contained[1]`): the reference
+ * validator reports each there, not on the container.
  */
-function dom3(node: Json): boolean {
-  const contained = containedOf(node);
-  if (contained.length === 0) return true;
+function dom3Orphans(node: Json): string[] {
+  const c = node.contained;
+  if (c === undefined || c === null) return [];
+  const list = Array.isArray(c) ? (c as unknown[]) : [c];
   const refs = localRefs(node, new Set());
-  return contained.every((c) => typeof c.id !== 'string' || refs.has(`#${c.id}`) || localRefs(c, new Set()).has('#'));
+  const orphans: string[] = [];
+  list.forEach((r, i) => {
+    if (r === null || typeof r !== 'object' || typeof (r as Json).id !== 'string') return;
+    if (!refs.has(`#${(r as Json).id as string}`) && !localRefs(r, new Set()).has('#')) orphans.push(Array.isArray(c) ? `.contained[${i}]` : '.contained');
+  });
+  return orphans;
 }
 
 export const CONTAINED_INVARIANTS: Record<string, NativeInvariant> = {
@@ -40,7 +48,8 @@ export const CONTAINED_INVARIANTS: Record<string, NativeInvariant> = {
   'dom-3': {
     expression:
       "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).empty()",
-    check: dom3,
+    check: (node) => dom3Orphans(node).length === 0,
+    locate: dom3Orphans,
   },
   'dom-4': {
     expression: 'contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()',

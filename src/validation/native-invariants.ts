@@ -23,12 +23,13 @@ function per1(node: Json): boolean {
 }
 
 /**
- * ref-1: a local reference names a contained resource of the resource being validated (`#` alone, the
- * container, is allowed by dom-3 and is checked there).
+ * ref-1: a local reference names a contained resource of the resource being validated. `#` alone names the
+ * container (https://hl7.org/fhir/R4/references.html#contained); in FHIRPath its `substring(1)` is empty, and
+ * so is the whole expression, which passes.
  */
 function ref1(node: Json, root: Json): boolean {
   const ref = node.reference;
-  if (typeof ref !== 'string' || !ref.startsWith('#')) return true;
+  if (typeof ref !== 'string' || !ref.startsWith('#') || ref === '#') return true;
   const contained = root.contained;
   return Array.isArray(contained) && contained.some((c) => (c as Json | null)?.id === ref.slice(1));
 }

@@ -9,6 +9,8 @@ export interface NativeInvariant {
   expression: string;
   /** True when the constraint holds on `node`; `root` is the resource validated (%rootResource). */
   check: (node: Json, root: Json) => boolean;
+  /** Where, below the node, a failure lies (`.contained[1]`), when the reference validator reports it there. */
+  locate?: (node: Json) => string[];
 }
 
 /** Whether `name` exists on `node` as FHIRPath sees it: a value, or a primitive's `_name` (id, extensions). */

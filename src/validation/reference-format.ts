@@ -19,12 +19,13 @@ const OID = /^urn:oid:[0-2](\.(0|[1-9]\d*))+$/;
 const ABSOLUTE = /^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/;
 
 /**
- * The resource type a reference names, null when it names none (urn, contained), 'invalid' when it is no
+ * The resource type a reference names, null when it names none (urn, contained, or `#` alone: the container,
+ * as a contained resource refers to it, https://hl7.org/fhir/R4/references.html#contained), 'invalid' when it is no
  * reference at all, or 'unknown' for a relative one whose first segment is no R4 resource type (`Doctor/1`):
  * still a well-formed relative URL, which the reference validator lets pass.
  */
 export function referencedType(reference: string): string | null | 'invalid' | 'unknown' {
-  if (reference.startsWith('#')) return reference.length > 1 ? null : 'invalid';
+  if (reference.startsWith('#')) return null;
   const relative = RELATIVE.exec(reference) ?? CONDITIONAL.exec(reference);
   if (relative) return isResourceType(relative[1]) ? relative[1] : 'unknown';
   if (reference.startsWith('urn:uuid:')) return UUID.test(reference) ? null : 'invalid';

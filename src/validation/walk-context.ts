@@ -41,9 +41,15 @@ export function walkContext(root: object): WalkContext {
   return { root, issues: [], constrained: [], at: [] };
 }
 
-/** The FHIRPath of the current node (`Patient.name[0]`), with `suffix` (`.code`) appended. */
-export function pathOf(ctx: WalkContext, suffix = ''): string {
+/**
+ * The FHIRPath of the current node (`Patient.name[0]`), with `suffix` (`.code`) appended; of an ancestor when
+ * `length` keeps only the first segments.
+ */
+export function pathOf(ctx: WalkContext, suffix = '', length = ctx.at.length): string {
   let path = '';
-  for (const s of ctx.at) path += typeof s === 'number' ? `[${s}]` : path === '' ? s : `.${s}`;
+  for (let i = 0; i < length; i++) {
+    const s = ctx.at[i];
+    path += typeof s === 'number' ? `[${s}]` : path === '' ? s : `.${s}`;
+  }
   return path + suffix;
 }

@@ -7,6 +7,7 @@
  * @see https://hl7.org/fhir/R4/conformance-rules.html#cardinality
  */
 import { issue } from '../fhir/outcomes.js';
+import { checkContained } from './contained-rules.js';
 import { typeDefinition, type PreparedType, type PropertyDef } from './element-definitions.js';
 import { applyConstraints } from './invariants.js';
 import { checkReferenceFormat } from './reference-format.js';
@@ -128,6 +129,7 @@ function checkValue(value: unknown, prop: PropertyDef, primitiveExtension: boole
     typeName = String((value as Json).resourceType);
     // A contained resource's %rootResource is its container; any other resource (a Bundle entry) is its own.
     inner = { resource: value, root: prop.element === 'contained' ? owners.root : value };
+    if (prop.element === 'contained') checkContained(value as Json, ctx);
   }
   const type = typeDefinition(typeName);
   if (type === undefined || type.def.kind === 'primitive') return;
