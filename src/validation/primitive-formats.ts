@@ -90,6 +90,31 @@ const base64Binary: PrimitiveRule = (value, ctx) => {
   }
 };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const OID = /^[0-2](\.(0|[1-9][0-9]*))+$/;
+
+/**
+ * A URI in the `urn:uuid:` namespace holds a valid UUID in lower case (RFC 4122 output), a fragment or a
+ * canonical's `|version` aside; one in `urn:oid:` is a valid OID as a whole. As in the reference validator, a
+ * very short OID (its last dot among the first four characters, `1.2.3`) is refused unless under 1.3.
+ * @see https://hl7.org/fhir/R4/datatypes.html#uri
+ */
+function uriRule(canonical: boolean): PrimitiveRule {
+  return (value, ctx) => {
+    if (typeof value !== 'string' || !value.startsWith('urn:')) return;
+    let id = value;
+    const hash = id.indexOf('#');
+    if (hash >= 0) id = id.slice(0, hash);
+    if (canonical && id.includes('|')) id = id.slice(0, id.lastIndexOf('|'));
+    if (id.startsWith('urn:uuid:') && !UUID.test(id.slice(9))) {
+      ctx.issues.push(issue('error', 'invalid', `UUIDs must be valid and lowercase (${id.slice(9, 109)})`, pathOf(ctx)));
+    } else if (value.startsWith('urn:oid:')) {
+      const oid = value.slice(8);
+      if (!OID.test(oid) || (oid.lastIndexOf('.') < 4 && !oid.startsWith('1.3'))) ctx.issues.push(issue('error', 'invalid', `OIDs must be valid (${oid.slice(0, 100)})`, pathOf(ctx)));
+    }
+  };
+}
+
 /** Rules by primitive type name, run on every value of that type that is not an extension-only `_x`. */
 export const PRIMITIVE_RULES: Record<string, PrimitiveRule | undefined> = {
   integer: integerRule(),
@@ -100,4 +125,7 @@ export const PRIMITIVE_RULES: Record<string, PrimitiveRule | undefined> = {
   instant: calendarRule((v) => `Not a valid instant (Invalid date/time format: "${v}")`),
   code,
   base64Binary,
+  uri: uriRule(false),
+  url: uriRule(false),
+  canonical: uriRule(true),
 };

@@ -102,3 +102,21 @@ describe('code whitespace', () => {
     expect(errors(tag('single space'))).toEqual([]);
   });
 });
+
+describe('urn:uuid: and urn:oid: URIs', () => {
+  const identified = (system: string) => ({ resourceType: 'Patient', identifier: [{ system, value: '1' }] });
+
+  it('a urn:uuid: URI holds a lower-case UUID', () => {
+    expect(errors(identified('urn:uuid:68D043B5-9ECF-4559-A57A-396E0D452311'))).toEqual([
+      { severity: 'error', at: 'Patient.identifier[0].system', message: 'UUIDs must be valid and lowercase (68D043B5-9ECF-4559-A57A-396E0D452311)' },
+    ]);
+    expect(errors(identified('urn:uuid:68d043b5-9ecf-4559-a57a-396e0d452311'))).toEqual([]);
+  });
+
+  it('a urn:oid: URI holds an OID; a canonical may carry a version', () => {
+    expect(errors(identified('urn:oid:X.Y.Z'))).toEqual([{ severity: 'error', at: 'Patient.identifier[0].system', message: 'OIDs must be valid (X.Y.Z)' }]);
+    expect(errors(identified('urn:oid:2.16.840.1.113883'))).toEqual([]);
+    const library = { resourceType: 'Library', status: 'draft', type: { text: 'x' }, dataRequirement: [{ type: 'Condition', codeFilter: [{ path: 'code', valueSet: 'urn:uuid:68d043b5-9ecf-4559-a57a-396e0d452311|1.0' }] }] };
+    expect(errors(library)).toEqual([]);
+  });
+});
