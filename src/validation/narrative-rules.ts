@@ -9,6 +9,7 @@ import { issue } from '../fhir/outcomes.js';
 import { checkNarrativeLinks } from './narrative-links.js';
 import { pathOf, type WalkContext } from './walk-context.js';
 import { ATTRIBUTE } from './xhtml-tags.js';
+import { xhtmlSyntaxProblem } from './xhtml-syntax.js';
 
 const ALLOWED = new Set(
   ('a abbr acronym address area b bdo big blockquote br caption cite code col colgroup dd dfn div dl dt em h1 h2 h3 h4 ' +
@@ -80,6 +81,12 @@ const hasContent = (div: string) => TEXT.test(div) || /<img[\s>/]/i.test(div);
 export function checkNarrative(node: Record<string, unknown>, ctx: WalkContext, resource: object): void {
   const div = node.div;
   if (typeof div !== 'string') return;
+  // What does not parse has no elements or text to judge further.
+  const syntax = xhtmlSyntaxProblem(div);
+  if (syntax) {
+    ctx.issues.push(issue('error', 'structure', `Error parsing XHTML: ${syntax}`, pathOf(ctx, '.div')));
+    return;
+  }
   const root = rootProblem(div);
   if (root) ctx.issues.push(issue('error', 'structure', root, pathOf(ctx, '.div')));
   if (!hasContent(div)) ctx.issues.push(issue('error', 'invariant', 'txt-2: The narrative SHALL have some non-whitespace content', pathOf(ctx, '.div')));

@@ -10,6 +10,7 @@ import { issue } from '../fhir/outcomes.js';
 import { checkContained } from './contained-rules.js';
 import { typeDefinition, type PreparedType, type PropertyDef } from './element-definitions.js';
 import { applyConstraints } from './invariants.js';
+import { PRIMITIVE_RULES } from './primitive-formats.js';
 import { checkReferenceFormat } from './reference-format.js';
 import { checkBinding, checkCodeFormat } from './terminology.js';
 import { TYPE_RULES } from './type-rules.js';
@@ -111,7 +112,9 @@ const ABSOLUTE_OR_FRAGMENT = /^(#|[a-z][a-z0-9+.-]*:.)/;
 
 function checkValue(value: unknown, prop: PropertyDef, primitiveExtension: boolean, owners: Owners, ctx: WalkContext, depth: number): void {
   if (value === null || typeof value !== 'object') {
-    if (primitiveExtension || typeof value !== 'string') return;
+    if (primitiveExtension) return;
+    PRIMITIVE_RULES[prop.type]?.(value, ctx);
+    if (typeof value !== 'string') return;
     if (prop.def.valueSet) checkBinding(value, prop, ctx);
     if (prop.type === 'canonical' && !ABSOLUTE_OR_FRAGMENT.test(value)) {
       ctx.issues.push(issue('error', 'value', `Canonical URLs must be absolute URLs if they are not fragment references (${value.slice(0, 200)})`, pathOf(ctx)));
