@@ -8,14 +8,13 @@
 import { issue } from '../fhir/outcomes.js';
 import { checkNarrativeLinks } from './narrative-links.js';
 import { pathOf, type WalkContext } from './walk-context.js';
-import { ATTRIBUTE } from './xhtml-tags.js';
+import { ATTRIBUTE, TAG } from './xhtml-tags.js';
 import { xhtmlSyntaxProblem } from './xhtml-syntax.js';
 
 const ALLOWED = new Set(
   ('a abbr acronym address area b bdo big blockquote br caption cite code col colgroup dd dfn div dl dt em h1 h2 h3 h4 ' +
     'h5 h6 hr i img kbd li map ol p pre q samp small span strong sub sup table tbody td tfoot th thead tr tt ul var').split(' '),
 );
-const TAG = /<([A-Za-z][\w:.-]*)([^>]*)>/g;
 const SCRIPT_URL = /(?:href|src)\s*=\s*["']?\s*javascript:/i;
 
 /**
@@ -51,7 +50,8 @@ const ENTITY = /&(?!(?:lt|gt|amp|quot|apos|#\d+|#x[0-9A-Fa-f]+);)([^;\s&]{0,16})
 function txt1Problem(div: string): string | undefined {
   const entity = ENTITY.exec(div);
   if (entity) return `invalid entity '${entity[0]}'`;
-  for (const [, name, attributes] of div.matchAll(TAG)) {
+  for (const [, closing, name, attributes] of div.matchAll(TAG)) {
+    if (closing) continue;
     const local = name.includes(':') ? name.slice(name.indexOf(':') + 1) : name;
     if (!ALLOWED.has(local.toLowerCase())) return `element '${local}' is not allowed`;
     const attribute = attributes.length > 1 ? disallowedAttribute(local, attributes) : undefined;

@@ -46,7 +46,7 @@ describe('narrative XHTML: local links resolve', () => {
 
   it('in a Bundle, a hyperlink may lead to any entry; an image source only into its own resource', () => {
     const entry = (id: string, html: string) => ({ fullUrl: `urn:uuid:${id}`, resource: { ...patient(html), id } });
-    const bundle = (html: string) => ({ resourceType: 'Bundle', type: 'collection', entry: [entry('0a4e4a10-0d6f-4a4b-9a6e-3a8c1f0b0e11', html), entry('other', '<p id="there">x</p>')] });
+    const bundle = (html: string) => ({ resourceType: 'Bundle', type: 'collection', entry: [entry('0a4e4a10-0d6f-4a4b-9a6e-3a8c1f0b0e11', html), entry('5f0c3f86-9d43-4c58-8f73-2b1a4c7d9e20', '<p id="there">x</p>')] });
     expect(errors(bundle('<a href="#there">there</a>'))).toEqual([]);
     expect(brief(bundle('<img src="#there" alt="x"/>'))).toEqual([['error', 'Bundle.entry[0].resource.text.div', "Image source '#there' at 'div/img' does not resolve"]]);
   });
