@@ -39,7 +39,7 @@ export interface CaseResult {
 /** Our error locations for one case; unparsable JSON is one error without location, as the reference has. */
 async function ourErrorLocations(file: string, settings: Case['settings']): Promise<string[]> {
   const parsed = parseFhirJson(readFileSync(file, 'utf8'), { allowComments: settings['allow-comments'] === true });
-  const issues = parsed.resource === undefined ? [] : [...validateResource(parsed.resource, { rejectHtmlIn: htmlSettings(settings) }), ...(await referenceExistenceIssues(parsed.resource, settings))];
+  const issues = parsed.resource === undefined ? [] : [...validateResource(parsed.resource, { rejectHtmlIn: htmlSettings(settings), exampleUrls: settings.examples !== false }), ...(await referenceExistenceIssues(parsed.resource, settings))];
   return [...parsed.issues, ...issues]
     .filter((i) => i.severity === 'error' || i.severity === 'fatal')
     .map((i) => normaliseExpression(i.expression?.[0] ?? ''));

@@ -29,6 +29,12 @@ export interface ValidateOptions {
    */
   literalTypes?: boolean;
   /**
+   * `false` refuses a uri, url or canonical on an example host (example.org, example.com, example.net, acme.com,
+   * acme.org): the reference validator's `examples` setting, for data meant for production. Allowed by default,
+   * as there: the specification's own examples use them throughout.
+   */
+  exampleUrls?: boolean;
+  /**
    * The severity of breaking a profile that the resource's content implies without claiming it (an Observation
    * coded as a vital sign and the R4 vital-signs profile). `error`, as the reference validator says, by default;
    * an import says `warning`: Synthea 2019 codes blood pressure with 55284-4 and no 85354-9, and a strict import
@@ -58,6 +64,7 @@ export function validateResource(resource: unknown, options: ValidateOptions = {
   const ctx = walkContext(resource);
   if (options.rejectHtmlIn?.length) ctx.rejectHtmlIn = new Set(options.rejectHtmlIn);
   if (options.literalTypes) ctx.literalTypes = true;
+  if (options.exampleUrls === false) ctx.refuseExampleUrls = true;
   if (options.impliedProfiles) ctx.impliedProfiles = options.impliedProfiles;
   if (options.profile !== undefined && options.profile !== `http://hl7.org/fhir/StructureDefinition/${resourceType}`) {
     ctx.issues.push(issue('warning', 'not-supported', `Profile ${options.profile} is not known; validated against the base ${resourceType} definition`));

@@ -29,6 +29,8 @@ export interface WalkContext {
   at: (string | number)[];
   /** Primitive types whose values may not contain HTML tags (ValidateOptions.rejectHtmlIn). */
   rejectHtmlIn?: Set<string>;
+  /** Whether a uri, url or canonical may not point at an example host (ValidateOptions.exampleUrls). */
+  refuseExampleUrls?: boolean;
   /** Whether a reference that resolves to nothing here is judged by the type it names (ValidateOptions.literalTypes). */
   literalTypes?: boolean;
   /** The severity of a profile the resource's content implies (ValidateOptions.impliedProfiles). */

@@ -110,6 +110,11 @@ function checkObject(node: Json, type: PreparedType, owners: Owners, ctx: WalkCo
  */
 const ABSOLUTE_OR_FRAGMENT = /^(#|[a-z][a-z0-9+.-]*:.)/;
 
+const URL_TYPES = new Set(['uri', 'url', 'canonical']);
+/** The hosts the reference validator takes for examples (its BaseValidator.isExampleUrl). */
+const EXAMPLE_HOSTS = ['example.org/', 'acme.com/', 'acme.org/', 'example.com/', 'example.net/'];
+const isExampleUrl = (url: string) => EXAMPLE_HOSTS.some((host) => url.includes(host));
+
 function checkValue(value: unknown, prop: PropertyDef, primitiveExtension: boolean, owners: Owners, ctx: WalkContext, depth: number): void {
   if (value === null || typeof value !== 'object') {
     if (primitiveExtension) return;
@@ -118,6 +123,9 @@ function checkValue(value: unknown, prop: PropertyDef, primitiveExtension: boole
     if (prop.def.valueSet) checkBinding(value, prop, ctx);
     if (prop.type === 'canonical' && !ABSOLUTE_OR_FRAGMENT.test(value)) {
       ctx.issues.push(issue('error', 'value', `Canonical URLs must be absolute URLs if they are not fragment references (${value.slice(0, 200)})`, pathOf(ctx)));
+    }
+    if (ctx.refuseExampleUrls && URL_TYPES.has(prop.type) && isExampleUrl(value)) {
+      ctx.issues.push(issue('error', 'invalid', `Example URLs are not allowed in this context (${value.slice(0, 200)})`, pathOf(ctx)));
     }
     if (ctx.rejectHtmlIn?.has(prop.type) && HTML_TAG.test(value)) {
       ctx.issues.push(issue('error', 'security', `The ${prop.type} contains what looks like an HTML tag`, pathOf(ctx)));

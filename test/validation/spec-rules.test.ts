@@ -115,6 +115,12 @@ describe('rules the reference validator enforces beyond FHIRPath', () => {
     expect(errors(patient)).toEqual([]);
     expect(errors(patient, { rejectHtmlIn: ['string'] })).toEqual([expect.objectContaining({ code: 'security', expression: ['Patient.name[0].text'] })]);
   });
+
+  it('exampleUrls: false refuses a uri, url or canonical on an example host, and nothing else', () => {
+    const media = { resourceType: 'Media', status: 'completed', content: { url: 'http://repository.example.org/fhir/Binary/1' }, identifier: [{ system: 'http://hospital.test/ids', value: 'example.org/1' }] };
+    expect(errors(media)).toEqual([]);
+    expect(errors(media, { exampleUrls: false })).toEqual([expect.objectContaining({ code: 'invalid', expression: ['Media.content.url'] })]);
+  });
 });
 
 describe('parseFhirJson', () => {
