@@ -18,6 +18,8 @@ export interface Config {
   apiKeys: string[];
   /** Largest request body accepted, in bytes (413 beyond). */
   bodyLimitBytes: number;
+  /** Origins whose browser apps may call the server (MEDGEN_CORS_ORIGINS), or `*`; empty: no CORS headers. */
+  corsOrigins: string[];
 }
 
 export type ConfigOverrides = Partial<Config>;
@@ -42,6 +44,27 @@ function parseBodyLimit(raw: string | undefined): number {
   return Number(match[1]) * unit;
 }
 
+/**
+ * Parses MEDGEN_CORS_ORIGINS: `*`, or origins separated by commas, each `scheme://host[:port]` with nothing after.
+ * Throws on anything else, so a typo does not silently leave an app locked out or open.
+ */
+function parseCorsOrigins(raw: string | undefined): string[] {
+  const origins = (raw ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== origin) {
+      throw new Error(`MEDGEN_CORS_ORIGINS must list origins such as http://localhost:3000 (no path or trailing slash), or *, got "${origin}"`);
+    }
+  }
+  return origins;
+}
+
 function parseMs(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const ms = Number(raw);
@@ -61,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     mongodbConnectTimeoutMs: parseMs('MONGODB_CONNECT_TIMEOUT_MS', env.MONGODB_CONNECT_TIMEOUT_MS, DEFAULT_MONGODB_CONNECT_TIMEOUT_MS),
     apiKeys: (env.MEDGEN_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     bodyLimitBytes: parseBodyLimit(env.MEDGEN_BODY_LIMIT),
+    corsOrigins: parseCorsOrigins(env.MEDGEN_CORS_ORIGINS),
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;

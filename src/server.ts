@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import express, { type Express } from 'express';
 import { createEnhanceImagingOperation } from '../operations/enhance-imaging.js';
 import { bearerAuth } from '../routes/auth.js';
+import { cors } from '../routes/cors.js';
 import { createDataManagementRouter } from '../routes/create-router.js';
 import { createDicomwebRouter } from '../routes/dicomweb-router.js';
 import { errorHandler } from '../routes/error-handler.js';
@@ -36,6 +37,7 @@ export function createApp(deps: AppDependencies): Express {
   app.get('/health', async (_req, res) => {
     res.json({ status: 'ok', store: deps.store.kind });
   });
+  if (deps.config.corsOrigins.length > 0) app.use(['/fhir', '/dicomweb'], cors(deps.config.corsOrigins));
   // $enhance-imaging writes DICOM files, so it is made over this server's file area.
   app.use('/fhir', createDataManagementRouter({ ...deps, operations: [...operations, createEnhanceImagingOperation(deps.files)] }));
   if (deps.config.apiKeys.length > 0) app.use('/dicomweb', bearerAuth(deps.config.apiKeys, () => false));
