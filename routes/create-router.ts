@@ -16,7 +16,7 @@ import type { Logger } from '../src/logger.js';
 import type { ResourceStore } from '../src/store/resource-store.js';
 import { bearerAuth } from './auth.js';
 import { errorHandler } from './error-handler.js';
-import { mediaType, readJsonBody } from './read-body.js';
+import { FORM_TYPE, mediaType, readFormBody, readJsonBody } from './read-body.js';
 import { sendFhir } from './send.js';
 
 export interface DataManagementRouterOptions {
@@ -76,7 +76,10 @@ export function createDataManagementRouter(options: DataManagementRouterOptions)
     const hasBody = req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH';
     const last = segments.at(-1) ?? '';
     const streams = hasBody && last.startsWith('$') && operations.get(last.slice(1))?.streamsBody === true;
-    const body = hasBody && !streams ? await readJsonBody(req, config.bodyLimitBytes) : undefined;
+    // A search posted as a form: its parameters join those of the URL, as R4 has them combined.
+    const formSearch = req.method === 'POST' && last === '_search' && mediaType(req) === FORM_TYPE;
+    if (formSearch) for (const [name, value] of await readFormBody(req, config.bodyLimitBytes)) query.append(name, value);
+    const body = hasBody && !streams && !formSearch ? await readJsonBody(req, config.bodyLimitBytes) : undefined;
     const fhirRequest: FhirRequest = {
       method: req.method,
       segments,

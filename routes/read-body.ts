@@ -4,7 +4,7 @@
  * Bodies a host app already parsed are used as they are.
  */
 import type { Request } from 'express';
-import { tooLarge, unsupportedMediaType } from '../src/fhir/outcomes.js';
+import { badRequest, tooLarge, unsupportedMediaType } from '../src/fhir/outcomes.js';
 import { JSON_TYPES, readLimited } from '../src/fhir/request-body.js';
 import { checkJsonShape, parseJsonBody } from '../src/fhir/safe-json.js';
 
@@ -34,4 +34,25 @@ export async function readJsonBody(req: Request, limit: number): Promise<unknown
     throw unsupportedMediaType(`Content-Type "${type.slice(0, 80)}" is not supported; send application/fhir+json`);
   }
   return parseJsonBody(raw);
+}
+
+export const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+/**
+ * The parameters of a form-encoded body, as `POST [type]/_search` carries them (R4 http.html#search); a body a
+ * host app's urlencoded parser already turned into an object is taken as it is, if it holds only strings.
+ */
+export async function readFormBody(req: Request, limit: number): Promise<URLSearchParams> {
+  if (req.body !== undefined && !Buffer.isBuffer(req.body) && typeof req.body !== 'string') {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(req.body as Record<string, unknown>)) {
+      for (const v of Array.isArray(value) ? value : [value]) {
+        if (typeof v !== 'string') throw badRequest(`Search parameter '${name.slice(0, 80)}' in the body is not a plain value`);
+        params.append(name, v);
+      }
+    }
+    return params;
+  }
+  const raw = Buffer.isBuffer(req.body) || typeof req.body === 'string' ? Buffer.from(req.body) : await readRawBody(req, limit);
+  return new URLSearchParams(raw.toString('utf8'));
 }

@@ -105,6 +105,22 @@ describe('search', () => {
     expect(new Set(ids).size).toBe(7);
   });
 
+  it('POST _search takes its parameters from a form-encoded body, combined with those of the URL', async () => {
+    await request(t.app).post('/fhir/Patient').send(patient('Nakamura'));
+    await request(t.app).post('/fhir/Patient').send(patient('Nakamura', { gender: 'male' }));
+    await request(t.app).post('/fhir/Patient').send(patient('Schmidt'));
+    const res = await request(t.app).post('/fhir/Patient/_search?gender=female').type('form').send('family=nakam&_count=5');
+    expect(res.status).toBe(200);
+    expect(res.body.total).toBe(1);
+    expect(res.body.entry[0].resource.name[0].family).toBe('Nakamura');
+    expect(res.body.entry[0].resource.gender).toBe('female');
+    const bad = await request(t.app).post('/fhir/Patient/_search').type('form').send('shoe-size=9');
+    expect(bad.status).toBe(400);
+    expect(bad.body.issue[0].expression).toEqual(['shoe-size']);
+    const xml = await request(t.app).post('/fhir/Patient/_search').set('Content-Type', 'application/xml').send('<x/>');
+    expect(xml.status).toBe(415);
+  });
+
   it('rejects an unknown parameter with 400 unless handling is lenient', async () => {
     const strict = await request(t.app).get('/fhir/Patient?shoe-size=9');
     expect(strict.status).toBe(400);

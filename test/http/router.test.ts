@@ -28,6 +28,7 @@ beforeAll(async () => {
   store = await openStore(config);
   app = express();
   app.use(express.json({ type: ['application/json', 'application/fhir+json'] }));
+  app.use(express.urlencoded({ extended: true }));
   app.use('/api/v2/fhir', createDataManagementRouter({ store, files: new FileArea(dir), config, logger: createLogger('silent'), operations: [echo] }));
 });
 afterAll(async () => {
@@ -48,6 +49,16 @@ describe('createDataManagementRouter', () => {
     const res = await request(app).post('/api/v2/fhir/Patient').set('Content-Type', 'application/json').send('{"resourceType":"Patient","constructor":{"prototype":{"x":1}}}');
     expect(res.status).toBe(400);
     expect(res.body.issue[0].expression).toEqual(['constructor']);
+  });
+
+  it('searches with a form body a host parser already parsed, and refuses one that is not plain values', async () => {
+    await request(app).post('/api/v2/fhir/Patient').send({ resourceType: 'Patient', gender: 'other' });
+    const res = await request(app).post('/api/v2/fhir/Patient/_search').type('form').send('gender=other');
+    expect(res.status).toBe(200);
+    expect(res.body.total).toBe(1);
+    const nested = await request(app).post('/api/v2/fhir/Patient/_search').type('form').send('gender[a]=other');
+    expect(nested.status).toBe(400);
+    expect(nested.body.resourceType).toBe('OperationOutcome');
   });
 
   it('routes $op and %24op to a registered operation at every level, and 404s unknown ones', async () => {
