@@ -45,6 +45,7 @@ export function sendFhir(req: Request, res: Response, response: FhirResponse): v
 export function sendOutcome(res: Response, error: OperationOutcomeError): void {
   const text = JSON.stringify(error.outcome);
   res.statusCode = error.status;
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   res.setHeader('Content-Type', FHIR_JSON);
   res.setHeader('Content-Length', Buffer.byteLength(text));
   res.end(text);

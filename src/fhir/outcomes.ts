@@ -13,6 +13,8 @@ export class OperationOutcomeError extends Error {
   constructor(
     readonly status: number,
     readonly outcome: OperationOutcome,
+    /** Headers the answer must carry, such as the `Allow` of a 405. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(outcome.issue?.[0]?.diagnostics ?? 'error');
     this.name = 'OperationOutcomeError';
@@ -42,7 +44,9 @@ export const badRequest = (message: string, expression?: string | string[]) => f
 export const unauthorized = (message: string) => fail(401, 'login', message);
 export const forbidden = (message: string) => fail(403, 'forbidden', message);
 export const notFound = (message: string, expression?: string) => fail(404, 'not-found', message, expression);
-export const notAllowed = (message: string) => fail(405, 'not-supported', message);
+/** A 405 names the methods the address does take in `Allow`, as RFC 9110 §15.5.6 requires. */
+export const notAllowed = (message: string, allow: string[]) =>
+  new OperationOutcomeError(405, outcome(issue('error', 'not-supported', message)), { Allow: allow.join(', ') });
 export const conflict = (message: string, expression?: string) => fail(409, 'conflict', message, expression);
 export const gone = (message: string) => fail(410, 'deleted', message);
 export const preconditionFailed = (message: string, expression?: string) => fail(412, 'conflict', message, expression);

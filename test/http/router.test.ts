@@ -90,5 +90,17 @@ describe('createDataManagementRouter', () => {
     const res = await request(app).patch('/api/v2/fhir/Patient').send({});
     expect(res.status).toBe(405);
     expect(res.body.resourceType).toBe('OperationOutcome');
+    expect(res.headers.allow).toBe('GET, HEAD, POST');
+    const cases: [string, string, string][] = [
+      ['post', '/api/v2/fhir/Patient/p1', 'GET, HEAD, PUT, DELETE'],
+      ['delete', '/api/v2/fhir/metadata', 'GET, HEAD'],
+      ['get', '/api/v2/fhir/Patient/_search', 'POST'],
+      ['put', '/api/v2/fhir/Patient/p1/_history', 'GET, HEAD'],
+      ['get', '/api/v2/fhir', 'POST'],
+    ];
+    for (const [method, url, allow] of cases) {
+      const r = await (request(app) as unknown as Record<string, (u: string) => request.Test>)[method](url);
+      expect([url, r.status, r.headers.allow]).toEqual([url, 405, allow]);
+    }
   });
 });

@@ -16,8 +16,10 @@ import type { FhirContext, FhirRequest, FhirResponse } from './types.js';
 
 const isRead = (method: string) => method === 'GET' || method === 'HEAD';
 
-function methodNotAllowed(req: FhirRequest): never {
-  throw notAllowed(`${req.method} is not allowed on /${req.segments.join('/')}`);
+const READ = ['GET', 'HEAD'];
+
+function methodNotAllowed(req: FhirRequest, allow: string[]): never {
+  throw notAllowed(`${req.method} is not allowed on /${req.segments.join('/')}`, allow);
 }
 
 async function runOperation(ctx: FhirContext, req: FhirRequest, name: string, target: OperationTarget): Promise<FhirResponse> {
@@ -30,10 +32,10 @@ async function dispatchSystem(ctx: FhirContext, req: FhirRequest): Promise<FhirR
   const [first] = req.segments;
   if (first === undefined) {
     if (req.method === 'POST') return processBundle(ctx, req);
-    return methodNotAllowed(req);
+    return methodNotAllowed(req, ['POST']);
   }
   if (first === 'metadata') {
-    if (!isRead(req.method)) return methodNotAllowed(req);
+    if (!isRead(req.method)) return methodNotAllowed(req, READ);
     return { status: 200, body: capabilityStatement(ctx) };
   }
   return runOperation(ctx, req, first, {});
@@ -42,7 +44,7 @@ async function dispatchSystem(ctx: FhirContext, req: FhirRequest): Promise<FhirR
 async function dispatchType(ctx: FhirContext, req: FhirRequest, type: string): Promise<FhirResponse> {
   if (req.segments.length === 2 && req.segments[1] === '_search') {
     assertResourceType(type);
-    if (req.method !== 'POST') return methodNotAllowed(req);
+    if (req.method !== 'POST') return methodNotAllowed(req, ['POST']);
     return searchType(ctx, req, type);
   }
   if (req.segments.length === 2 && req.segments[1].startsWith('$')) {
@@ -53,7 +55,7 @@ async function dispatchType(ctx: FhirContext, req: FhirRequest, type: string): P
     assertResourceType(type, isRead(req.method));
     if (isRead(req.method)) return searchType(ctx, req, type);
     if (req.method === 'POST') return createResource(ctx, req, type);
-    return methodNotAllowed(req);
+    return methodNotAllowed(req, [...READ, 'POST']);
   }
   return dispatchInstance(ctx, req, type, req.segments[1]);
 }
@@ -72,10 +74,10 @@ async function dispatchInstance(ctx: FhirContext, req: FhirRequest, type: string
     if (isRead(req.method)) return readResource(ctx, type, id);
     if (req.method === 'PUT') return updateResource(ctx, req, type, id);
     if (req.method === 'DELETE') return deleteResource(ctx, req, type, id);
-    return methodNotAllowed(req);
+    return methodNotAllowed(req, [...READ, 'PUT', 'DELETE']);
   }
   if (rest[0] === '_history' && rest.length <= 2) {
-    if (!isRead(req.method)) return methodNotAllowed(req);
+    if (!isRead(req.method)) return methodNotAllowed(req, READ);
     if (rest.length === 1) return resourceHistory(ctx, type, id);
     if (!/^\d{1,15}$/.test(rest[1])) throw notFound(`${type}/${id} has no version "${rest[1].slice(0, 80)}"`);
     return vreadResource(ctx, type, id, rest[1]);

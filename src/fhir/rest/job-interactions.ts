@@ -27,12 +27,12 @@ const progressOf = (record: JobRecord) =>
 
 export async function jobInteraction(ctx: FhirContext, req: FhirRequest): Promise<FhirResponse> {
   const [, id, file] = req.segments;
-  if (id === undefined || req.segments.length > 3) throw notAllowed('Address a job as /_jobs/{id}');
+  if (id === undefined || req.segments.length > 3) throw notAllowed('Address a job as /_jobs/{id}', []);
   if (req.method === 'DELETE' && file === undefined) {
     const record = ctx.jobs.cancel(id);
     return { status: 202, body: allOk(`Job ${record.id} is ${record.status === 'running' ? 'being cancelled' : record.status}`) };
   }
-  if (req.method !== 'GET' && req.method !== 'HEAD') throw notAllowed(`${req.method} is not allowed on a job`);
+  if (req.method !== 'GET' && req.method !== 'HEAD') throw notAllowed(`${req.method} is not allowed on a job${file === undefined ? '' : "'s file"}`, file === undefined ? ['GET', 'HEAD', 'DELETE'] : ['GET', 'HEAD']);
   if (file !== undefined) {
     const contentType = file.endsWith('.ndjson') ? 'application/fhir+ndjson' : 'application/fhir+json';
     return { status: 200, file: { path: ctx.jobs.filePath(id, file), contentType } };
