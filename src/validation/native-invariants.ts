@@ -40,6 +40,32 @@ const emptyOrExists = (a: string, b: string): NativeInvariant => ({
   check: (node) => !present(node, a) || present(node, b),
 });
 
+/** FHIRPath equality of two complex values: the same properties, each equal, arrays in order. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object' || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a as Json).filter((k) => (a as Json)[k] !== undefined);
+  const kb = Object.keys(b as Json).filter((k) => (b as Json)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => sameValue((a as Json)[k], (b as Json)[k]));
+}
+
+const codings = (concept: unknown): unknown[] => {
+  const coding = (concept as Json | null | undefined)?.coding;
+  return Array.isArray(coding) ? coding : coding === undefined || coding === null ? [] : [coding];
+};
+
+/**
+ * obs-7 `value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()`: with a
+ * value, no component may carry one of the Observation's own codings. Checked on the Observation itself, so
+ * %resource is the node.
+ */
+function obs7(node: Json): boolean {
+  if (!Object.keys(node).some((k) => /^_?value[A-Z]/.test(k) && node[k] !== null)) return true;
+  const own = codings(node.code);
+  if (own.length === 0 || !Array.isArray(node.component)) return true;
+  return !node.component.some((c) => codings((c as Json | null)?.code).some((x) => own.some((o) => sameValue(x, o))));
+}
+
 const count = (v: unknown) => (v === undefined || v === null ? 0 : Array.isArray(v) ? v.length : 1);
 
 /** Native checks by constraint key, each with the exact expression it is equal to. */
@@ -54,5 +80,6 @@ export const NATIVE_INVARIANTS: Record<string, NativeInvariant> = {
   'org-1': { expression: '(identifier.count() + name.count()) > 0', check: (node) => count(node.identifier) + count(node.name) + count(node._name) > 0 },
   'org-2': { expression: "where(use = 'home').empty()", check: (node) => node.use !== 'home' },
   'org-3': { expression: "where(use = 'home').empty()", check: (node) => node.use !== 'home' },
+  'obs-7': { expression: 'value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()', check: obs7 },
   ...CONTAINED_INVARIANTS,
 };
