@@ -19,9 +19,16 @@ export function studyUidOf(study: ImagingStudy): string | undefined {
 
 const oid = (code: string | undefined) => (code ?? '').replace(/^urn:oid:/, '');
 
-/** IS and DS values as JSON numbers, as PS3.18 F.2.3 encodes them (dcmjs keeps them as strings). */
+const isEmpty = (v: unknown) => v === null || v === '' || (typeof v === 'object' && Object.keys(v as object).length === 0);
+
+/**
+ * IS and DS values as JSON numbers, as PS3.18 F.2.3 encodes them (dcmjs keeps them as strings); an attribute
+ * with no value carries no `Value` at all (F.2.5: `{"vr":"PN"}`), where dcmjs writes `[null]` or `[""]`.
+ */
 export function numericStrings(dataset: DicomJsonDataset): DicomJsonDataset {
   for (const element of Object.values(dataset)) {
+    // A sequence's empty item is still an item; only values can be empty.
+    if (element.vr !== 'SQ' && Array.isArray(element.Value) && element.Value.every(isEmpty)) delete element.Value;
     if ((element.vr === 'IS' || element.vr === 'DS') && element.Value) element.Value = element.Value.map((v) => (v === '' || v === null ? v : Number(v)));
   }
   return dataset;

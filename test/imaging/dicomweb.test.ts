@@ -80,6 +80,8 @@ describe('DICOMweb and $enhance-imaging over HTTP', () => {
     const mr = found.find((s) => (s['00080061'].Value as string[]).includes('MR'))!;
     expect(value(mr, '00100010')).toEqual({ Alphabetic: 'Núñez^Ana^María^Ms.' });
     expect(value(mr, '00201208')).toBe(100);
+    // An attribute without a value has no Value (PS3.18 F.2.5): ReferringPhysicianName is empty here.
+    expect(mr['00080090']).toEqual({ vr: 'PN' });
     studyUid = value(mr, '0020000D') as string;
     expect((await request(app).get('/dicomweb/studies?PatientID=someone-else')).body).toEqual([]);
     const byUid = await request(app).get(`/dicomweb/studies?StudyInstanceUID=${studyUid}`);
