@@ -16,6 +16,7 @@ import type { Logger } from '../src/logger.js';
 import type { ResourceStore } from '../src/store/resource-store.js';
 import { bearerAuth } from './auth.js';
 import { errorHandler } from './error-handler.js';
+import { assertAcceptable } from './accept.js';
 import { FORM_TYPE, mediaType, readFormBody, readJsonBody } from './read-body.js';
 import { sendFhir } from './send.js';
 
@@ -79,6 +80,7 @@ export function createDataManagementRouter(options: DataManagementRouterOptions)
     // A search posted as a form: its parameters join those of the URL, as R4 has them combined.
     const formSearch = req.method === 'POST' && last === '_search' && mediaType(req) === FORM_TYPE;
     if (formSearch) for (const [name, value] of await readFormBody(req, config.bodyLimitBytes)) query.append(name, value);
+    assertAcceptable(req, query);
     const body = hasBody && !streams && !formSearch ? await readJsonBody(req, config.bodyLimitBytes) : undefined;
     const fhirRequest: FhirRequest = {
       method: req.method,

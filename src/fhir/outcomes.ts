@@ -51,6 +51,7 @@ export const conflict = (message: string, expression?: string) => fail(409, 'con
 export const gone = (message: string) => fail(410, 'deleted', message);
 export const preconditionFailed = (message: string, expression?: string) => fail(412, 'conflict', message, expression);
 export const tooLarge = (message: string) => fail(413, 'too-costly', message);
+export const notAcceptable = (message: string) => fail(406, 'not-supported', message);
 export const unsupportedMediaType = (message: string) => fail(415, 'not-supported', message);
 export const unprocessable = (message: string, expression?: string | string[]) => fail(422, 'processing', message, expression);
 export const serverError = (message: string) => fail(500, 'exception', message);

@@ -131,6 +131,29 @@ describe('search', () => {
   });
 });
 
+describe('content negotiation', () => {
+  it('answers 406 with an OperationOutcome when Accept or _format rules out JSON', async () => {
+    for (const [url, accept] of [
+      ['/fhir/metadata', 'application/fhir+xml'],
+      ['/fhir/Patient?_format=xml', undefined],
+      ['/fhir/Patient', 'application/fhir+json;q=0, application/xml'],
+    ] as const) {
+      const req = request(t.app).get(url);
+      const res = await (accept ? req.set('Accept', accept) : req);
+      expect([url, res.status, res.body.resourceType]).toEqual([url, 406, 'OperationOutcome']);
+    }
+    for (const [url, accept] of [
+      ['/fhir/Patient?_format=json', undefined],
+      ['/fhir/Patient?_format=application/fhir%2Bjson', 'application/fhir+json'],
+      ['/fhir/metadata', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'],
+    ] as const) {
+      const req = request(t.app).get(url);
+      const res = await (accept ? req.set('Accept', accept) : req);
+      expect([url, res.status]).toEqual([url, 200]);
+    }
+  });
+});
+
 describe('conditional read', () => {
   it('answers 304 to If-None-Match with the current ETag, 200 to an old one', async () => {
     const created = await request(t.app).post('/fhir/Patient').send(patient('Etag'));
