@@ -16,6 +16,8 @@ import type { Logger } from '../src/logger.js';
 import type { ResourceStore } from '../src/store/resource-store.js';
 import { bearerAuth } from './auth.js';
 import { errorHandler } from './error-handler.js';
+import { localizeDicomwebEndpoint } from '../src/imaging/endpoint-address.js';
+import { dicomwebBaseFor } from '../src/imaging/endpoint-resource.js';
 import { assertAcceptable } from './accept.js';
 import { FORM_TYPE, mediaType, readFormBody, readJsonBody } from './read-body.js';
 import { sendFhir } from './send.js';
@@ -92,7 +94,9 @@ export function createDataManagementRouter(options: DataManagementRouterOptions)
       headers: { ifMatch: header(req, 'if-match'), ifNoneExist: header(req, 'if-none-exist'), prefer: header(req, 'prefer') },
     };
     const ctx: FhirContext = { store, baseUrl: baseUrlOf(req), logger, operations, jobs, bodyLimitBytes: config.bodyLimitBytes };
-    sendFhir(req, res, await dispatch(ctx, fhirRequest));
+    const response = await dispatch(ctx, fhirRequest);
+    if (response.body) response.body = localizeDicomwebEndpoint(response.body, dicomwebBaseFor(ctx.baseUrl));
+    sendFhir(req, res, response);
   });
   router.use(errorHandler(logger));
   return router;
