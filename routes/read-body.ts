@@ -21,13 +21,21 @@ export async function readRawBody(req: Request, limit: number): Promise<Buffer> 
   return readLimited(req, limit);
 }
 
+/** Whether a host app's JSON or urlencoded parser already turned the body into an object. */
+const parsedByHost = (req: Request) => req.body !== undefined && !Buffer.isBuffer(req.body) && typeof req.body !== 'string';
+
+/** The body's bytes: those a host app's raw or text parser already read, else read here within `limit`. */
+async function bodyBytes(req: Request, limit: number): Promise<Buffer> {
+  return Buffer.isBuffer(req.body) || typeof req.body === 'string' ? Buffer.from(req.body) : readRawBody(req, limit);
+}
+
 /** The parsed JSON body, or undefined when the request has none. */
 export async function readJsonBody(req: Request, limit: number): Promise<unknown> {
-  if (req.body !== undefined && !Buffer.isBuffer(req.body) && typeof req.body !== 'string') {
+  if (parsedByHost(req)) {
     checkJsonShape(req.body);
     return req.body;
   }
-  const raw = Buffer.isBuffer(req.body) || typeof req.body === 'string' ? Buffer.from(req.body) : await readRawBody(req, limit);
+  const raw = await bodyBytes(req, limit);
   if (raw.length === 0) return undefined;
   const type = mediaType(req);
   if (type !== undefined && !JSON_TYPES.has(type)) {
@@ -43,7 +51,7 @@ export const FORM_TYPE = 'application/x-www-form-urlencoded';
  * host app's urlencoded parser already turned into an object is taken as it is, if it holds only strings.
  */
 export async function readFormBody(req: Request, limit: number): Promise<URLSearchParams> {
-  if (req.body !== undefined && !Buffer.isBuffer(req.body) && typeof req.body !== 'string') {
+  if (parsedByHost(req)) {
     const params = new URLSearchParams();
     for (const [name, value] of Object.entries(req.body as Record<string, unknown>)) {
       for (const v of Array.isArray(value) ? value : [value]) {
@@ -53,6 +61,6 @@ export async function readFormBody(req: Request, limit: number): Promise<URLSear
     }
     return params;
   }
-  const raw = Buffer.isBuffer(req.body) || typeof req.body === 'string' ? Buffer.from(req.body) : await readRawBody(req, limit);
+  const raw = await bodyBytes(req, limit);
   return new URLSearchParams(raw.toString('utf8'));
 }

@@ -51,10 +51,11 @@ if (items.length === 0) {
 }
 const chosen = sample(items, values.sample === undefined ? undefined : Number(values.sample), Number(values.seed));
 
-/** Ours, as `$validate` runs it on a parsed body; a file is parsed as the reference validator reads files. */
-function ours(item: Item): JudgedIssue[] {
-  if (item.text === undefined) return validateResource(item.resource).map(flatten);
-  const parsed = parseFhirJson(item.text);
+/** Each item as both validators get it: a file parsed once, as the reference validator reads files. */
+const parsedItems = chosen.map((item) => (item.text === undefined ? { resource: item.resource, issues: [] } : parseFhirJson(item.text)));
+
+/** Ours, as `$validate` runs it on a parsed body, with the parser's own issues for a file. */
+function ours(parsed: { resource?: unknown; issues: { severity: string; expression?: string[]; diagnostics?: string }[] }): JudgedIssue[] {
   return [...parsed.issues, ...(parsed.resource === undefined ? [] : validateResource(parsed.resource))].map(flatten);
 }
 
@@ -65,7 +66,7 @@ function flatten(i: { severity: string; expression?: string[]; diagnostics?: str
 const started = performance.now();
 const extensions = values.extension ?? ['http://hl7.org/fhir/us/core/', 'http://synthetichealth.github.io/'];
 const cache = openAnswerCache(fileURLToPath(new URL('../.cache/reference-answers', import.meta.url)), await buildReferenceValidatorJar(), extensions);
-const asSent = chosen.map((item) => (item.text === undefined ? item.resource : (parseFhirJson(item.text).resource ?? {})));
+const asSent = parsedItems.map((parsed) => parsed.resource ?? {});
 const theirs = asSent.map((resource) => cache.get(resource));
 const unanswered = theirs.flatMap((answer, n) => (answer === undefined ? [n] : []));
 if (unanswered.length > 0) {
@@ -82,7 +83,7 @@ if (unanswered.length > 0) {
     await judge_.close();
   }
 }
-const results: Judged[] = chosen.map((item, n) => ({ key: item.key, category: item.category, ours: ours(item), theirs: theirs[n] ?? [] }));
+const results: Judged[] = chosen.map((item, n) => ({ key: item.key, category: item.category, ours: ours(parsedItems[n]), theirs: theirs[n] ?? [] }));
 const seconds = (performance.now() - started) / 1000;
 const rows = agreement(results);
 

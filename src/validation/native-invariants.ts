@@ -7,7 +7,7 @@
  * @see https://hl7.org/fhir/R4/datatypes.html#Period
  */
 import { CONTAINED_INVARIANTS } from './native-contained.js';
-import { bounds, present, type Json, type NativeInvariant } from './native-support.js';
+import { bounds, codingsOf, present, type Json, type NativeInvariant } from './native-support.js';
 
 /**
  * per-1 `start.hasValue().not() or end.hasValue().not() or (start <= end)`: false only when start is
@@ -49,11 +49,6 @@ function sameValue(a: unknown, b: unknown): boolean {
   return ka.length === kb.length && ka.every((k) => sameValue((a as Json)[k], (b as Json)[k]));
 }
 
-const codings = (concept: unknown): unknown[] => {
-  const coding = (concept as Json | null | undefined)?.coding;
-  return Array.isArray(coding) ? coding : coding === undefined || coding === null ? [] : [coding];
-};
-
 /**
  * obs-7 `value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()`: with a
  * value, no component may carry one of the Observation's own codings. Checked on the Observation itself, so
@@ -61,9 +56,9 @@ const codings = (concept: unknown): unknown[] => {
  */
 function obs7(node: Json): boolean {
   if (!Object.keys(node).some((k) => /^_?value[A-Z]/.test(k) && node[k] !== null)) return true;
-  const own = codings(node.code);
+  const own = codingsOf(node.code);
   if (own.length === 0 || !Array.isArray(node.component)) return true;
-  return !node.component.some((c) => codings((c as Json | null)?.code).some((x) => own.some((o) => sameValue(x, o))));
+  return !node.component.some((c) => codingsOf((c as Json | null)?.code).some((x) => own.some((o) => sameValue(x, o))));
 }
 
 const count = (v: unknown) => (v === undefined || v === null ? 0 : Array.isArray(v) ? v.length : 1);

@@ -20,6 +20,12 @@ export function present(node: Json | null | undefined, name: string): boolean {
   return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
 }
 
+/** The codings of a CodeableConcept, those that are JSON objects. */
+export function codingsOf(concept: unknown): Json[] {
+  const coding = (concept as Json | null | undefined)?.coding;
+  return Array.isArray(coding) ? coding.filter((c): c is Json => c !== null && typeof c === 'object') : [];
+}
+
 /** Milliseconds of the earliest and latest instant a FHIR date/dateTime may mean, ignoring leap seconds. */
 export function bounds(value: string): [number, number] | undefined {
   const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/.exec(value);

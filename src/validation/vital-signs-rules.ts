@@ -8,6 +8,7 @@
  * @see https://hl7.org/fhir/R4/observation-vitalsigns.html
  */
 import { issue } from '../fhir/outcomes.js';
+import { codingsOf } from './native-support.js';
 import { pathOf, type WalkContext } from './walk-context.js';
 
 type Json = Record<string, unknown>;
@@ -59,11 +60,6 @@ const SIGNS: VitalSign[] = [
 
 const ANY_LOINC = new Set(SIGNS.flatMap((s) => s.loinc));
 const ANY_SNOMED = new Set(SIGNS.flatMap((s) => s.snomed));
-
-const codingsOf = (concept: unknown): Json[] => {
-  const coding = (concept as Json | null | undefined)?.coding;
-  return Array.isArray(coding) ? coding.filter((c): c is Json => c !== null && typeof c === 'object') : [];
-};
 
 const has = (codings: Json[], system: string, codes: string[] | Set<string>) =>
   codings.some((c) => c.system === system && typeof c.code === 'string' && (Array.isArray(codes) ? codes.includes(c.code) : codes.has(c.code)));

@@ -8,6 +8,7 @@ import { parseSearchQuery } from '../../src/search/parse-query.js';
 import { LAYOUT_RECORD } from '../../src/store/mongo/layout-upgrade.js';
 import { createMongoStore, createMongoStoreFromDatabase } from '../../src/store/mongo/mongo-store.js';
 import type { ResourceStore } from '../../src/store/resource-store.js';
+import { skipped } from '../external-tool.js';
 import { MingoDatabase } from './mingo-collection.js';
 import { serverUri } from './server-uri.js';
 
@@ -58,7 +59,7 @@ test('mingo: sort keys without their presence marker are marked at open', async 
   });
 });
 
-const onServer = serverUri ? test : (name: string, fn: jest.ProvidesCallback) => test.skip(`${name} (skipped: MONGODB_URI is not set)`, fn);
+const onServer = serverUri ? test : skipped('MONGODB_URI is not set (the layout upgrade ran on mingo only)');
 
 onServer('server: sort keys without their presence marker are marked at open', async () => {
   const uri = serverUri as string;
