@@ -193,14 +193,31 @@ describe.each([
   beforeEach(async () => {
     mingo = new MingoDatabase({ transactions });
     held = holdingHistory(mingo);
-    f = await fixtureOf(() => createMongoStoreFromDatabase(held.db));
+    // A mark waits this long for the writes open when it was taken (history-marks.ts), then goes on without them.
+    f = await fixtureOf(() => createMongoStoreFromDatabase(held.db, { markWaitMs: 300 }));
   });
   afterEach(() => f.close());
 
-  it('a write planned before a full backup and committed after it is in the next incremental', async () => {
+  const lateWrite = () => f.store.write([{ op: 'put', resource: patient('p1', 'Late') }, { op: 'delete', resourceType: 'Observation', id: 'o2' }], { atomic: true });
+
+  it('a write open when a full backup starts and landing within its wait is in that backup', async () => {
     await seed(f.store);
     const gate = held.hold();
-    const writing = f.store.write([{ op: 'put', resource: patient('p1', 'Late') }, { op: 'delete', resourceType: 'Observation', id: 'o2' }], { atomic: true });
+    const writing = lateWrite();
+    await gate.reached;
+    const backup = runBackup(f.deps, { type: 'full' });
+    setTimeout(gate.release, 50);
+    const full = (await backup).manifest;
+    await writing;
+    expect(versionsIn(f.dir, full)).toEqual(expect.arrayContaining(['Observation/o2/2', 'Patient/p1/2']));
+    const inc = (await runBackup(f.deps, { type: 'incremental' })).manifest;
+    expect(versionsIn(f.dir, inc)).toEqual([]);
+  });
+
+  it('a write open past a full backup\'s wait, landing after it, is numbered again and is in the next incremental', async () => {
+    await seed(f.store);
+    const gate = held.hold();
+    const writing = lateWrite();
     await gate.reached;
     const full = (await runBackup(f.deps, { type: 'full' })).manifest;
     gate.release();
@@ -217,15 +234,17 @@ describe.each([
   it('a version stored again under its _id after a backup read it is in the next backup too; restore keeps the later copy', async () => {
     await seed(f.store);
     const full = (await runBackup(f.deps, { type: 'full' })).manifest;
-    // As a write that stores a version's history document again (replaceOne with upsert) does: no `q`, so
-    // pending again. One copy is the same, the other differs (what the store held before was taken back).
+    // As a later write call that stores a version's history document again (replaceOne with upsert) does: with
+    // that call's position, after the full backup's mark. One copy is the same, the other differs (what the
+    // store held before was taken back).
+    const q = Number(full.mark?.split(':')[1]) + 1;
     const history = mingo.collection<MongoDoc>(HISTORY);
     const same = mingo.dump(HISTORY).find((d) => d._id === 'Patient/p3/v1')!;
     const changed = mingo.dump(HISTORY).find((d) => d._id === 'Patient/p0/v1')!;
     const json = JSON.parse(changed.json as string) as { name: { family: string }[] };
     json.name[0].family = 'Rewritten';
-    const rewrites = [same, { ...changed, json: JSON.stringify(json) }].map(({ q: _q, ...doc }) => ({
-      replaceOne: { filter: { _id: doc._id }, replacement: doc as MongoDoc, upsert: true },
+    const rewrites = [same, { ...changed, json: JSON.stringify(json) }].map((doc) => ({
+      replaceOne: { filter: { _id: doc._id }, replacement: { ...doc, q }, upsert: true },
     }));
     await history.bulkWrite(rewrites);
     const inc = (await runBackup(f.deps, { type: 'incremental' })).manifest;

@@ -6,7 +6,8 @@
  * @see https://github.com/kofrasa/mingo#readme
  */
 import { Aggregator, Query } from 'mingo';
-import type { BulkOp, BulkOutcome, FindOptions, MongoCollectionLike, MongoDatabaseLike, MongoDoc, MongoFilter, MongoSort } from '../../src/store/mongo/collection.js';
+import { update as applyUpdate } from 'mingo/updater';
+import type { BulkOp, BulkOutcome, FindOptions, MongoCollectionLike, MongoDatabaseLike, MongoDoc, MongoFilter, MongoSort, UpdateSpec } from '../../src/store/mongo/collection.js';
 
 type Docs = Map<string, MongoDoc>;
 
@@ -136,6 +137,14 @@ class MingoCollection<T extends MongoDoc> implements MongoCollectionLike<T> {
     const matched = [...this.docs().values()].filter((d) => query.test(d));
     for (const d of matched) for (const [path, value] of Object.entries(set)) setPath(d, path, structuredClone(value));
     return matched.length;
+  }
+
+  async findOneAndUpdate(filter: MongoFilter, update: UpdateSpec): Promise<T | null> {
+    const query = new Query(filter);
+    const doc = [...this.docs().values()].find((d) => query.test(d));
+    if (doc === undefined) return null;
+    applyUpdate(doc, update, undefined, undefined, { cloneMode: 'deep' });
+    return structuredClone(doc) as T;
   }
 
   /** Runs on clones: some stages ($addFields) may write into their input documents. */

@@ -79,6 +79,8 @@ function explain(db: Db, call: RecordedCall & { op: ReadOp }): Promise<Document>
     case 'updateMany':
       // An explained update is planned, not run.
       return db.command({ explain: { update: call.collection, updates: [{ q: call.filter, u: { $set: { q: 0 } }, multi: true }] }, verbosity: 'queryPlanner' });
+    case 'findOneAndUpdate':
+      return db.command({ explain: { findAndModify: call.collection, query: call.filter, update: { $inc: { position: 0 } } }, verbosity: 'queryPlanner' });
   }
 }
 

@@ -14,8 +14,8 @@ import type { ResourceStore } from '../../src/store/resource-store.js';
 import { parseSearchQuery } from '../../src/search/parse-query.js';
 import { MRN, US_CORE_PATIENT, condition, encounter, observation, organization, patient } from '../fixtures/store-resources.js';
 
-/** The calls that select documents by a filter, which an index should serve (updateMany: markHistory's). */
-export type ReadOp = 'find' | 'findOne' | 'countDocuments' | 'aggregate' | 'updateMany';
+/** The calls that select documents by a filter, which an index should serve (the updates: history-marks.ts). */
+export type ReadOp = 'find' | 'findOne' | 'countDocuments' | 'aggregate' | 'updateMany' | 'findOneAndUpdate';
 type Pipeline = Record<string, unknown>[];
 
 type CallBody =
@@ -92,6 +92,7 @@ export class RecordingDatabase implements MongoDatabaseLike {
       bulkWrite: (ops: BulkOp<T>[]) => (record({ op: 'bulkWrite' }), c.bulkWrite(ops)),
       deleteMany: (filter) => (record({ op: 'deleteMany' }), c.deleteMany(filter)),
       updateMany: (filter, set) => (record({ op: 'updateMany', filter }), c.updateMany(filter, set)),
+      findOneAndUpdate: (filter, update) => (record({ op: 'findOneAndUpdate', filter }), c.findOneAndUpdate(filter, update)),
       createIndex: async (key, options) => {
         record({ op: 'createIndex', key, name: options?.name });
         this.shared.catalog.create(name, key, options?.name ?? defaultIndexName(key));
@@ -246,4 +247,4 @@ export function servingIndex(call: RecordedCall & { op: ReadOp }, indexes: Index
 }
 
 export const isRead = (call: RecordedCall): call is RecordedCall & { op: ReadOp } =>
-  call.op === 'find' || call.op === 'findOne' || call.op === 'countDocuments' || call.op === 'aggregate' || call.op === 'updateMany';
+  call.op === 'find' || call.op === 'findOne' || call.op === 'countDocuments' || call.op === 'aggregate' || call.op === 'updateMany' || call.op === 'findOneAndUpdate';

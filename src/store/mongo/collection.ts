@@ -30,6 +30,16 @@ export type BulkOp<T extends MongoDoc> =
   | { replaceOne: { filter: MongoFilter; replacement: T; upsert?: boolean } }
   | { deleteOne: { filter: MongoFilter } };
 
+/**
+ * The update operators the store uses on single documents (the positions counter, history-marks.ts): `$inc`
+ * and `$set`/`$unset` of top-level or dotted fields.
+ */
+export interface UpdateSpec {
+  $inc?: Record<string, number>;
+  $set?: Record<string, unknown>;
+  $unset?: Record<string, ''>;
+}
+
 /** One failed operation of an unordered bulk write, located by its position (like the driver's WriteError). */
 export interface BulkFailure {
   index: number;
@@ -59,6 +69,11 @@ export interface MongoCollectionLike<T extends MongoDoc> {
   deleteMany(filter: MongoFilter): Promise<number>;
   /** Sets top-level fields (`$set`) on every match, as one command; resolves with the number changed. */
   updateMany(filter: MongoFilter, set: Record<string, unknown>): Promise<number>;
+  /**
+   * Applies `update` to the first match, atomically, and resolves with the document as it is after; null when
+   * nothing matched (nothing is created).
+   */
+  findOneAndUpdate(filter: MongoFilter, update: UpdateSpec): Promise<T | null>;
   aggregate<R>(pipeline: Record<string, unknown>[]): Promise<R[]>;
   createIndex(keys: MongoSort, options?: { name?: string; unique?: boolean }): Promise<void>;
   /** Drops an index by name; rejects as the server does when it or the collection does not exist (codes 27, 26). */

@@ -67,9 +67,8 @@ export interface HistoryDoc {
   /** The token of the write call that stored this version (see apply-changes.ts). */
   w: string;
   /**
-   * Its place in commit order, given by the first history mark taken after it landed; absent until then
-   * (pending). Writers never set it, so a version written again under the same `_id` is pending again
-   * (history-marks.ts).
+   * Its place in commit order: the position of the write call that stored it (history-marks.ts), so a version
+   * stored again under the same `_id` moves to the later call's place. Absent on documents from before it.
    */
   q?: number;
 }
@@ -133,9 +132,9 @@ export function resourceDocFromJson(
 }
 
 /** The history entry of the version a resource document holds. */
-export function toHistoryDoc(doc: ResourceDoc): HistoryDoc {
+export function toHistoryDoc(doc: ResourceDoc, q?: number): HistoryDoc {
   const { type, id, v, lastUpdated, lu, deleted, json, w } = doc;
-  return { _id: historyKey(type, id, v), type, id, v, lastUpdated, lu, deleted, json, w };
+  return { _id: historyKey(type, id, v), type, id, v, lastUpdated, lu, deleted, json, w, ...(q === undefined ? {} : { q }) };
 }
 
 /** The resource a document holds; only live versions have one. */

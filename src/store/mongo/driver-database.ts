@@ -8,7 +8,7 @@
  * @see https://mongodb.github.io/node-mongodb-native/7.0/classes/ClientSession.html#withTransaction
  */
 import { type AnyBulkWriteOperation, type ClientSession, type Collection, type Db, type Document, MongoBulkWriteError, type MongoClient, type WriteError } from 'mongodb';
-import type { BulkOp, BulkOutcome, FindOptions, MongoCollectionLike, MongoDatabaseLike, MongoDoc, MongoFilter, MongoSort } from './collection.js';
+import type { BulkOp, BulkOutcome, FindOptions, MongoCollectionLike, MongoDatabaseLike, MongoDoc, MongoFilter, MongoSort, UpdateSpec } from './collection.js';
 
 /** Settings of the adapter. */
 export interface DriverDatabaseOptions {
@@ -103,6 +103,10 @@ class DriverCollection<T extends MongoDoc> implements MongoCollectionLike<T> {
 
   async updateMany(filter: MongoFilter, set: Record<string, unknown>): Promise<number> {
     return (await this.c.updateMany(filter, { $set: set }, { session: this.session })).modifiedCount;
+  }
+
+  async findOneAndUpdate(filter: MongoFilter, update: UpdateSpec): Promise<T | null> {
+    return (await this.c.findOneAndUpdate(filter, update, { session: this.session, returnDocument: 'after', maxTimeMS: this.maxTimeMS })) as T | null;
   }
 
   aggregate<R>(pipeline: Record<string, unknown>[]): Promise<R[]> {

@@ -1,48 +1,57 @@
 /**
- * History marks on MongoDB (ResourceStore.markHistory): commit order, given to versions after they land.
+ * History marks on MongoDB (ResourceStore.markHistory): positions in commit order, without rewriting history.
  *
- * Nothing a writer stamps before its documents land follows commit order: its clock (meta.lastUpdated) is
- * read before the write, differs between processes, and a counter it took would be just as early. MongoDB's
- * own commit order is the oplog, which only a replica set keeps: `mongodump --oplog` and change streams need
- * one, and FerretDB v1 has neither transactions nor replication (its oplog is a capped collection created by
- * hand for Meteor's tailing). So the order is given afterwards, by the reader: a history document lands
- * without `q` (pending), and markHistory numbers every pending document with the next position G, in one
- * updateMany, before it answers G. A document is seen (and so numbered) only once it has landed, or with a
- * transaction once it has committed; hence, on a replica set and on a standalone server alike, with no clock
- * compared anywhere:
- * - a version that landed before markHistory was called has `q <= G` when it returns;
- * - one that lands after it returned is pending then, and a later mark gives it a position above G;
- * - one landing meanwhile gets G or a later position, never both: only pending documents are numbered.
- * A backup takes a mark, then streams `q <= G` (after the previous backup's mark A: `A < q <= G`); the next
- * streams `q > G`. Together they hold every version.
- * Writers never set `q`, so a history document stored again (by replacement) is pending again and moves after
- * the next mark: every write stores its resource's prior version again (apply-changes.ts), which is then in
- * the next backup too, and a document an undone write left behind and a later write replaced is backed up
- * again with its new content. Restore keeps the later backup's copy (maintenance/chain-versions.ts).
+ * A writer's clock (meta.lastUpdated) is read before its write lands and differs between processes, and
+ * MongoDB's own commit order, the oplog, exists only on a replica set (`mongodump --oplog` and change streams
+ * need one; FerretDB v1 has neither transactions nor replication). So order comes from one counter document:
+ * - Each write call opens a position: one atomic update takes the next number P and registers the call as
+ *   open in the same document. Every history document the call stores carries `q: P`.
+ * - When its documents have landed (or its transaction committed), the call closes: it removes its
+ *   registration, in one update that matches only while the registration is still there.
+ * - markHistory takes the next number G in one atomic update, which also answers the calls open at that
+ *   moment: only they can have a position below G and still be landing. It waits until every one of them has
+ *   closed, then answers G. Any call opened later gets a position above G.
+ * So when markHistory returns, every version with `q <= G` has landed, and every version that lands later has
+ * `q > G`: a backup that took G streams `q <= G` (after the previous backup's mark A: `A < q <= G`), the next
+ * streams `q > G`, and together they hold every version, on a replica set and on a standalone server alike.
+ *
+ * A call that does not close within the wait (its process died, or paused) is abandoned: the mark removes its
+ * registration and answers G anyway. Its documents that landed are read by this backup; one still landing is
+ * seen by the call itself, whose close then matches nothing: it numbers its documents again with a new
+ * position, above G, so the next backup holds them. A close that fails (the connection dropped) changes
+ * nothing: the documents landed before it, so the mark that abandons the registration reads them.
+ *
+ * Every write stores its resource's prior version again where missing (apply-changes.ts), with its own
+ * position, so it is in the next backup too; restore keeps the later backup's copy (maintenance/chain-versions.ts).
  * Limits:
- * - Marks must not be taken concurrently: a slower one could number a document below G after a backup
- *   through G had read past it. Backups take them under the maintenance lease.
+ * - Marks must not be taken concurrently with a backup reading (they are taken under the maintenance lease).
  * - Without transactions an atomic write that fails is undone after its documents landed (apply-changes.ts),
  *   so a backup taken meanwhile may hold a version that was then taken back, as any reader may see it.
- * - Every backup rewrites the documents stored since the one before (to set `q`): the first after an import
- *   rewrites them all, once.
- * The last position and the series (history-mark.ts) are a system document, which clear() keeps; without it
- * (a new database, or the document deleted) positions go on from the highest `q` stored, in a new series,
- * so they never repeat and earlier marks bound nothing.
+ * - One extra round trip before and after each write call, on one small document.
+ * History documents from before this layout have no `q`; they sort before every position (markFilter), and
+ * a new counter starts a new series, so the first backup after it reads them all.
+ * The counter lives outside `history`, so clear() keeps it; without it (a new database, or the document
+ * deleted) positions go on from the highest `q` stored, in a new series, so they never repeat and earlier
+ * marks bound nothing.
  * @see https://www.mongodb.com/docs/database-tools/mongodump/#std-option-mongodump.--oplog
  * @see https://www.mongodb.com/docs/manual/changeStreams/#availability
  * @see https://docs.ferretdb.io/configuration/oplog-support/
  */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { formatMark, markRange, newSeries } from '../history-mark.js';
 import type { HistoryStreamOptions } from '../resource-store.js';
 import type { MongoDatabaseLike, MongoFilter } from './collection.js';
 import { HISTORY, type HistoryDoc } from './documents.js';
-import { getSystemDoc, putSystemDoc } from './system-collections.js';
 
-/** The system document holding the last mark. */
-export const MARK_RECORD = 'history-mark';
+/** The collection of the counter document. */
+export const POSITIONS = 'positions';
+const COUNTER = 'history';
 
-type MarkRecord = { series: string; position: number };
+/** How long a mark waits for the write calls open when it was taken, by default. */
+export const DEFAULT_MARK_WAIT_MS = 120_000;
+
+type CounterDoc = { _id: string; series: string; position: number; open: Record<string, 1> };
 
 /** The highest position any history document has. */
 async function highestStored(db: MongoDatabaseLike): Promise<number> {
@@ -50,24 +59,65 @@ async function highestStored(db: MongoDatabaseLike): Promise<number> {
   return 0;
 }
 
-/** Numbers the pending history documents with a new position and answers its mark (see above). */
-export async function markHistory(db: MongoDatabaseLike): Promise<string> {
-  const last = await getSystemDoc<MarkRecord>(db, MARK_RECORD);
-  const next: MarkRecord = last === null ? { series: newSeries(), position: (await highestStored(db)) + 1 } : { ...last, position: last.position + 1 };
-  // Recorded before any document has it: a mark that fails part-way leaves positions the next one passes.
-  await putSystemDoc(db, MARK_RECORD, next);
-  await db.collection<HistoryDoc>(HISTORY).updateMany({ q: null }, { q: next.position });
-  return formatMark(next.series, next.position);
+/** Takes the next position, registering `openAs` as an open write call when given. */
+async function nextPosition(db: MongoDatabaseLike, openAs?: string): Promise<CounterDoc> {
+  const counter = db.collection<CounterDoc>(POSITIONS);
+  const update = { $inc: { position: 1 }, ...(openAs === undefined ? {} : { $set: { [`open.${openAs}`]: 1 } }) };
+  for (;;) {
+    const doc = await counter.findOneAndUpdate({ _id: COUNTER }, update);
+    if (doc !== null) return doc;
+    // Two processes may create it at once: the unique _id keeps one, and both take positions from it.
+    await counter.bulkWrite([{ insertOne: { document: { _id: COUNTER, series: newSeries(), position: await highestStored(db), open: {} } } }]);
+  }
+}
+
+/** Removes the registration of `call`; false when a mark abandoned it first. */
+async function close(db: MongoDatabaseLike, call: string): Promise<boolean> {
+  return (await db.collection<CounterDoc>(POSITIONS).findOneAndUpdate({ _id: COUNTER, [`open.${call}`]: { $exists: true } }, { $unset: { [`open.${call}`]: '' } })) !== null;
 }
 
 /**
- * The part of a history filter that the marks of `options` ask for. Pending documents come after every
- * mark taken so far (the next one numbers them), so they are in a range with no `through`.
+ * Runs one write call with its position (see above): `write` stores every history document with `q` set to
+ * it. Answers what `write` answers, whatever the close does.
+ */
+export async function withPosition<R>(db: MongoDatabaseLike, write: (q: number) => Promise<R>): Promise<R> {
+  const call = randomUUID().replaceAll('-', '');
+  const q = (await nextPosition(db, call)).position;
+  try {
+    return await write(q);
+  } finally {
+    const abandoned = !(await close(db, call).catch(() => true));
+    if (abandoned) await renumber(db, q);
+  }
+}
+
+/** Gives the documents of an abandoned call's position `q` a new position, itself closed like any call's. */
+async function renumber(db: MongoDatabaseLike, q: number): Promise<void> {
+  await withPosition(db, (fresh) => db.collection<HistoryDoc>(HISTORY).updateMany({ q }, { q: fresh }));
+}
+
+/** Takes a mark (see above): waits up to `waitMs` for the calls open at that moment, abandoning the rest. */
+export async function markHistory(db: MongoDatabaseLike, waitMs = DEFAULT_MARK_WAIT_MS): Promise<string> {
+  const taken = await nextPosition(db);
+  let open = Object.keys(taken.open ?? {});
+  const deadline = Date.now() + waitMs;
+  for (let pause = 10; open.length > 0 && Date.now() < deadline; pause = Math.min(pause * 2, 500)) {
+    await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
+    const now = (await db.collection<CounterDoc>(POSITIONS).findOne({ _id: COUNTER }))?.open ?? {};
+    open = open.filter((call) => call in now);
+  }
+  for (const call of open) await close(db, call);
+  return formatMark(taken.series, taken.position);
+}
+
+/**
+ * The part of a history filter that the marks of `options` ask for. Documents without a position come from
+ * before this layout and sort before every position.
  */
 export async function markFilter(db: MongoDatabaseLike, options: HistoryStreamOptions | undefined): Promise<MongoFilter> {
   if (options?.after === undefined && options?.through === undefined) return {};
-  const series = (await getSystemDoc<MarkRecord>(db, MARK_RECORD))?.series ?? '';
+  const series = (await db.collection<CounterDoc>(POSITIONS).findOne({ _id: COUNTER }))?.series ?? '';
   const { after, through } = markRange(options, series);
-  if (through !== undefined) return { q: after === undefined ? { $lte: through } : { $gt: after, $lte: through } };
-  return after === undefined ? {} : { q: { $not: { $lte: after } } };
+  if (through !== undefined) return { q: after === undefined ? { $not: { $gt: through } } : { $gt: after, $lte: through } };
+  return after === undefined ? {} : { q: { $gt: after } };
 }

@@ -44,7 +44,7 @@ export const STORE_INDEXES: IndexDefinition[] = [
   // history of one resource (v descending) and history streams (keyset by id then v, their mark range on `q`
   // from the keys).
   { collection: HISTORY, name: 'type_id_v_q', key: { type: 1, id: 1, v: 1, q: 1 } },
-  // markHistory (history-marks.ts): the pending versions (`q: null`) and the highest position given.
+  // history-marks.ts: the documents of an abandoned write call (`q: P`) and the highest position given.
   { collection: HISTORY, name: 'q', key: { q: 1 } },
 ];
 

@@ -19,7 +19,7 @@ import type { RawVersionRecord, ResourceStore, StoredResource, WriteOp, WriteOpt
 import type { MongoDatabaseLike } from './collection.js';
 import { HISTORY, RESOURCES, type ResourceDoc, parseResource } from './documents.js';
 import { driverDatabase } from './driver-database.js';
-import { markHistory } from './history-marks.js';
+import { markHistory, withPosition } from './history-marks.js';
 import { upgradeLayout } from './layout-upgrade.js';
 import { ensureIndexes } from './mongo-indexes.js';
 import { MongoReads, toArray } from './mongo-reads.js';
@@ -44,6 +44,8 @@ export interface MongoStoreOptions {
    * searches through element-match.ts. Default true, as MongoDB does.
    */
   perElementMatch?: boolean;
+  /** How long a history mark waits for the write calls open when it was taken (history-marks.ts). */
+  markWaitMs?: number;
 }
 
 function single(result: WriteResult): WriteResult & { resource?: StoredResource } {
@@ -55,9 +57,11 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
   readonly kind = 'mongo';
   private readonly clock: () => number;
   private readonly index: Indexer;
+  private readonly markWaitMs: number | undefined;
 
   constructor(db: MongoDatabaseLike, options: MongoStoreOptions) {
     super(db, options.perElementMatch ?? true);
+    this.markWaitMs = options.markWaitMs;
     this.clock = createClock(options.now);
     this.index = options.computeIndex ?? computeIndex;
   }
@@ -79,17 +83,20 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
     if (!Array.isArray(ops)) throw badRequest('write() takes a list of operations');
     const system = checkSystemOption(options);
     const token = randomUUID();
+    // The position is taken outside any transaction: every call updates the one counter document (history-marks.ts).
     if (options.atomic) {
-      return this.db.withTransaction(async (tx) => {
-        // The time is taken in the callback, so a transaction the server retries is stamped afresh.
-        const ctx = { now: this.clock(), token, index: this.index };
-        const results = await writeCall(tx, ops, ctx, { atomic: true, transactional: await this.db.transactional() });
-        // Inside the transaction when there is one; without, writeCall has thrown on any failure first.
-        if (system) await putSystemDoc(tx, system.key, system.doc);
-        return results;
-      });
+      return withPosition(this.db, (q) =>
+        this.db.withTransaction(async (tx) => {
+          // The time is taken in the callback, so a transaction the server retries is stamped afresh.
+          const ctx = { now: this.clock(), token, q, index: this.index };
+          const results = await writeCall(tx, ops, ctx, { atomic: true, transactional: await this.db.transactional() });
+          // Inside the transaction when there is one; without, writeCall has thrown on any failure first.
+          if (system) await putSystemDoc(tx, system.key, system.doc);
+          return results;
+        }),
+      );
     }
-    return writeCall(this.db, ops, { now: this.clock(), token, index: this.index }, { atomic: false, transactional: false });
+    return withPosition(this.db, (q) => writeCall(this.db, ops, { now: this.clock(), token, q, index: this.index }, { atomic: false, transactional: false }));
   }
 
   async search(query: SearchQuery): Promise<SearchResult<StoredResource>> {
@@ -116,7 +123,7 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
   }
 
   markHistory(): Promise<string> {
-    return markHistory(this.db);
+    return markHistory(this.db, this.markWaitMs);
   }
 
   /** Wall-clock time, not the store clock: leases are shared with other processes. */

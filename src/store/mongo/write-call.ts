@@ -31,6 +31,7 @@ function planAgain(ops: WriteOp[], positions: number[], loaded: Map<string, Reso
     results: sub.results.map((r) => ({ ...r, index: positions[r.index] })),
     keys: new Map([...sub.keys].map(([key, planned]) => [key, { ...planned, ops: planned.ops.map((i) => positions[i]) }])),
     history: sub.history,
+    q: sub.q,
   };
 }
 
@@ -40,7 +41,7 @@ function merge(plan: WritePlan, again: WritePlan, keys: Set<string>): WritePlan 
   for (const r of again.results) results[r.index] = r;
   const kept = [...plan.keys].filter(([key]) => !keys.has(key));
   const history = plan.history.filter((h) => !keys.has(resourceKey(h.type, h.id)));
-  return { results, keys: new Map([...kept, ...again.keys]), history: [...history, ...again.history] };
+  return { results, keys: new Map([...kept, ...again.keys]), history: [...history, ...again.history], q: plan.q };
 }
 
 export interface WriteCallOptions {

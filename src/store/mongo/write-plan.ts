@@ -25,6 +25,8 @@ export interface PlanContext {
   now: number;
   /** Marks every document this call writes (see apply-changes.ts). */
   token: string;
+  /** The call's position in commit order, which its history documents carry (history-marks.ts). */
+  q: number;
   index: Indexer;
 }
 
@@ -41,6 +43,8 @@ export interface WritePlan {
   results: WriteResult[];
   keys: Map<string, PlannedKey>;
   history: HistoryDoc[];
+  /** The call's position, which the prior versions it stores again carry too. */
+  q: number;
 }
 
 /** The key an op writes, when known before planning (a create without id gets a fresh one). */
@@ -80,7 +84,7 @@ export function planWrites(ops: WriteOp[], loaded: Map<string, ResourceDoc>, ctx
       planned.next = doc;
       planned.ops.push(index);
     } else keys.set(key, { prior: loaded.get(key) ?? null, next: doc, ops: [index] });
-    history.push(toHistoryDoc(doc));
+    history.push(toHistoryDoc(doc, ctx.q));
     return stored;
   };
 
@@ -123,5 +127,5 @@ export function planWrites(ops: WriteOp[], loaded: Map<string, ResourceDoc>, ctx
       return { index, status: 'failed', error: { status, outcome } };
     }
   });
-  return { results, keys, history };
+  return { results, keys, history, q: ctx.q };
 }
