@@ -6,6 +6,7 @@
 import type { Request } from 'express';
 import { badRequest, tooLarge, unsupportedMediaType } from '../src/fhir/outcomes.js';
 import { JSON_TYPES, readLimited } from '../src/fhir/request-body.js';
+import { JSON_PATCH_TYPE } from '../src/fhir/rest/patch-interaction.js';
 import { checkJsonShape, parseJsonBody } from '../src/fhir/safe-json.js';
 
 /** The media type without parameters, lower case; undefined when the request has none. */
@@ -38,7 +39,8 @@ export async function readJsonBody(req: Request, limit: number): Promise<unknown
   const raw = await bodyBytes(req, limit);
   if (raw.length === 0) return undefined;
   const type = mediaType(req);
-  if (type !== undefined && !JSON_TYPES.has(type)) {
+  // A JSON Patch is JSON too; PATCH itself refuses any other body (patch-interaction.ts).
+  if (type !== undefined && !JSON_TYPES.has(type) && !(req.method === 'PATCH' && type === JSON_PATCH_TYPE)) {
     throw unsupportedMediaType(`Content-Type "${type.slice(0, 80)}" is not supported; send application/fhir+json`);
   }
   return parseJsonBody(raw);

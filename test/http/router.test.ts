@@ -90,9 +90,9 @@ describe('createDataManagementRouter', () => {
     const res = await request(app).patch('/api/v2/fhir/Patient').send({});
     expect(res.status).toBe(405);
     expect(res.body.resourceType).toBe('OperationOutcome');
-    expect(res.headers.allow).toBe('GET, HEAD, POST');
+    expect(res.headers.allow).toBe('GET, HEAD, POST, PUT, DELETE');
     const cases: [string, string, string][] = [
-      ['post', '/api/v2/fhir/Patient/p1', 'GET, HEAD, PUT, DELETE'],
+      ['post', '/api/v2/fhir/Patient/p1', 'GET, HEAD, PUT, PATCH, DELETE'],
       ['delete', '/api/v2/fhir/metadata', 'GET, HEAD'],
       ['get', '/api/v2/fhir/Patient/_search', 'POST'],
       ['put', '/api/v2/fhir/Patient/p1/_history', 'GET, HEAD'],

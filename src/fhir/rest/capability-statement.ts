@@ -9,7 +9,7 @@ import { resourceTypes, searchParametersFor } from '../../search/search-paramete
 import type { FhirContext } from './types.js';
 
 const VERSION = '0.1.0';
-const INTERACTIONS = ['read', 'vread', 'update', 'delete', 'history-instance', 'create', 'search-type'] as const;
+const INTERACTIONS = ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'create', 'search-type'] as const;
 
 function restResource(type: string): CapabilityStatementRestResource {
   const searchParam = [...searchParametersFor(type).values()]
@@ -22,6 +22,8 @@ function restResource(type: string): CapabilityStatementRestResource {
     readHistory: true,
     updateCreate: true,
     conditionalCreate: true,
+    conditionalUpdate: true,
+    conditionalDelete: 'single',
     searchParam,
   };
 }
@@ -40,6 +42,7 @@ export function capabilityStatement(ctx: FhirContext): CapabilityStatement {
     implementation: { description: 'medgen-data FHIR R4 server', url: ctx.baseUrl },
     fhirVersion: '4.0.1',
     format: ['application/fhir+json', 'json'],
+    patchFormat: ['application/json-patch+json'],
     rest: [
       {
         mode: 'server',

@@ -8,8 +8,10 @@ import { badRequest, notAllowed, notFound } from '../outcomes.js';
 import { assertResourceType } from '../resource-body.js';
 import { processBundle } from '../bundle/process-bundle.js';
 import { capabilityStatement } from './capability-statement.js';
+import { conditionalDelete, conditionalUpdate } from './conditional-writes.js';
 import { deleteResource, readResource, resourceHistory, updateResource, vreadResource } from './instance-interactions.js';
 import { jobInteraction } from './job-interactions.js';
+import { patchResource } from './patch-interaction.js';
 import type { OperationTarget } from './operation.js';
 import { createResource, searchType } from './type-interactions.js';
 import type { FhirContext, FhirRequest, FhirResponse } from './types.js';
@@ -55,7 +57,9 @@ async function dispatchType(ctx: FhirContext, req: FhirRequest, type: string): P
     assertResourceType(type, isRead(req.method));
     if (isRead(req.method)) return searchType(ctx, req, type);
     if (req.method === 'POST') return createResource(ctx, req, type);
-    return methodNotAllowed(req, [...READ, 'POST']);
+    if (req.method === 'PUT') return conditionalUpdate(ctx, req, type);
+    if (req.method === 'DELETE') return conditionalDelete(ctx, req, type);
+    return methodNotAllowed(req, [...READ, 'POST', 'PUT', 'DELETE']);
   }
   return dispatchInstance(ctx, req, type, req.segments[1]);
 }
@@ -74,7 +78,8 @@ async function dispatchInstance(ctx: FhirContext, req: FhirRequest, type: string
     if (isRead(req.method)) return readResource(ctx, type, id);
     if (req.method === 'PUT') return updateResource(ctx, req, type, id);
     if (req.method === 'DELETE') return deleteResource(ctx, req, type, id);
-    return methodNotAllowed(req, [...READ, 'PUT', 'DELETE']);
+    if (req.method === 'PATCH') return patchResource(ctx, req, type, id);
+    return methodNotAllowed(req, [...READ, 'PUT', 'PATCH', 'DELETE']);
   }
   if (rest[0] === '_history' && rest.length <= 2) {
     if (!isRead(req.method)) return methodNotAllowed(req, READ);
