@@ -47,7 +47,7 @@ describe('PATCH with a JSON Patch', () => {
 describe('conditional update and delete', () => {
   it('PUT [type]?search updates the one match, creates when none matches, and refuses several (412)', async () => {
     const { id } = await create('Rivera', 'm1');
-    const put = (query: string, body: unknown) => request(t.app).put(`/fhir/Patient?${query}`).set('Content-Type', FHIR_JSON).send(body);
+    const put = (query: string, body: object) => request(t.app).put(`/fhir/Patient?${query}`).set('Content-Type', FHIR_JSON).send(body);
     const updated = await put(`identifier=${MRN}|m1`, patient('Moore', { identifier: [{ system: MRN, value: 'm1' }] }));
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ id, meta: { versionId: '2' }, name: [{ family: 'Moore' }] });
