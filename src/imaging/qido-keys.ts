@@ -116,11 +116,18 @@ function wildcard(pattern: string, flags: string): RegExp {
   return new RegExp(`^${body}$`, flags);
 }
 
+const PN_GROUPS = ['Alphabetic', 'Ideographic', 'Phonetic'];
+
 /** The values of an element as strings: a PN's component groups, anything else as written. */
 function textsOf(dataset: DicomJsonDataset, tag: string): string[] {
   const values = dataset[tag]?.Value ?? [];
   return values.flatMap((v) => {
-    if (v && typeof v === 'object') return Object.values(v as Record<string, unknown>).filter((s): s is string => typeof s === 'string');
+    if (v && typeof v === 'object') {
+      // dcmjs's PN values are String objects (whose toJSON writes the Alphabetic group); JSON ones are plain objects.
+      const text = v.valueOf();
+      if (typeof text === 'string') return [text];
+      return PN_GROUPS.map((g) => (v as Record<string, unknown>)[g]).filter((s): s is string => typeof s === 'string');
+    }
     return v === null || v === undefined ? [] : [String(v)];
   });
 }
