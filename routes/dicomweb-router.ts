@@ -3,7 +3,7 @@
  * (the server mounts it at /dicomweb). QIDO-RS searches (studies, series and instances, within a study or
  * across all) answer DICOM JSON from the ImagingStudy index; WADO-RS metadata reads the files' own attributes;
  * WADO-RS streams the stored files untouched as multipart/related (the streaming exception to "handlers
- * do not write HTTP"). Errors are OperationOutcomes from the shared error handler: a UID that is not a UID
+ * do not write HTTP"); rendered frames and thumbnails are in dicomweb-rendered.ts. Errors are OperationOutcomes from the shared error handler: a UID that is not a UID
  * is 400, an unknown study/series/instance 404.
  * @see https://dicom.nema.org/medical/dicom/current/output/chtml/part18/PS3.18.html
  */
@@ -17,6 +17,7 @@ import { fileMetadata, filesMetadata, framePixels } from '../src/imaging/dicomwe
 import { queryInstances, querySeries, queryStudies } from '../src/imaging/dicomweb-query.js';
 import { qidoQueryOf, type QidoLevel } from '../src/imaging/qido-keys.js';
 import { instanceFiles, multipartType, newBoundary, seriesFiles, studyFiles, writeMultipart } from '../src/imaging/dicomweb-retrieve.js';
+import { addRenderedRoutes } from './dicomweb-rendered.js';
 import { errorHandler } from './error-handler.js';
 
 export interface DicomwebRouterOptions {
@@ -117,6 +118,8 @@ export function createDicomwebRouter(options: DicomwebRouterOptions): Router {
     res.status(200).setHeader('Content-Type', multipartType(boundary, 'application/octet-stream'));
     res.end(Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Type: application/octet-stream\r\n\r\n`), pixels, Buffer.from(`\r\n--${boundary}--\r\n`)]));
   });
+
+  addRenderedRoutes(router, files, uid);
 
   router.use((req) => {
     throw notFound(`No DICOMweb route for ${req.method} ${req.path.slice(0, 200)}`);
