@@ -48,6 +48,10 @@ export function addRenderedRoutes(router: Router, files: FileArea, uid: Uid): vo
     await sendPng(req, res, await instance(req), frame);
   });
   router.get(`${instancePath}/thumbnail`, async (req, res) => sendPng(req, res, await instance(req), 1, THUMBNAIL));
+  router.get(`${instancePath}/frames/:frame/thumbnail`, async (req, res) => {
+    const frame = frameOf(req);
+    await sendPng(req, res, await instance(req), frame, THUMBNAIL);
+  });
   router.get('/studies/:study/series/:series/thumbnail', async (req, res) => {
     await sendPng(req, res, middle(await seriesFiles(files, uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID'))), 1, THUMBNAIL);
   });

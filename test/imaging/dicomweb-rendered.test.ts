@@ -53,8 +53,8 @@ test('an MR instance renders to a grayscale PNG of its size, windowed as its fir
   expect([fitted.width, fitted.height]).toEqual([32, 32]);
 });
 
-test('thumbnails at instance, series and study level fit 128x128', async () => {
-  for (const url of [`${instanceUrl}/thumbnail`, `${seriesUrl}/thumbnail`, `${studyUrl}/thumbnail`]) {
+test('thumbnails at frame, instance, series and study level fit 128x128', async () => {
+  for (const url of [`${instanceUrl}/frames/1/thumbnail`, `${instanceUrl}/thumbnail`, `${seriesUrl}/thumbnail`, `${studyUrl}/thumbnail`]) {
     const image = await png(url, 'image/*');
     expect({ url, size: Math.max(image.width, image.height) }).toEqual({ url, size: 128 });
     expect(new Set(image.pixels).size).toBeGreaterThan(8);
@@ -69,5 +69,6 @@ test('what cannot be produced or named: 406 for other media types, 400 for a bad
   expect((await request(app).get(`${instanceUrl}/frames/x/rendered`)).status).toBe(400);
   expect((await request(app).get(`${instanceUrl}/rendered?viewport=0,10`)).status).toBe(400);
   expect((await request(app).get(`${instanceUrl}/frames/2/rendered`)).status).toBe(404);
+  expect((await request(app).get(`${instanceUrl}/frames/0/thumbnail`)).status).toBe(400);
   expect((await request(app).get(`${seriesUrl}/instances/1.2.3/thumbnail`)).status).toBe(404);
 });
