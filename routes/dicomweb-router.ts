@@ -1,8 +1,9 @@
 /**
  * `createDicomwebRouter`: DICOMweb for the studies $enhance-imaging wrote, mountable under any path
- * (the server mounts it at /dicomweb). QIDO-RS searches answer DICOM JSON from the ImagingStudy index;
+ * (the server mounts it at /dicomweb). QIDO-RS searches (studies, series and instances, within a study or
+ * across all) answer DICOM JSON from the ImagingStudy index; WADO-RS metadata reads the files' own attributes;
  * WADO-RS streams the stored files untouched as multipart/related (the streaming exception to "handlers
- * do not write HTTP"). Errors are OperationOutcomes from the shared error handler: a UID that is not a UID
+ * do not write HTTP"); rendered frames and thumbnails are in dicomweb-rendered.ts. Errors are OperationOutcomes from the shared error handler: a UID that is not a UID
  * is 400, an unknown study/series/instance 404.
  * @see https://dicom.nema.org/medical/dicom/current/output/chtml/part18/PS3.18.html
  */
@@ -12,10 +13,11 @@ import { notFound, OperationOutcomeError, outcome, issue } from '../src/fhir/out
 import type { Logger } from '../src/logger.js';
 import type { ResourceStore } from '../src/store/resource-store.js';
 import { checkUid } from '../src/imaging/dicom-files.js';
-import { fileMetadata, framePixels, sopUidOfFile } from '../src/imaging/dicomweb-metadata.js';
+import { fileMetadata, filesMetadata, framePixels } from '../src/imaging/dicomweb-metadata.js';
 import { queryInstances, querySeries, queryStudies } from '../src/imaging/dicomweb-query.js';
-import { studyQueryOf } from '../src/imaging/qido-study-keys.js';
+import { qidoQueryOf, type QidoLevel } from '../src/imaging/qido-keys.js';
 import { instanceFiles, multipartType, newBoundary, seriesFiles, studyFiles, writeMultipart } from '../src/imaging/dicomweb-retrieve.js';
+import { addRenderedRoutes } from './dicomweb-rendered.js';
 import { errorHandler } from './error-handler.js';
 
 export interface DicomwebRouterOptions {
@@ -38,6 +40,13 @@ function acceptsMultipart(req: Request): void {
   throw new OperationOutcomeError(406, outcome(issue('error', 'not-supported', 'WADO-RS answers multipart/related; type="application/dicom"')));
 }
 
+/** The request's matching keys at `level`; keys it cannot match are named in a 299 Warning (PS3.18 8.3.4.5). */
+function qidoOf(req: Request, res: Response, level: QidoLevel) {
+  const query = qidoQueryOf(queryOf(req), level);
+  if (query.ignored.length > 0) res.setHeader('Warning', `299 medgen-data "The following query keys are not supported and were ignored: ${query.ignored.join(', ').replace(/[^\x20-\x7e]|"/g, '?')}"`);
+  return query;
+}
+
 function sendJson(res: Response, body: unknown): void {
   res.status(200).type(DICOM_JSON).send(JSON.stringify(body));
 }
@@ -58,15 +67,23 @@ export function createDicomwebRouter(options: DicomwebRouterOptions): Router {
   const uid = (req: Request, name: string, label: string) => checkUid(String(req.params[name]), label);
 
   router.get('/studies', async (req, res) => {
-    const { query, ignored } = studyQueryOf(queryOf(req));
-    if (ignored.length > 0) res.setHeader('Warning', `299 medgen-data "The following query keys are not supported and were ignored: ${ignored.join(', ').replace(/[^\x20-\x7e]|"/g, '?')}"`);
-    sendJson(res, await queryStudies(store, query, baseUrlOf(req)));
+    sendJson(res, await queryStudies(store, qidoOf(req, res, 'study'), baseUrlOf(req)));
+  });
+  router.get('/series', async (req, res) => {
+    sendJson(res, await querySeries(store, qidoOf(req, res, 'series'), baseUrlOf(req)));
+  });
+  router.get('/instances', async (req, res) => {
+    sendJson(res, await queryInstances(store, qidoOf(req, res, 'instance'), baseUrlOf(req)));
   });
   router.get('/studies/:study/series', async (req, res) => {
-    sendJson(res, await querySeries(store, uid(req, 'study', 'StudyInstanceUID'), baseUrlOf(req)));
+    sendJson(res, await querySeries(store, qidoOf(req, res, 'series'), baseUrlOf(req), uid(req, 'study', 'StudyInstanceUID')));
+  });
+  router.get('/studies/:study/instances', async (req, res) => {
+    sendJson(res, await queryInstances(store, qidoOf(req, res, 'instance'), baseUrlOf(req), uid(req, 'study', 'StudyInstanceUID')));
   });
   router.get('/studies/:study/series/:series/instances', async (req, res) => {
-    sendJson(res, await queryInstances(store, uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID'), baseUrlOf(req)));
+    const [study, series] = [uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID')];
+    sendJson(res, await queryInstances(store, qidoOf(req, res, 'instance'), baseUrlOf(req), study, series));
   });
 
   router.get('/studies/:study', async (req, res) => {
@@ -80,11 +97,18 @@ export function createDicomwebRouter(options: DicomwebRouterOptions): Router {
     await sendParts(req, res, found, logger);
   });
 
+  router.get('/studies/:study/metadata', async (req, res) => {
+    const study = uid(req, 'study', 'StudyInstanceUID');
+    sendJson(res, await filesMetadata(await studyFiles(files, study), `${baseUrlOf(req)}/studies/${study}`));
+  });
   router.get('/studies/:study/series/:series/metadata', async (req, res) => {
     const [study, series] = [uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID')];
-    const base = `${baseUrlOf(req)}/studies/${study}/series/${series}/instances`;
-    const found = await seriesFiles(files, study, series);
-    sendJson(res, await Promise.all(found.map((f) => fileMetadata(f, `${base}/${sopUidOfFile(f)}`))));
+    sendJson(res, await filesMetadata(await seriesFiles(files, study, series), `${baseUrlOf(req)}/studies/${study}`));
+  });
+  router.get('/studies/:study/series/:series/instances/:instance/metadata', async (req, res) => {
+    const [study, series, sop] = [uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID'), uid(req, 'instance', 'SOPInstanceUID')];
+    const [file] = await instanceFiles(files, study, series, sop);
+    sendJson(res, [await fileMetadata(file, `${baseUrlOf(req)}/studies/${study}/series/${series}/instances/${sop}`)]);
   });
   router.get('/studies/:study/series/:series/instances/:instance/frames/:frame', async (req, res) => {
     if (req.params.frame !== '1') throw notFound('Each generated instance has a single frame (1)');
@@ -94,6 +118,8 @@ export function createDicomwebRouter(options: DicomwebRouterOptions): Router {
     res.status(200).setHeader('Content-Type', multipartType(boundary, 'application/octet-stream'));
     res.end(Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Type: application/octet-stream\r\n\r\n`), pixels, Buffer.from(`\r\n--${boundary}--\r\n`)]));
   });
+
+  addRenderedRoutes(router, files, uid);
 
   router.use((req) => {
     throw notFound(`No DICOMweb route for ${req.method} ${req.path.slice(0, 200)}`);

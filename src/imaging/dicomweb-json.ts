@@ -11,7 +11,6 @@ import type { ImagingStudy, ImagingStudySeries, ImagingStudySeriesInstance, Pati
 import { dicomPatient } from './dicom-patient.js';
 import { dicomDateTime, TIMEZONE_OFFSET } from './dicom-time.js';
 
-
 /** The Study Instance UID of an ImagingStudy (`urn:dicom:uid` identifier), if it has one. */
 export function studyUidOf(study: ImagingStudy): string | undefined {
   return study.identifier?.find((i) => i.system === 'urn:dicom:uid')?.value?.replace(/^urn:oid:/, '');
@@ -73,6 +72,8 @@ export function seriesJson(study: ImagingStudy, series: ImagingStudySeries, base
     StudyInstanceUID: uid,
     SeriesInstanceUID: series.uid,
     SeriesNumber: series.number ?? 0,
+    // The ImagingStudy series' start, or the study's when the series has none.
+    PerformedProcedureStepStartDate: (series.started ?? study.started) ? dicomDateTime(Date.parse((series.started ?? study.started)!)).date : '',
     NumberOfSeriesRelatedInstances: series.numberOfInstances ?? series.instance?.length ?? 0,
     RetrieveURL: `${base}/studies/${uid}/series/${series.uid}`,
   });

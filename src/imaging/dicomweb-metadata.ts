@@ -31,3 +31,8 @@ export async function framePixels(file: string): Promise<Buffer> {
 
 /** The SOP Instance UID of a stored file, from its name. */
 export const sopUidOfFile = (file: string) => path.basename(file, '.dcm');
+
+/** The metadata of stored files of one study, each with its instance URL under `studyUrl` (the series from the file's folder). */
+export async function filesMetadata(files: string[], studyUrl: string): Promise<DicomJsonDataset[]> {
+  return Promise.all(files.map((f) => fileMetadata(f, `${studyUrl}/series/${path.basename(path.dirname(f))}/instances/${sopUidOfFile(f)}`)));
+}

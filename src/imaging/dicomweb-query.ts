@@ -1,88 +1,106 @@
 /**
  * QIDO-RS over the store: the ImagingStudy resources written by $enhance-imaging are the index, so a query
- * is a FHIR search (by patient, by identifier) and never a scan of the files.
+ * is a FHIR search (narrowed by the study keys FHIR can express: patient, identifier, started, modality) whose
+ * studies are then answered as DICOM JSON and matched key by key; the files are never scanned. Paging counts
+ * matches, so the store is read in chunks until `offset + limit` of them are found.
  * @see https://dicom.nema.org/medical/dicom/current/output/chtml/part18/sect_10.6.html (QIDO-RS)
  */
 import type { DicomJsonDataset } from 'dcmjs';
 import type { ImagingStudy, Patient } from 'fhir/r4.js';
-import { badRequest, notFound, OperationOutcomeError } from '../fhir/outcomes.js';
+import { notFound, OperationOutcomeError } from '../fhir/outcomes.js';
 import { parseSearchQuery } from '../search/parse-query.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import { checkUid } from './dicom-files.js';
 import { instanceJson, seriesJson, studyJson } from './dicomweb-json.js';
-import { DCM } from './imaging-study-resource.js';
+import type { QidoQuery } from './qido-keys.js';
 
-export interface StudyQuery {
-  patientId?: string;
-  studyUid?: string;
-  /** StudyDate bounds, inclusive days (YYYY-MM-DD, UTC as the files' StudyDate is). */
-  studyDate?: { from?: string; to?: string };
-  /** ModalitiesInStudy: a study matches when it has any of these. */
-  modalities?: string[];
-  limit: number;
-  offset: number;
-}
+/** Studies read from the store per round while looking for matches. */
+const CHUNK = 200;
 
-/** FHIR ids: a DICOM PatientID outside this syntax cannot name one of our patients. */
-const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
-
-/** `limit` and `offset` (PS3.18 8.3.4.4) as non-negative integers; 400 otherwise. */
-export function pagingOf(query: URLSearchParams): { limit: number; offset: number } {
-  const number = (name: string, fallback: number) => {
-    const raw = query.get(name);
-    if (raw === null) return fallback;
-    if (!/^\d{1,9}$/.test(raw)) throw badRequest(`${name} must be a non-negative integer`, name);
-    return Number(raw);
-  };
-  return { limit: Math.min(number('limit', 100), 1000), offset: number('offset', 0) };
-}
-
-async function searchStudies(store: ResourceStore, q: StudyQuery): Promise<ImagingStudy[]> {
-  const params = new URLSearchParams({ _count: String(q.limit), _sort: 'started' });
-  if (q.patientId !== undefined) {
-    if (!FHIR_ID.test(q.patientId)) return [];
-    params.set('patient', `Patient/${q.patientId}`);
-  }
-  if (q.studyUid !== undefined) params.set('identifier', `urn:dicom:uid|urn:oid:${checkUid(q.studyUid, 'StudyInstanceUID')}`);
-  if (q.studyDate?.from) params.append('started', `ge${q.studyDate.from}`);
-  if (q.studyDate?.to) params.append('started', `le${q.studyDate.to}`);
-  if (q.modalities) params.set('modality', q.modalities.map((code) => `${DCM}|${code}`).join(','));
+/** Every ImagingStudy the FHIR-expressible keys allow, oldest first, read a chunk at a time. */
+async function* candidateStudies(store: ResourceStore, q: Pick<QidoQuery, 'matchers'>): AsyncGenerator<ImagingStudy> {
+  const params = new URLSearchParams({ _count: String(CHUNK), _sort: 'started' });
+  for (const m of q.matchers) for (const [name, value] of m.fhir ?? []) params.append(name, value);
   const { query } = parseSearchQuery('ImagingStudy', params);
-  return (await store.search({ ...query, offset: q.offset })).resources as unknown as ImagingStudy[];
+  for (let offset = 0; ; offset += CHUNK) {
+    const { resources } = await store.search({ ...query, offset });
+    for (const r of resources) yield r as unknown as ImagingStudy;
+    if (resources.length < CHUNK) return;
+  }
 }
 
-async function patientOf(store: ResourceStore, study: ImagingStudy, cache: Map<string, Patient & { id: string }>) {
+type PatientCache = Map<string, (Patient & { id: string }) | undefined>;
+
+async function patientOf(store: ResourceStore, study: ImagingStudy, cache: PatientCache) {
   const id = /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(study.subject.reference ?? '')?.[1];
   if (!id) return undefined;
   if (!cache.has(id)) {
     const patient = await store.read('Patient', id).catch((err) => (err instanceof OperationOutcomeError ? undefined : Promise.reject(err)));
-    if (patient) cache.set(id, patient as unknown as Patient & { id: string });
+    cache.set(id, patient as unknown as (Patient & { id: string }) | undefined);
   }
   return cache.get(id);
 }
 
-export async function queryStudies(store: ResourceStore, q: StudyQuery, base: string): Promise<DicomJsonDataset[]> {
-  const cache = new Map<string, Patient & { id: string }>();
+/** Which datasets one study contributes to the answer (study, each series, or each instance). */
+type Expand = (study: ImagingStudy, studyDataset: DicomJsonDataset) => DicomJsonDataset[];
+
+/** The page of matching datasets: every matcher holds, `offset` skipped, at most `limit` kept. */
+async function page(store: ResourceStore, q: QidoQuery, studies: AsyncIterable<ImagingStudy>, base: string, expand: Expand): Promise<DicomJsonDataset[]> {
+  const cache: PatientCache = new Map();
   const out: DicomJsonDataset[] = [];
-  for (const study of await searchStudies(store, q)) out.push(studyJson(study, await patientOf(store, study, cache), base));
+  let skip = q.offset;
+  if (q.limit === 0) return out;
+  for await (const study of studies) {
+    const studyDataset = studyJson(study, await patientOf(store, study, cache), base);
+    for (const dataset of expand(study, studyDataset)) {
+      if (!q.matchers.every((m) => m.matches(dataset))) continue;
+      if (skip > 0) skip--;
+      else if (out.push(dataset) >= q.limit) return out;
+    }
+  }
   return out;
+}
+
+async function* just(study: ImagingStudy): AsyncGenerator<ImagingStudy> {
+  yield study;
+}
+
+const seriesOf = (base: string, withStudy: boolean): Expand => (study, studyDataset) =>
+  (study.series ?? []).map((s) => ({ ...(withStudy ? studyDataset : {}), ...seriesJson(study, s, base) }));
+
+const instancesOf = (base: string, withStudy: boolean, seriesUid?: string): Expand => (study, studyDataset) =>
+  (study.series ?? [])
+    .filter((s) => seriesUid === undefined || s.uid === seriesUid)
+    .flatMap((s) => {
+      const series = seriesJson(study, s, base);
+      return (s.instance ?? []).map((i) => ({ ...(withStudy ? studyDataset : {}), ...series, ...instanceJson(study, s, i, base) }));
+    });
+
+export async function queryStudies(store: ResourceStore, q: QidoQuery, base: string): Promise<DicomJsonDataset[]> {
+  return page(store, q, candidateStudies(store, q), base, (_, dataset) => [dataset]);
 }
 
 /** The one ImagingStudy with this Study Instance UID; 404 when there is none. */
 export async function studyByUid(store: ResourceStore, studyUid: string): Promise<ImagingStudy> {
-  const [study] = await searchStudies(store, { studyUid, limit: 1, offset: 0 });
+  const params = new URLSearchParams({ _count: '1', identifier: `urn:dicom:uid|urn:oid:${checkUid(studyUid, 'StudyInstanceUID')}` });
+  const [study] = (await store.search(parseSearchQuery('ImagingStudy', params).query)).resources as unknown as ImagingStudy[];
   if (!study) throw notFound(`No study ${studyUid}`);
   return study;
 }
 
-export async function querySeries(store: ResourceStore, studyUid: string, base: string): Promise<DicomJsonDataset[]> {
-  const study = await studyByUid(store, studyUid);
-  return (study.series ?? []).map((s) => seriesJson(study, s, base));
+/** Series of one study (`/studies/{s}/series`, series attributes only) or of all studies (`/series`, with the study's). */
+export async function querySeries(store: ResourceStore, q: QidoQuery, base: string, studyUid?: string): Promise<DicomJsonDataset[]> {
+  if (studyUid === undefined) return page(store, q, candidateStudies(store, q), base, seriesOf(base, true));
+  return page(store, q, just(await studyByUid(store, studyUid)), base, seriesOf(base, false));
 }
 
-export async function queryInstances(store: ResourceStore, studyUid: string, seriesUid: string, base: string): Promise<DicomJsonDataset[]> {
+/**
+ * Instances of one series (instance and series attributes), of one study, or of all studies (both with the
+ * study's attributes too, as PS3.18 10.6.3.3 lists for those queries).
+ */
+export async function queryInstances(store: ResourceStore, q: QidoQuery, base: string, studyUid?: string, seriesUid?: string): Promise<DicomJsonDataset[]> {
+  if (studyUid === undefined) return page(store, q, candidateStudies(store, q), base, instancesOf(base, true));
   const study = await studyByUid(store, studyUid);
-  const series = study.series?.find((s) => s.uid === checkUid(seriesUid, 'SeriesInstanceUID'));
-  if (!series) throw notFound(`No series ${seriesUid} in study ${studyUid}`);
-  return (series.instance ?? []).map((i) => instanceJson(study, series, i, base));
+  if (seriesUid !== undefined && !study.series?.some((s) => s.uid === checkUid(seriesUid, 'SeriesInstanceUID'))) throw notFound(`No series ${seriesUid} in study ${studyUid}`);
+  return page(store, q, just(study), base, instancesOf(base, seriesUid === undefined, seriesUid));
 }
