@@ -90,6 +90,13 @@ export interface StreamOptions {
  * Which versions a history stream gives, by commit order: both bounds are marks from
  * {@link ResourceStore.markHistory}. A mark is opaque text; a malformed one is a 400.
  */
+/** Which part of a type's or the system's history historyPage answers. */
+export interface HistoryPage {
+  since?: number;
+  count: number;
+  offset: number;
+}
+
 export interface HistoryStreamOptions {
   /**
    * Only versions committed after this mark was taken. A mark of another store (another database, a file
@@ -117,6 +124,12 @@ export interface ResourceStore {
   vread(resourceType: string, id: string, versionId: string): Promise<StoredResource>;
   /** All versions, newest first. 404 when the resource never existed. */
   history(resourceType: string, id: string): Promise<VersionRecord[]>;
+  /**
+   * R4's type- and system-level history: the versions of every resource of `resourceType` (of every type when
+   * null), newest first (by lastUpdated, then type, id and version, all descending), those updated at or after
+   * `since` (epoch ms) when given; `count` of them after the first `offset`, and how many there are in all.
+   */
+  historyPage(resourceType: string | null, page: HistoryPage): Promise<{ versions: VersionRecord[]; total: number }>;
 
   create(resource: Resource): Promise<StoredResource>;
   /** Update (or create with a client id); `created` tells which. */

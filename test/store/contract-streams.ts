@@ -6,6 +6,32 @@ import type { StoreGetter } from './contract.js';
 import { collect, criterion, expectOutcome, expectVersions, query, tick } from './contract-helpers.js';
 
 export function streamContract(get: StoreGetter): void {
+  it('historyPage: a type\'s and every type\'s versions newest first, paged, with since and a total', async () => {
+    const label = (v: { resourceType: string; id: string; versionId: string }) => `${v.resourceType}/${v.id}/${v.versionId}`;
+    await get().create(patient('pat-1'));
+    await tick();
+    await get().create(organization('org-1'));
+    await tick();
+    const second = await get().update({ ...patient('pat-1'), gender: 'male' } as Patient & { id: string });
+    await tick();
+    await get().delete('Organization', 'org-1');
+    const all = await get().historyPage(null, { count: 10, offset: 0 });
+    expect(all.total).toBe(4);
+    expect(all.versions.map(label)).toEqual(['Organization/org-1/2', 'Patient/pat-1/2', 'Organization/org-1/1', 'Patient/pat-1/1']);
+    expect(all.versions[0].deleted).toBe(true);
+    expect((all.versions[1].resource as Patient | undefined)?.gender).toBe('male');
+    const page = await get().historyPage(null, { count: 2, offset: 1 });
+    expect(page).toMatchObject({ total: 4 });
+    expect(page.versions.map(label)).toEqual(['Patient/pat-1/2', 'Organization/org-1/1']);
+    const patients = await get().historyPage('Patient', { count: 10, offset: 0 });
+    expect(patients.versions.map(label)).toEqual(['Patient/pat-1/2', 'Patient/pat-1/1']);
+    expect(patients.total).toBe(2);
+    const since = await get().historyPage(null, { since: Date.parse(second.resource.meta.lastUpdated), count: 10, offset: 0 });
+    expect(since.versions.map(label)).toEqual(['Organization/org-1/2', 'Patient/pat-1/2']);
+    expect(since.total).toBe(2);
+    expect(await get().historyPage('Encounter', { count: 10, offset: 0 })).toEqual({ versions: [], total: 0 });
+  });
+
   it('stream yields every live current resource of the type in id order, across chunk boundaries', async () => {
     const n = 1203;
     const ops = Array.from({ length: n }, (_, i) => ({ op: 'create' as const, resource: organization(`org-${String(n - i).padStart(5, '0')}`) }));

@@ -152,6 +152,10 @@ const STEPS: [string, (store: ResourceStore) => Promise<unknown>][] = [
   ['history stream through a mark', (s) => drain(s.streamHistory('Patient', { through: mark }))],
   ['write', (s) => s.update({ ...patient('pat-1'), gender: 'female' } as Parameters<ResourceStore['update']>[0])],
   ['history stream after a mark', (s) => drain(s.streamHistory('Patient', { after: mark }))],
+  ['type history', (s) => s.historyPage('Patient', { count: 10, offset: 0 })],
+  ['type history since', (s) => s.historyPage('Patient', { since: 946_684_800_000, count: 10, offset: 0 })],
+  ['system history', (s) => s.historyPage(null, { count: 10, offset: 5 })],
+  ['system history since', (s) => s.historyPage(null, { since: 946_684_800_000, count: 10, offset: 0 })],
   ['count by type', (s) => s.countByType()],
   ['default-sorted search', (s) => search(s, 'Patient', '')],
   ['search by _id', (s) => search(s, 'Patient', '_id=pat-1')],
@@ -181,6 +185,8 @@ export interface QueryShape {
   equality: Set<string>;
   /** Those of them inside an `$elemMatch`. */
   elemMatch: Set<string>;
+  /** Fields compared by a range (`$gt`, `$gte`, `$lt`, `$lte`) outside any `$elemMatch`. */
+  range: Set<string>;
   sort: [string, 1 | -1][];
   /** Fields a covered aggregation needs from the index (those its `$group` reads). */
   needs: string[];
@@ -196,6 +202,7 @@ function addFilter(shape: QueryShape, filter: MongoFilter, prefix = '', inElemen
     else if (isOperators(value)) {
       if ('$elemMatch' in value) addFilter(shape, value.$elemMatch as MongoFilter, `${prefix}${key}.`, true);
       else if ('$eq' in value || '$in' in value) add(shape, prefix + key, inElement);
+      else if (!inElement && ['$gt', '$gte', '$lt', '$lte'].some((op) => op in value)) shape.range.add(prefix + key);
     } else add(shape, prefix + key, inElement);
   }
 }
@@ -207,7 +214,7 @@ function add(shape: QueryShape, field: string, inElement: boolean): void {
 
 /** The shape of a recorded read; an aggregation's index part is its leading `$match`, `$sort` and `$group`. */
 export function queryShape(call: RecordedCall & { op: ReadOp }): QueryShape {
-  const shape: QueryShape = { equality: new Set(), elemMatch: new Set(), sort: [], needs: [] };
+  const shape: QueryShape = { equality: new Set(), elemMatch: new Set(), range: new Set(), sort: [], needs: [] };
   const stages = [...(call.pipeline ?? [])];
   const match = stages[0] && '$match' in stages[0] ? (stages.shift()?.$match as MongoFilter) : call.filter;
   const sort = stages[0] && '$sort' in stages[0] ? (stages.shift()?.$sort as MongoSort) : call.options?.sort;
@@ -233,7 +240,8 @@ export function serves(index: IndexDefinition & { unique?: boolean }, shape: Que
   if (!shape.needs.every((field) => keys.some(([k]) => k === field))) return false;
   const sort = shape.sort.filter(([field]) => !shape.equality.has(field));
   // Matches inside an array are read and sorted in memory (mongo-indexes.ts says why): their bounds suffice.
-  if (sort.length === 0 || prefix.some((field) => shape.elemMatch.has(field))) return bounded > 0 || shape.needs.length > 0;
+  // A range on the field after the equalities bounds the scan too (a count by `lu` reads only index keys).
+  if (sort.length === 0 || prefix.some((field) => shape.elemMatch.has(field))) return bounded > 0 || shape.needs.length > 0 || shape.range.has(keys[bounded]?.[0]);
   const next = keys.slice(bounded, bounded + sort.length);
   if (next.length < sort.length || next.some(([field], i) => field !== sort[i][0])) return false;
   return next.every(([, dir], i) => dir === sort[i][1]) || next.every(([, dir], i) => dir === -sort[i][1]);

@@ -9,7 +9,7 @@ import { resourceTypes, searchParametersFor } from '../../search/search-paramete
 import type { FhirContext } from './types.js';
 
 const VERSION = '0.1.0';
-const INTERACTIONS = ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'create', 'search-type'] as const;
+const INTERACTIONS = ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'history-type', 'create', 'search-type'] as const;
 
 function restResource(type: string): CapabilityStatementRestResource {
   const searchParam = [...searchParametersFor(type).values()]
@@ -47,7 +47,7 @@ export function capabilityStatement(ctx: FhirContext): CapabilityStatement {
       {
         mode: 'server',
         resource: cachedResources,
-        interaction: [{ code: 'transaction' }, { code: 'batch' }],
+        interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }],
         ...(operation.length > 0 ? { operation } : {}),
       },
     ],

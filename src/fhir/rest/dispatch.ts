@@ -10,6 +10,7 @@ import { processBundle } from '../bundle/process-bundle.js';
 import { capabilityStatement } from './capability-statement.js';
 import { conditionalDelete, conditionalUpdate } from './conditional-writes.js';
 import { deleteResource, readResource, resourceHistory, updateResource, vreadResource } from './instance-interactions.js';
+import { historyOf } from './history-interactions.js';
 import { jobInteraction } from './job-interactions.js';
 import { patchResource } from './patch-interaction.js';
 import type { OperationTarget } from './operation.js';
@@ -36,6 +37,10 @@ async function dispatchSystem(ctx: FhirContext, req: FhirRequest): Promise<FhirR
     if (req.method === 'POST') return processBundle(ctx, req);
     return methodNotAllowed(req, ['POST']);
   }
+  if (first === '_history' && req.segments.length === 1) {
+    if (!isRead(req.method)) return methodNotAllowed(req, READ);
+    return historyOf(ctx, req, null);
+  }
   if (first === 'metadata') {
     if (!isRead(req.method)) return methodNotAllowed(req, READ);
     return { status: 200, body: capabilityStatement(ctx) };
@@ -44,6 +49,11 @@ async function dispatchSystem(ctx: FhirContext, req: FhirRequest): Promise<FhirR
 }
 
 async function dispatchType(ctx: FhirContext, req: FhirRequest, type: string): Promise<FhirResponse> {
+  if (req.segments.length === 2 && req.segments[1] === '_history') {
+    assertResourceType(type, isRead(req.method));
+    if (!isRead(req.method)) return methodNotAllowed(req, READ);
+    return historyOf(ctx, req, type);
+  }
   if (req.segments.length === 2 && req.segments[1] === '_search') {
     assertResourceType(type);
     if (req.method !== 'POST') return methodNotAllowed(req, ['POST']);
@@ -93,7 +103,7 @@ async function dispatchInstance(ctx: FhirContext, req: FhirRequest, type: string
 /** Answers one FHIR request; errors are thrown as OperationOutcomeError for the caller to render. */
 export async function dispatch(ctx: FhirContext, req: FhirRequest): Promise<FhirResponse> {
   const [first] = req.segments;
-  if (first === undefined || first === 'metadata' || first.startsWith('$')) return dispatchSystem(ctx, req);
+  if (first === undefined || first === 'metadata' || first === '_history' || first.startsWith('$')) return dispatchSystem(ctx, req);
   if (first === '_jobs') return jobInteraction(ctx, req);
   if (req.segments.length > 4) throw notFound(`Unknown path /${req.segments.join('/').slice(0, 200)}`);
   return dispatchType(ctx, req, first);

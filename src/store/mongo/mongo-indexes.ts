@@ -46,6 +46,9 @@ export const STORE_INDEXES: IndexDefinition[] = [
   { collection: HISTORY, name: 'type_id_v_q', key: { type: 1, id: 1, v: 1, q: 1 } },
   // history-marks.ts: the documents of an abandoned write call (`q: P`) and the highest position given.
   { collection: HISTORY, name: 'q', key: { q: 1 } },
+  // Type- and system-level history (history-page.ts), newest first: read backwards.
+  { collection: HISTORY, name: 'type_lu_id_v', key: { type: 1, lu: 1, id: 1, v: 1 } },
+  { collection: HISTORY, name: 'lu_type_id_v', key: { lu: 1, type: 1, id: 1, v: 1 } },
 ];
 
 /** What releases before the record created, unnamed: MongoDB named them after their keys. */

@@ -7,12 +7,13 @@
  */
 import { badRequest } from '../../fhir/outcomes.js';
 import { resourceGone, resourceNotFound } from '../store-errors.js';
-import type { HistoryStreamOptions, RawVersionRecord, StoredResource, StreamOptions, TypedIdentifier, VersionRecord } from '../resource-store.js';
+import type { HistoryPage, HistoryStreamOptions, RawVersionRecord, StoredResource, StreamOptions, TypedIdentifier, VersionRecord } from '../resource-store.js';
 import type { MongoDatabaseLike, MongoFilter } from './collection.js';
 import { findMatching } from './element-match.js';
 import { storedVersion, storedVersions } from './stored-versions.js';
 import { HISTORY, type HistoryDoc, RESOURCES, type ResourceDoc, historyKey, parseResource, resourceKey, toRawVersionRecord, toVersionRecord } from './documents.js';
 import { markFilter } from './history-marks.js';
+import { historyPage } from './history-page.js';
 
 /** Documents per chunk of a stream. */
 export const CHUNK_SIZE = 500;
@@ -86,6 +87,10 @@ export class MongoReads {
     const versions = storedVersions(current, docs);
     if (versions.length === 0) throw resourceNotFound(resourceType, id);
     return versions.map(toVersionRecord);
+  }
+
+  historyPage(resourceType: string | null, page: HistoryPage): Promise<{ versions: VersionRecord[]; total: number }> {
+    return historyPage(this.db, resourceType, page);
   }
 
   async *stream(resourceType: string, options?: StreamOptions): AsyncIterable<StoredResource> {

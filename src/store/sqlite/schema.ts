@@ -20,6 +20,8 @@
  *   (ResourceStore.markHistory). `series` is a random id of the counter (history-mark.ts). Added in version 3:
  *   the column is added with a default of 0 (instant, no row rewritten), so every version stored before the
  *   upgrade precedes every mark; clear() leaves the counter, so numbers never repeat within a file.
+ * - `versions_updated` orders versions by lastUpdated for type- and system-level history (history-page.ts).
+ *   Added in version 4; a file made before it is indexed at its first open by this release.
  * @see https://hl7.org/fhir/R4/search.html
  * @see https://www.sqlite.org/wal.html
  */
@@ -27,7 +29,7 @@ import Database from 'better-sqlite3';
 import { newSeries } from '../history-mark.js';
 
 /** Bumped when the DDL changes; `user_version` tells which schema a file has. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Tables holding the index rows of a resource; used by delete and clear. */
 export const INDEX_TABLES = ['idx_token', 'idx_string', 'idx_date', 'idx_ref', 'idx_number', 'idx_uri', 'refs'] as const;
@@ -42,6 +44,7 @@ CREATE INDEX IF NOT EXISTS resources_order ON resources (type, last_updated, id)
 CREATE TABLE IF NOT EXISTS versions (
   rid INTEGER NOT NULL, version INTEGER NOT NULL, last_updated INTEGER NOT NULL, deleted INTEGER NOT NULL, json TEXT,
   seq INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (rid, version));
+CREATE INDEX IF NOT EXISTS versions_updated ON versions (last_updated);
 CREATE TABLE IF NOT EXISTS version_seq (series TEXT NOT NULL, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS params (pid INTEGER PRIMARY KEY, type TEXT NOT NULL, code TEXT NOT NULL, UNIQUE (type, code));
 CREATE TABLE IF NOT EXISTS idx_token (${row('pid INTEGER NOT NULL, system TEXT, value TEXT NOT NULL')}) WITHOUT ROWID;

@@ -13,6 +13,7 @@ import { assertLeaseArgs, assertSystemKey, checkSystemOption } from '../lease-ar
 import { formatMark } from '../history-mark.js';
 import { createClock } from '../resource-meta.js';
 import type {
+  HistoryPage,
   HistoryStreamOptions,
   RawVersionRecord,
   ResourceStore,
@@ -29,6 +30,7 @@ import { IndexRowBuffer } from './index-row-buffer.js';
 import { createParamIds, createRowWriter } from './index-rows.js';
 import { referencesFrom, referencesTo } from './reference-reads.js';
 import { readCurrent, readHistory, readVersion, toRawVersionRecord, toVersionRecord } from './reads.js';
+import { createHistoryPager } from './history-page.js';
 import { createRestorer, type Restorer } from './restore-versions.js';
 import { INDEX_TABLES, openDatabase } from './schema.js';
 import { buildSearchSql } from './search-sql.js';
@@ -67,6 +69,7 @@ export class SqliteStore implements ResourceStore {
   /** Forgets cached param ids after a rollback the batch writer did not see. */
   private readonly resetParams: () => void;
   private readonly searchCache = new Map<string, Database.Statement>();
+  private readonly historyPager: ReturnType<typeof createHistoryPager>;
 
   constructor(options: SqliteStoreOptions) {
     this.db = openDatabase(options.path);
@@ -80,6 +83,7 @@ export class SqliteStore implements ResourceStore {
     this.system = createSystemTables(this.db);
     this.clock = createClock(options.now);
     this.computeIndex = options.computeIndex ?? computeIndex;
+    this.historyPager = createHistoryPager(this.db);
   }
 
   async read(resourceType: string, id: string): Promise<StoredResource> {
@@ -92,6 +96,10 @@ export class SqliteStore implements ResourceStore {
 
   async history(resourceType: string, id: string): Promise<VersionRecord[]> {
     return readHistory(this.s, resourceType, id);
+  }
+
+  async historyPage(resourceType: string | null, page: HistoryPage): Promise<{ versions: VersionRecord[]; total: number }> {
+    return this.historyPager(resourceType, page);
   }
 
   async create(resource: Resource): Promise<StoredResource> {

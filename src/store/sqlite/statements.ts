@@ -22,7 +22,7 @@ export interface VersionRow {
 }
 
 type Id = [string, string];
-const VERSION_COLUMNS = 'r.type, r.id, v.version, v.last_updated, v.deleted, v.json';
+export const VERSION_COLUMNS = 'r.type, r.id, v.version, v.last_updated, v.deleted, v.json';
 
 export function prepareStatements(db: Database.Database) {
   const deleteFrom = (table: string) => db.prepare<[number]>(`DELETE FROM ${table} WHERE rid = ?`);
