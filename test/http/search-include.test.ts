@@ -10,7 +10,7 @@ import { makeTestApp, patient, type TestApp } from './test-app.js';
 let t: TestApp;
 beforeEach(async () => {
   t = await makeTestApp();
-  await t.store.update({ resourceType: 'Organization', id: 'org1', name: 'Clinic' });
+  await t.store.update({ resourceType: 'Organization', id: 'org1', name: 'Clinic' } as never);
   await t.store.update({ ...patient('Rivera'), id: 'p1', managingOrganization: { reference: 'Organization/org1' } } as never);
   await t.store.update({ ...patient('Okafor'), id: 'p2' } as never);
   await t.store.update({ resourceType: 'Encounter', id: 'e1', status: 'finished', class: { code: 'AMB' }, subject: { reference: 'Patient/p1' } } as never);
