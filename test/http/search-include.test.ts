@@ -139,3 +139,22 @@ describe('unknown includes', () => {
     expect((strict.body as unknown as { issue: { expression: string[] }[] }).issue[0].expression).toEqual([param]);
   });
 });
+
+describe('CapabilityStatement', () => {
+  it('lists per type the includes and revincludes the server follows, each one accepted under strict handling, and _summary/_elements', async () => {
+    const res = await request(t.app).get('/fhir/metadata');
+    const rest = res.body.rest[0];
+    const byType = (type: string) => rest.resource.find((r: { type: string }) => r.type === type);
+    const observation = byType('Observation');
+    expect(observation.searchInclude).toEqual(expect.arrayContaining(['Observation:*', 'Observation:subject', 'Observation:encounter']));
+    expect(byType('Patient').searchRevInclude).toEqual(expect.arrayContaining(['Observation:subject', 'Encounter:patient']));
+    expect(byType('Patient').searchRevInclude).not.toContain('Observation:encounter');
+    for (const include of observation.searchInclude) {
+      expect((await search(`/fhir/Observation?_id=o1&_include=${include}`, 'handling=strict')).status).toBe(200);
+    }
+    for (const revinclude of byType('Encounter').searchRevInclude.slice(0, 20)) {
+      expect((await search(`/fhir/Encounter?_revinclude=${revinclude}`, 'handling=strict')).status).toBe(200);
+    }
+    expect(rest.searchParam.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['_summary', '_elements']));
+  });
+});
