@@ -47,7 +47,7 @@ async function searchStudies(store: ResourceStore, q: StudyQuery): Promise<Imagi
   if (q.studyDate?.from) params.append('started', `ge${q.studyDate.from}`);
   if (q.studyDate?.to) params.append('started', `le${q.studyDate.to}`);
   if (q.modalities) params.set('modality', q.modalities.map((code) => `${DCM}|${code}`).join(','));
-  const { query } = parseSearchQuery('ImagingStudy', params);
+  const { query } = parseSearchQuery('ImagingStudy', params, { strict: true });
   return (await store.search({ ...query, offset: q.offset })).resources as unknown as ImagingStudy[];
 }
 

@@ -22,8 +22,12 @@ import type { Criterion, IndexedParamType, Predicate, SearchQuery } from './type
 import { UnsupportedSearch } from './unsupported.js';
 
 export interface ParseSearchOptions {
-  /** `Prefer: handling=strict` (and conditional interactions): fail on what is not supported instead of ignoring it. */
-  strict?: boolean;
+  /**
+   * Fail on what is not supported instead of ignoring it: `Prefer: handling=strict`, and every query the
+   * server builds itself (conditional interactions, imaging), where ignoring a criterion would widen a match.
+   * Required so that each caller chooses.
+   */
+  strict: boolean;
 }
 
 export interface ParsedSearch {
@@ -90,7 +94,7 @@ function criterion(name: string, value: string, params: ReadonlyMap<string, Sear
  * Parses the search parameters of `resourceType` (a known R4 type: the caller checks).
  * Throws an OperationOutcomeError (400, expression = the parameter) for what is invalid or unsupported.
  */
-export function parseSearchQuery(resourceType: string, params: URLSearchParams, options: ParseSearchOptions = {}): ParsedSearch {
+export function parseSearchQuery(resourceType: string, params: URLSearchParams, options: ParseSearchOptions): ParsedSearch {
   const definitions = searchParametersFor(resourceType);
   const query: SearchQuery = { resourceType, criteria: [], sort: [], count: DEFAULT_COUNT, offset: 0, summaryCount: false };
   const parsed: ParsedSearch = { query, ignored: [], includes: [], summary: 'false', linkParams: new URLSearchParams() };
