@@ -33,13 +33,16 @@ interface Target {
 /** Where `_include` specs lead from `resources`: the referenced resources' type and id. */
 async function forwardTargets(store: ResourceStore, specs: IncludeSpec[], resources: StoredResource[]): Promise<Target[]> {
   const targets: Target[] = [];
+  // Several specs may start from one resource; its index is computed once.
+  const indexes = new Map<StoredResource, ReturnType<typeof computeIndex>>();
+  const indexOf = (resource: StoredResource) => indexes.get(resource) ?? indexes.set(resource, computeIndex(resource)).get(resource)!;
   for (const spec of specs) {
     for (const resource of resources) {
       if (resource.resourceType !== spec.sourceType) continue;
       const refs =
         spec.param === '*'
           ? (await store.referencesFrom(resource.resourceType, resource.id)).map((r) => ({ type: r.targetType, id: r.targetId }))
-          : computeIndex(resource).references.filter((r) => r.code === spec.param);
+          : indexOf(resource).references.filter((r) => r.code === spec.param);
       for (const ref of refs) {
         if (ref.type === null || ref.id === null || (spec.targetType !== undefined && ref.type !== spec.targetType)) continue;
         targets.push({ type: ref.type, id: ref.id });
