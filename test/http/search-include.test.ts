@@ -115,6 +115,14 @@ describe('_revinclude', () => {
     expect(entries(wrongTarget.body)).toEqual(['match:Patient/p1']);
   });
 
+  it('brings in a resource once however many matches it references, and never a match again', async () => {
+    await t.store.update({ resourceType: 'Observation', id: 'panel', status: 'final', code: { text: 'panel' }, hasMember: [{ reference: 'Observation/o1' }, { reference: 'Observation/o2' }] } as never);
+    const res = await search('/fhir/Observation?_id=o1,o2,panel&_sort=_id&_revinclude=Observation:has-member');
+    expect(entries(res.body)).toEqual(['match:Observation/o1', 'match:Observation/o2', 'match:Observation/panel']);
+    const members = await search('/fhir/Observation?_id=o1,o2&_sort=_id&_revinclude=Observation:has-member');
+    expect(entries(members.body)).toEqual(['match:Observation/o1', 'match:Observation/o2', 'include:Observation/panel']);
+  });
+
   it(':iterate goes on from what was brought in', async () => {
     const res = await search('/fhir/Organization?_revinclude=Patient:organization&_revinclude:iterate=Observation:subject');
     expect(entries(res.body)).toEqual(['match:Organization/org1', 'include:Patient/p1', 'include:Observation/o1', 'include:Observation/o2']);
