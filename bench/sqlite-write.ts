@@ -81,7 +81,7 @@ async function search(store: SqliteStore): Promise<void> {
     .filter((r) => r.resourceType === 'Observation' && r.subject?.reference?.startsWith('Patient/') && r.code.coding?.[0]?.code)
     .map((r, i) => ({ i: (i * 7919) % 104729, params: new URLSearchParams({ subject: r.subject!.reference!, code: `${r.code.coding![0].system}|${r.code.coding![0].code}` }) }))
     .sort((a, b) => a.i - b.i)
-    .map((q) => parseSearchQuery('Observation', q.params).query);
+    .map((q) => parseSearchQuery('Observation', q.params, { strict: true }).query);
   let n = 0;
   let found = 0;
   const cpu = process.cpuUsage();

@@ -21,7 +21,7 @@ const CHUNK = 200;
 async function* candidateStudies(store: ResourceStore, q: Pick<QidoQuery, 'matchers'>): AsyncGenerator<ImagingStudy> {
   const params = new URLSearchParams({ _count: String(CHUNK), _sort: 'started' });
   for (const m of q.matchers) for (const [name, value] of m.fhir ?? []) params.append(name, value);
-  const { query } = parseSearchQuery('ImagingStudy', params);
+  const { query } = parseSearchQuery('ImagingStudy', params, { strict: true });
   for (let offset = 0; ; offset += CHUNK) {
     const { resources } = await store.search({ ...query, offset });
     for (const r of resources) yield r as unknown as ImagingStudy;
@@ -83,7 +83,7 @@ export async function queryStudies(store: ResourceStore, q: QidoQuery, base: str
 /** The one ImagingStudy with this Study Instance UID; 404 when there is none. */
 export async function studyByUid(store: ResourceStore, studyUid: string): Promise<ImagingStudy> {
   const params = new URLSearchParams({ _count: '1', identifier: `urn:dicom:uid|urn:oid:${checkUid(studyUid, 'StudyInstanceUID')}` });
-  const [study] = (await store.search(parseSearchQuery('ImagingStudy', params).query)).resources as unknown as ImagingStudy[];
+  const [study] = (await store.search(parseSearchQuery('ImagingStudy', params, { strict: true }).query)).resources as unknown as ImagingStudy[];
   if (!study) throw notFound(`No study ${studyUid}`);
   return study;
 }

@@ -22,7 +22,7 @@ const PAGE = 500;
 async function searchAll(store: ResourceStore, type: string, params: Record<string, string>): Promise<StoredResource[]> {
   const all: StoredResource[] = [];
   for (let offset = 0; ; offset += PAGE) {
-    const { query } = parseSearchQuery(type, new URLSearchParams({ ...params, _count: String(PAGE) }));
+    const { query } = parseSearchQuery(type, new URLSearchParams({ ...params, _count: String(PAGE) }), { strict: true });
     const page = await store.search({ ...query, offset });
     all.push(...page.resources);
     if (page.resources.length < PAGE) return all;

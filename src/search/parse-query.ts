@@ -1,32 +1,46 @@
 /**
  * parseSearchQuery: a FHIR R4 search request (the query string of `GET [type]?…`) as a SearchQuery
- * for the stores. Comma-separated values are ORed, repeated parameters ANDed. Unknown parameters,
- * unsupported modifiers, composite/special parameters, chaining, `_has`, `_include`, `_revinclude`,
- * `_elements` and the like are a 400 OperationOutcome naming the parameter, or, with `lenient`, ignored
- * and listed. Invalid values (a bad date, a negative `_count`) are a 400 either way.
+ * for the stores, with what shapes the answer: includes, `_summary`, `_elements`. Comma-separated values
+ * are ORed, repeated parameters ANDed. Unknown parameters, unsupported modifiers, composite/special
+ * parameters, chaining, `_has` and the like are ignored and listed, as R4 asks of servers by default, or,
+ * with `strict` (`Prefer: handling=strict`), a 400 OperationOutcome naming the parameter. Invalid values
+ * (a bad date, a negative `_count`) are a 400 either way.
  * @see https://hl7.org/fhir/R4/search.html
  */
 import { badRequest } from '../fhir/outcomes.js';
+import type { SummaryMode } from '../fhir/resource-subset.js';
+import { isIncludeParam, parseInclude, type IncludeSpec } from './parse-includes.js';
 import {
   MODIFIERS, datePredicate, isTypeModifier, missingPredicate, numberPredicate, quantityPredicate,
   referencePredicate, stringPredicate, tokenPredicate, uriPredicate, type ValueContext,
 } from './parse-predicates.js';
 import { splitUnescaped, unescapeValue } from './query-values.js';
-import { DEFAULT_COUNT, QUIET_PARAMS, parseCount, parseOffset, parseSort, parseSummary } from './result-params.js';
+import { DEFAULT_COUNT, QUIET_PARAMS, parseCount, parseElements, parseOffset, parseSort, parseSummary } from './result-params.js';
 import type { SearchParameterDef } from './search-parameter.js';
 import { searchParametersFor } from './search-parameters.js';
 import type { Criterion, IndexedParamType, Predicate, SearchQuery } from './types.js';
 import { UnsupportedSearch } from './unsupported.js';
 
 export interface ParseSearchOptions {
-  /** `Prefer: handling=lenient`: ignore what is not supported instead of failing. */
-  lenient?: boolean;
+  /**
+   * Fail on what is not supported instead of ignoring it: `Prefer: handling=strict`, and every query the
+   * server builds itself (conditional interactions, imaging), where ignoring a criterion would widen a match.
+   * Required so that each caller chooses.
+   */
+  strict: boolean;
 }
 
 export interface ParsedSearch {
   query: SearchQuery;
-  /** Parameters (as written, with modifiers) that were ignored under `lenient`. */
-  ignored: string[];
+  /** Why each ignored parameter was ignored, naming it as written (with its modifier). */
+  ignored: { param: string; reason: string }[];
+  /** `_include` and `_revinclude` values, in request order. */
+  includes: IncludeSpec[];
+  summary: SummaryMode;
+  /** `_elements`, when given. */
+  elements?: string[];
+  /** The parameters for the `self` and `next` links: as the client wrote them, less ignored ones and `_offset`. */
+  linkParams: URLSearchParams;
 }
 
 type ValueParser = (raw: string, context: ValueContext) => Predicate;
@@ -42,7 +56,7 @@ const PARSERS: Record<IndexedParamType, ValueParser> = {
 };
 
 /** General parameters of the FHIR search API this server does not implement. */
-const UNSUPPORTED_GENERAL = new Set(['_include', '_revinclude', '_elements', '_contained', '_containedType', '_list', '_filter', '_type']);
+const UNSUPPORTED_GENERAL = new Set(['_contained', '_containedType', '_list', '_filter', '_type']);
 
 const ID_DEF: Pick<SearchParameterDef, 'type'> = { type: 'token' };
 const DATE_DEF: Pick<SearchParameterDef, 'type'> = { type: 'date' };
@@ -80,32 +94,26 @@ function criterion(name: string, value: string, params: ReadonlyMap<string, Sear
  * Parses the search parameters of `resourceType` (a known R4 type: the caller checks).
  * Throws an OperationOutcomeError (400, expression = the parameter) for what is invalid or unsupported.
  */
-export function parseSearchQuery(resourceType: string, params: URLSearchParams, options: ParseSearchOptions = {}): ParsedSearch {
+export function parseSearchQuery(resourceType: string, params: URLSearchParams, options: ParseSearchOptions): ParsedSearch {
   const definitions = searchParametersFor(resourceType);
   const query: SearchQuery = { resourceType, criteria: [], sort: [], count: DEFAULT_COUNT, offset: 0, summaryCount: false };
-  const ignored: string[] = [];
+  const parsed: ParsedSearch = { query, ignored: [], includes: [], summary: 'false', linkParams: new URLSearchParams() };
   for (const [name, value] of params) {
     try {
       if (name === '_count') query.count = parseCount(value);
       else if (name === '_offset') query.offset = parseOffset(value);
       else if (name === '_sort') query.sort = parseSort(value, definitions);
-      else if (name === '_summary') query.summaryCount = parseSummary(value);
+      else if (name === '_summary') parsed.summary = parseSummary(value);
+      else if (name === '_elements') parsed.elements = parseElements(value);
+      else if (isIncludeParam(name)) parsed.includes.push(parseInclude(name, value));
       else if (!QUIET_PARAMS.has(name)) query.criteria.push(criterion(name, value, definitions));
+      if (name !== '_offset') parsed.linkParams.append(name, value);
     } catch (err) {
       if (!(err instanceof UnsupportedSearch)) throw err;
-      if (!options.lenient) throw badRequest(err.message, err.param);
-      ignored.push(err.param);
+      if (options.strict) throw badRequest(err.message, err.param);
+      parsed.ignored.push({ param: err.param, reason: err.message });
     }
   }
-  return { query, ignored };
-}
-
-/**
- * The request's parameters for the `self` and `next` links of a searchset: as the client wrote them,
- * less `_offset`, which the caller sets for each link.
- */
-export function searchLinkParams(params: URLSearchParams): URLSearchParams {
-  const kept = new URLSearchParams();
-  for (const [name, value] of params) if (name !== '_offset') kept.append(name, value);
-  return kept;
+  query.summaryCount = parsed.summary === 'count';
+  return parsed;
 }

@@ -1,9 +1,10 @@
 /**
- * The result parameters of a search: `_count`, `_offset` (this server's paging position), `_sort` and
- * `_summary`. `_total`, `_format` and `_pretty` change nothing here and are accepted quietly.
+ * The result parameters of a search: `_count`, `_offset` (this server's paging position), `_sort`,
+ * `_summary` and `_elements`. `_total`, `_format` and `_pretty` change nothing here and are accepted quietly.
  * @see https://hl7.org/fhir/R4/search.html#return
  */
 import { badRequest } from '../fhir/outcomes.js';
+import { SUMMARY_MODES, type SummaryMode } from '../fhir/resource-subset.js';
 import { checkSortKeyCount } from './query-limits.js';
 import type { SearchParameterDef } from './search-parameter.js';
 import type { SortKey } from './types.js';
@@ -29,11 +30,18 @@ export function parseOffset(value: string): number {
   return nonNegativeInteger('_offset', value);
 }
 
-/** `_summary`: only `count` changes the answer; `false` is the default (full resources). */
-export function parseSummary(value: string): boolean {
-  if (value === 'count') return true;
-  if (value === 'false') return false;
-  throw new UnsupportedSearch('_summary', `_summary=${value} is not supported (only count)`);
+/** `_summary`: one of the R4 modes; `false` (full resources) is the default. */
+export function parseSummary(value: string): SummaryMode {
+  const mode = SUMMARY_MODES.find((m) => m === value);
+  if (mode === undefined) throw badRequest(`_summary must be one of ${SUMMARY_MODES.join(', ')}, not "${value}"`, '_summary');
+  return mode;
+}
+
+/** `_elements=a,b`: top-level element names; the ones a resource does not have are simply absent. */
+export function parseElements(value: string): string[] {
+  const names = value.split(',').map((n) => n.trim());
+  if (names.some((n) => n === '')) throw badRequest(`_elements has an empty element name in "${value}"`, '_elements');
+  return names;
 }
 
 /** `_sort=a,-b`: each key `_id`, `_lastUpdated` or an indexed parameter of the type; at most MAX_SORT_KEYS keys. */

@@ -71,11 +71,19 @@ describe('bad input answers an OperationOutcome with a fitting status', () => {
 });
 
 describe('injection and prototype pollution', () => {
-  it('operator-shaped parameters and values match nothing', async () => {
+  it('operator-shaped parameters are unknown parameters (ignored and noted, or a 400 when strict), values match nothing', async () => {
     await request(t.app).post('/fhir/Patient').send(patient('Target'));
+    await request(t.app).post('/fhir/Patient').send(patient('Other'));
+    // Ignored rather than read as "family not equal to x": the answer is every Patient, as with no criteria.
     const bracket = await request(t.app).get('/fhir/Patient?family[$ne]=x');
-    expect(bracket.status).toBe(400);
-    expect(bracket.body.entry).toBeUndefined();
+    expect(bracket.status).toBe(200);
+    const all = await request(t.app).get('/fhir/Patient');
+    expect(all.body.total).toBeGreaterThanOrEqual(2);
+    expect(bracket.body.total).toBe(all.body.total);
+    expect(bracket.body.entry.at(-1).resource.issue[0].expression).toEqual(['family[$ne]']);
+    const strict = await request(t.app).get('/fhir/Patient?family[$ne]=x').set('Prefer', 'handling=strict');
+    expect(strict.status).toBe(400);
+    expect(strict.body.entry).toBeUndefined();
     const where = await request(t.app).get('/fhir/Patient?family=$where');
     expect(where.status).toBe(200);
     expect(where.body.total).toBe(0);

@@ -114,20 +114,31 @@ describe('search', () => {
     expect(res.body.total).toBe(1);
     expect(res.body.entry[0].resource.name[0].family).toBe('Nakamura');
     expect(res.body.entry[0].resource.gender).toBe('female');
-    const bad = await request(t.app).post('/fhir/Patient/_search').type('form').send('shoe-size=9');
+    const bad = await request(t.app).post('/fhir/Patient/_search').set('Prefer', 'handling=strict').type('form').send('shoe-size=9');
     expect(bad.status).toBe(400);
     expect(bad.body.issue[0].expression).toEqual(['shoe-size']);
     const xml = await request(t.app).post('/fhir/Patient/_search').set('Content-Type', 'application/xml').send('<x/>');
     expect(xml.status).toBe(415);
   });
 
-  it('rejects an unknown parameter with 400 unless handling is lenient', async () => {
-    const strict = await request(t.app).get('/fhir/Patient?shoe-size=9');
+  it('ignores an unknown parameter, saying so and leaving it out of the self link, unless handling is strict', async () => {
+    await request(t.app).post('/fhir/Patient').send(patient('Rivera'));
+    for (const prefer of [undefined, 'handling=lenient']) {
+      const get = request(t.app).get('/fhir/Patient?shoe-size=9&family=rivera');
+      const res = prefer ? await get.set('Prefer', prefer) : await get;
+      expect(res.status).toBe(200);
+      expect(res.body.total).toBe(1);
+      const self = (res.body.link as { relation: string; url: string }[]).find((l) => l.relation === 'self')!;
+      expect(new URL(self.url).search).toBe('?family=rivera');
+      const last = res.body.entry.at(-1);
+      expect(last.search.mode).toBe('outcome');
+      expect(last.resource.issue[0]).toMatchObject({ severity: 'warning', code: 'not-supported', expression: ['shoe-size'] });
+      expect(last.resource.issue[0].diagnostics).toMatch(/shoe-size/);
+    }
+    const strict = await request(t.app).get('/fhir/Patient?shoe-size=9').set('Prefer', 'handling=strict');
     expect(strict.status).toBe(400);
+    expect(strict.body.resourceType).toBe('OperationOutcome');
     expect(strict.body.issue[0].expression).toEqual(['shoe-size']);
-    const lenient = await request(t.app).get('/fhir/Patient?shoe-size=9').set('Prefer', 'handling=lenient');
-    expect(lenient.status).toBe(200);
-    expect(lenient.body.entry.at(-1).search.mode).toBe('outcome');
   });
 });
 

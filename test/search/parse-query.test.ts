@@ -1,15 +1,16 @@
 import { OperationOutcomeError } from '../../src/fhir/outcomes.js';
-import { parseSearchQuery, searchLinkParams } from '../../src/search/parse-query.js';
+import { parseSearchQuery } from '../../src/search/parse-query.js';
 import type { Criterion } from '../../src/search/types.js';
 
-const parse = (type: string, qs: string, lenient = false) => parseSearchQuery(type, new URLSearchParams(qs), { lenient });
+/** Strict unless told otherwise, so that what is not supported shows as a 400. */
+const parse = (type: string, qs: string, strict = true) => parseSearchQuery(type, new URLSearchParams(qs), { strict });
 const criteria = (type: string, qs: string): Criterion[] => parse(type, qs).query.criteria;
 const one = (type: string, qs: string) => criteria(type, qs)[0].predicates;
 
 /** Asserts a 400 OperationOutcome whose expression names `param`. */
-function expect400(type: string, qs: string, param: string, lenient = false): string {
+function expect400(type: string, qs: string, param: string, strict = true): string {
   try {
-    parse(type, qs, lenient);
+    parse(type, qs, strict);
   } catch (err) {
     expect(err).toBeInstanceOf(OperationOutcomeError);
     const e = err as OperationOutcomeError;
@@ -22,7 +23,13 @@ function expect400(type: string, qs: string, param: string, lenient = false): st
 
 describe('result parameters', () => {
   test('defaults', () => {
-    expect(parse('Patient', '')).toEqual({ query: { resourceType: 'Patient', criteria: [], sort: [], count: 20, offset: 0, summaryCount: false }, ignored: [] });
+    expect(parse('Patient', '')).toEqual({
+      query: { resourceType: 'Patient', criteria: [], sort: [], count: 20, offset: 0, summaryCount: false },
+      ignored: [],
+      includes: [],
+      summary: 'false',
+      linkParams: new URLSearchParams(),
+    });
   });
 
   test('_count, _offset, _summary=count; _total and _format change nothing', () => {
@@ -32,10 +39,10 @@ describe('result parameters', () => {
     expect(parse('Patient', '_count=0').query.count).toBe(0);
   });
 
-  test.each(['_count=-1', '_count=abc', '_count=1.5', '_count=', '_offset=-20', '_offset=x'])('%s is a 400, even when lenient', (qs) => {
+  test.each(['_count=-1', '_count=abc', '_count=1.5', '_count=', '_offset=-20', '_offset=x'])('%s is a 400, strict or not', (qs) => {
     const param = qs.split('=')[0];
     expect400('Patient', qs, param);
-    expect400('Patient', qs, param, true);
+    expect400('Patient', qs, param, false);
   });
 
   test('_sort: keys in order, descending with -', () => {
@@ -45,12 +52,20 @@ describe('result parameters', () => {
       { param: 'code', type: 'token', descending: false },
     ]);
     expect(expect400('Observation', '_sort=nope', '_sort')).toMatch(/nope/);
-    expect(parse('Observation', '_sort=nope', true)).toMatchObject({ query: { sort: [] }, ignored: ['_sort'] });
+    expect(parse('Observation', '_sort=nope', false)).toMatchObject({ query: { sort: [] }, ignored: [{ param: '_sort' }] });
   });
 
-  test('_summary other than count (and false) is not supported', () => {
-    expect400('Patient', '_summary=text', '_summary');
-    expect(parse('Patient', '_summary=false').query.summaryCount).toBe(false);
+  test('_summary: the R4 modes, count alone sets summaryCount; another value is a 400 strict or not', () => {
+    for (const mode of ['true', 'text', 'data', 'false'] as const) {
+      expect(parse('Patient', `_summary=${mode}`)).toMatchObject({ summary: mode, query: { summaryCount: false } });
+    }
+    expect(parse('Patient', '_summary=count')).toMatchObject({ summary: 'count', query: { summaryCount: true } });
+    expect400('Patient', '_summary=short', '_summary', false);
+  });
+
+  test('_elements: names split on commas; an empty name is a 400', () => {
+    expect(parse('Patient', '_elements=name,birthDate').elements).toEqual(['name', 'birthDate']);
+    expect400('Patient', '_elements=name,,gender', '_elements', false);
   });
 });
 
@@ -122,8 +137,8 @@ describe('date', () => {
     expect(criteria('Patient', '_lastUpdated=gt2020')).toEqual([{ param: '_lastUpdated', type: '_lastUpdated', predicates: [{ kind: 'date', prefix: 'gt', lo: Date.UTC(2020, 0, 1), hi: Date.UTC(2021, 0, 1) }] }]);
   });
 
-  test.each(['birthdate=2020-13-01', 'birthdate=yesterday', 'birthdate=xx2020', 'birthdate=ge'])('%s is a 400 naming the parameter, even when lenient', (qs) => {
-    expect(expect400('Patient', qs, 'birthdate', true)).toMatch(/birthdate/);
+  test.each(['birthdate=2020-13-01', 'birthdate=yesterday', 'birthdate=xx2020', 'birthdate=ge'])('%s is a 400 naming the parameter, strict or not', (qs) => {
+    expect(expect400('Patient', qs, 'birthdate', false)).toMatch(/birthdate/);
   });
 });
 
@@ -178,25 +193,44 @@ describe('uri', () => {
   });
 });
 
-describe('unsupported parameters: 400, or ignored and listed when lenient', () => {
+describe('unsupported parameters: ignored and listed (and left out of the links), or a 400 when strict', () => {
   test.each([
     ['Patient', 'foo=bar', 'foo'],
     ['Observation', 'code-value-quantity=http://loinc.org|1$5', 'code-value-quantity'],
     ['Location', 'near=42|-71|10|km', 'near'],
-    ['Patient', '_include=Patient:organization', '_include'],
-    ['Patient', '_revinclude=Observation:patient', '_revinclude'],
-    ['Patient', '_elements=name', '_elements'],
+    ['Patient', '_include=Patient:shoe', '_include'],
+    ['Patient', '_include=Patient:gender', '_include'],
+    ['Patient', '_include=Shoe:organization', '_include'],
+    ['Patient', '_include=Patient:organization:Shoe', '_include'],
+    ['Patient', '_include=Patient:organization:Patient', '_include'],
+    ['Patient', '_include:deep=Patient:organization', '_include:deep'],
+    ['Patient', '_revinclude=Observation', '_revinclude'],
     ['Patient', '_text=x', '_text'],
     ['Patient', 'name=', 'name'],
   ])('%s?%s', (type, qs, param) => {
     expect400(type, qs, param);
-    const { query, ignored } = parse(type, `${qs}&_id=x`, true);
-    expect(ignored).toEqual([param]);
+    const { query, ignored, includes, linkParams } = parse(type, `${qs}&_id=x`, false);
+    expect(ignored.map((i) => i.param)).toEqual([param]);
+    expect(includes).toEqual([]);
+    expect(linkParams.toString()).toBe('_id=x');
     expect(query.criteria).toEqual([{ param: '_id', type: '_id', predicates: [{ kind: 'token', value: 'x' }] }]);
   });
 });
 
-test('searchLinkParams keeps the request as written, less _offset', () => {
-  const params = new URLSearchParams('name=a,b&_offset=40&_count=20&code=x%7Cy');
-  expect(searchLinkParams(params).toString()).toBe('name=a%2Cb&_count=20&code=x%7Cy');
+test('linkParams keep the request as written, less _offset and ignored parameters', () => {
+  expect(parse('Observation', 'code=a,b&_offset=40&_count=20&code=x%7Cy&shoe=9', false).linkParams.toString()).toBe('code=a%2Cb&_count=20&code=x%7Cy');
+});
+
+test('_include and _revinclude: Type:param, Type:param:Target, Type:*, :iterate and its alias :recurse', () => {
+  const { includes } = parse(
+    'Observation',
+    '_include=Observation:subject&_include=Observation:subject:Patient&_include:iterate=Patient:*&_revinclude:recurse=Provenance:target&_revinclude=Observation:*',
+  );
+  expect(includes).toEqual([
+    { reverse: false, iterate: false, sourceType: 'Observation', param: 'subject' },
+    { reverse: false, iterate: false, sourceType: 'Observation', param: 'subject', targetType: 'Patient' },
+    { reverse: false, iterate: true, sourceType: 'Patient', param: '*' },
+    { reverse: true, iterate: true, sourceType: 'Provenance', param: 'target' },
+    { reverse: true, iterate: false, sourceType: 'Observation', param: '*' },
+  ]);
 });

@@ -1,20 +1,20 @@
 /**
  * The search limits of query-limits.ts, enforced by the parser: a 400 naming the parameter (as written, with
- * its modifier) and the limit, whatever the store and even under `Prefer: handling=lenient`.
+ * its modifier) and the limit, whatever the store and strict (`Prefer: handling=strict`) or not.
  */
 import { OperationOutcomeError } from '../../src/fhir/outcomes.js';
 import { parseSearchQuery } from '../../src/search/parse-query.js';
 import { MAX_ABOVE_URI_LENGTH, MAX_SORT_KEYS, MAX_TEXT_VALUE_LENGTH } from '../../src/search/query-limits.js';
 
-const parse = (type: string, params: Record<string, string>, lenient = false) => parseSearchQuery(type, new URLSearchParams(params), { lenient });
+const parse = (type: string, params: Record<string, string>, strict = true) => parseSearchQuery(type, new URLSearchParams(params), { strict });
 
-/** The diagnostics of the 400 the request gets, after checking it names `param`, lenient or not. */
+/** The diagnostics of the 400 the request gets, after checking it names `param`, strict or not. */
 function refused(type: string, params: Record<string, string>, param: string): string {
   let diagnostics = '';
-  for (const lenient of [false, true]) {
+  for (const strict of [true, false]) {
     let error: unknown;
     try {
-      parse(type, params, lenient);
+      parse(type, params, strict);
     } catch (err) {
       error = err;
     }

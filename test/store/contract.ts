@@ -6,6 +6,7 @@
  */
 import type { ResourceStore } from '../../src/store/resource-store.js';
 import { crudContract } from './contract-crud.js';
+import { includeContract } from './contract-includes.js';
 import { indexContract } from './contract-indexes.js';
 import { injectionContract } from './contract-injection.js';
 import { maintenanceContract } from './contract-maintenance.js';
@@ -43,6 +44,7 @@ export function runStoreContract(
     describe('search', () => searchContract(get));
     describe('search paging, sort and totals', () => searchPagingContract(get));
     describe('identifier and reference indexes', () => indexContract(get));
+    describe('_include and _revinclude', () => includeContract(get));
     describe('streams, counts and clear', () => streamContract(get));
     describe('injection safety', () => injectionContract(get));
     describe('backup, restore, leases and system documents', () => maintenanceContract(get));

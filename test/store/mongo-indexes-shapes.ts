@@ -122,7 +122,7 @@ export class RecordingDatabase implements MongoDatabaseLike {
 /** Enough Patients that streams read a second chunk (CHUNK_SIZE is 500), so the keyset queries are seen too. */
 const MANY = 501;
 
-const search = (store: ResourceStore, type: string, params: string) => store.search(parseSearchQuery(type, new URLSearchParams(params)).query);
+const search = (store: ResourceStore, type: string, params: string) => store.search(parseSearchQuery(type, new URLSearchParams(params), { strict: true }).query);
 const drain = async (it: AsyncIterable<unknown>): Promise<void> => {
   for await (const _ of it);
 };

@@ -19,7 +19,7 @@ const patients: Resource[] = [
 ] as Resource[];
 
 const sorted = async (store: ResourceStore, sort: string) =>
-  (await store.search(parseSearchQuery('Patient', new URLSearchParams(`_sort=${sort}`)).query)).resources.map((r) => r.id);
+  (await store.search(parseSearchQuery('Patient', new URLSearchParams(`_sort=${sort}`), { strict: true }).query)).resources.map((r) => r.id);
 
 /** What a database written by the earlier release holds: no marker, no layout record. */
 interface OldLayout {

@@ -24,7 +24,7 @@ describe('SQLite store with parsed FHIR queries', () => {
   afterAll(() => store.close());
 
   const search = async (type: string, qs: string) => {
-    const result = await store.search(parseSearchQuery(type, new URLSearchParams(qs)).query);
+    const result = await store.search(parseSearchQuery(type, new URLSearchParams(qs), { strict: true }).query);
     return { ids: result.resources.map((r) => r.id).sort(), total: result.total };
   };
 
@@ -48,7 +48,7 @@ describe('SQLite store with parsed FHIR queries', () => {
   });
 
   it('_count, _sort and _summary=count', async () => {
-    const page = await store.search(parseSearchQuery('Observation', new URLSearchParams('_count=1&_sort=-date')).query);
+    const page = await store.search(parseSearchQuery('Observation', new URLSearchParams('_count=1&_sort=-date'), { strict: true }).query);
     expect(page.resources.map((r) => r.id)).toEqual(['obs-2']);
     expect(page.total).toBe(2);
     expect(await search('Observation', '_summary=count')).toEqual({ ids: [], total: 2 });

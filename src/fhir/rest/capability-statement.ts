@@ -1,15 +1,38 @@
 /**
  * The CapabilityStatement at `GET /metadata`: every resource type with the interactions and the search
  * parameters this server answers (from the same definitions the search engine uses), and the operations
- * registered (an operation appears only once it works).
+ * registered (an operation appears only once it works). `searchInclude` and `searchRevInclude` list the
+ * reference parameters `_include`/`_revinclude` follow (parse-includes.ts accepts exactly these).
  * @see https://hl7.org/fhir/R4/capabilitystatement.html
  */
-import type { CapabilityStatement, CapabilityStatementRestResource } from 'fhir/r4.js';
+import type { CapabilityStatement, CapabilityStatementRestResource, CapabilityStatementRestResourceSearchParam } from 'fhir/r4.js';
 import { resourceTypes, searchParametersFor } from '../../search/search-parameters.js';
 import type { FhirContext } from './types.js';
 
 const VERSION = '0.1.0';
 const INTERACTIONS = ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'history-type', 'create', 'search-type'] as const;
+
+/** Reference parameters of a type that the search engine indexes (those an include can follow). */
+function referenceParams(type: string) {
+  return [...searchParametersFor(type).values()].filter((p) => p.type === 'reference' && p.expression !== '');
+}
+
+/** `S:param` for every reference parameter of any type S that may point at `type` (no targets: any type). */
+function revIncludes(type: string): string[] {
+  return resourceTypes().flatMap((source) =>
+    referenceParams(source)
+      .filter((p) => p.targets === undefined || p.targets.includes(type))
+      .map((p) => `${source}:${p.code}`),
+  );
+}
+
+/** Result parameters answered for every type, beside each type's own search parameters. */
+const COMMON_PARAMS: CapabilityStatementRestResourceSearchParam[] = [
+  { name: '_summary', type: 'token', documentation: 'true, text, data, count or false; on read too' },
+  { name: '_elements', type: 'special', documentation: 'top-level element names; mandatory elements, id and meta are always kept' },
+  { name: '_count', type: 'number' },
+  { name: '_sort', type: 'special' },
+];
 
 function restResource(type: string): CapabilityStatementRestResource {
   const searchParam = [...searchParametersFor(type).values()]
@@ -24,6 +47,8 @@ function restResource(type: string): CapabilityStatementRestResource {
     conditionalCreate: true,
     conditionalUpdate: true,
     conditionalDelete: 'single',
+    searchInclude: [`${type}:*`, ...referenceParams(type).map((p) => `${type}:${p.code}`)],
+    searchRevInclude: revIncludes(type),
     searchParam,
   };
 }
@@ -48,6 +73,7 @@ export function capabilityStatement(ctx: FhirContext): CapabilityStatement {
         mode: 'server',
         resource: cachedResources,
         interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }],
+        searchParam: COMMON_PARAMS,
         ...(operation.length > 0 ? { operation } : {}),
       },
     ],

@@ -29,7 +29,7 @@ function identifierOnly(query: SearchQuery): { system: string | null; value: str
 export function identifierCondition(type: string, queryString: string, expression?: string): { system: string | null; value: string } | undefined {
   const params = new URLSearchParams(queryString);
   if ([...params.keys()].length === 0) throw badRequest(`A conditional match needs search parameters, got "${queryString}"`, expression);
-  return identifierOnly(parseSearchQuery(type, params, { lenient: false }).query);
+  return identifierOnly(parseSearchQuery(type, params, { strict: true }).query);
 }
 
 /**
@@ -40,7 +40,7 @@ export function identifierCondition(type: string, queryString: string, expressio
 export async function findConditionalMatches(store: ResourceStore, type: string, queryString: string, expression?: string): Promise<string[]> {
   const identifier = identifierCondition(type, queryString, expression);
   if (identifier) return (await store.findByIdentifier(type, identifier.system, identifier.value)).slice(0, 2);
-  const { query } = parseSearchQuery(type, new URLSearchParams(queryString), { lenient: false });
+  const { query } = parseSearchQuery(type, new URLSearchParams(queryString), { strict: true });
   const result = await store.search({ ...query, count: 2, offset: 0, summaryCount: false, sort: [] });
   return result.resources.map((r) => r.id!);
 }

@@ -85,7 +85,7 @@ async function dispatchInstance(ctx: FhirContext, req: FhirRequest, type: string
   }
   if (!isValidId(id)) throw isRead(req.method) ? notFound(`${type}/${id.slice(0, 80)} is not a valid address`) : badRequest(`"${id.slice(0, 80)}" is not a valid resource id`, 'id');
   if (rest.length === 0) {
-    if (isRead(req.method)) return readResource(ctx, type, id);
+    if (isRead(req.method)) return readResource(ctx, req, type, id);
     if (req.method === 'PUT') return updateResource(ctx, req, type, id);
     if (req.method === 'DELETE') return deleteResource(ctx, req, type, id);
     if (req.method === 'PATCH') return patchResource(ctx, req, type, id);

@@ -5,14 +5,23 @@
 import { etagOf, parseETag } from '../ids.js';
 import { allOk, badRequest } from '../outcomes.js';
 import { asResource } from '../resource-body.js';
+import { selectElements, summarise } from '../resource-subset.js';
+import { parseElements, parseSummary } from '../../search/result-params.js';
 import { historyBundle } from './history-bundle.js';
 import { parsePrefer } from './prefer.js';
 import type { FhirContext, FhirRequest, FhirResponse } from './types.js';
 import { versionHeaders, writeResponse } from './write-response.js';
 
-export async function readResource(ctx: FhirContext, type: string, id: string): Promise<FhirResponse> {
+/** GET [type]/[id], cut down by `_summary=true|text|data` or `_elements` as a search's matches are. */
+export async function readResource(ctx: FhirContext, req: FhirRequest, type: string, id: string): Promise<FhirResponse> {
+  const summaryParam = req.query.get('_summary');
+  const elementsParam = req.query.get('_elements');
+  const summary = summaryParam === null ? 'false' : parseSummary(summaryParam);
+  if (summary === 'count') throw badRequest('_summary=count applies to searches, not to a read', '_summary');
+  const elements = elementsParam === null ? undefined : parseElements(elementsParam);
   const resource = await ctx.store.read(type, id);
-  return { status: 200, body: resource, headers: versionHeaders(resource) };
+  const summarised = summarise(resource, summary);
+  return { status: 200, body: elements ? selectElements(summarised, elements) : summarised, headers: versionHeaders(resource) };
 }
 
 export async function vreadResource(ctx: FhirContext, type: string, id: string, versionId: string): Promise<FhirResponse> {

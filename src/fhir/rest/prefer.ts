@@ -5,7 +5,8 @@
 export interface Preferences {
   /** Undefined when the client did not say; single interactions then return the resource, bundles do not. */
   return?: 'minimal' | 'representation' | 'OperationOutcome';
-  lenient: boolean;
+  /** `handling=strict`: a search fails on parameters it does not support instead of ignoring them. */
+  strict: boolean;
   respondAsync: boolean;
 }
 
@@ -18,7 +19,7 @@ export function parsePrefer(header: string | undefined): Preferences {
   const ret = tokens.get('return');
   return {
     return: ret === 'minimal' || ret === 'OperationOutcome' || ret === 'representation' ? ret : undefined,
-    lenient: tokens.get('handling') === 'lenient',
+    strict: tokens.get('handling') === 'strict',
     respondAsync: tokens.has('respond-async'),
   };
 }

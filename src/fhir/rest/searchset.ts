@@ -1,50 +1,65 @@
 /**
- * The searchset Bundle: `total`, a `self` link, `next`/`previous` links that page with `_offset`, and an
- * OperationOutcome entry naming parameters that were ignored under `Prefer: handling=lenient`.
+ * The searchset Bundle: `total`, a `self` link, `next`/`previous` links that page with `_offset`, the matches
+ * (`search.mode = match`), the resources `_include`/`_revinclude` brought in (`include`), and an
+ * OperationOutcome entry (`outcome`) naming what was ignored. `_summary` and `_elements` cut the matches
+ * only: included resources are context, returned whole.
  * @see https://hl7.org/fhir/R4/search.html#paging
  */
 import type { Bundle, BundleEntry, BundleLink } from 'fhir/r4.js';
-import type { SearchQuery, SearchResult } from '../../search/types.js';
+import type { ParsedSearch } from '../../search/parse-query.js';
+import type { SearchResult } from '../../search/types.js';
 import type { StoredResource } from '../../store/resource-store.js';
 import { newId } from '../ids.js';
 import { issue, outcome } from '../outcomes.js';
+import { selectElements, summarise } from '../resource-subset.js';
+import type { Included } from './search-includes.js';
 
 function pageLink(baseUrl: string, type: string, params: URLSearchParams, offset: number): string {
   const copy = new URLSearchParams(params);
-  copy.delete('_offset');
   if (offset > 0) copy.set('_offset', String(offset));
   const qs = copy.toString();
   return `${baseUrl}/${type}${qs ? `?${qs}` : ''}`;
 }
 
+function shaped(resource: StoredResource, search: ParsedSearch): StoredResource {
+  const summarised = summarise(resource, search.summary);
+  return search.elements ? selectElements(summarised, search.elements) : summarised;
+}
+
 export function searchBundle(
   baseUrl: string,
   type: string,
-  params: URLSearchParams,
-  query: SearchQuery,
+  search: ParsedSearch,
   result: SearchResult<StoredResource>,
-  ignored: string[],
+  included: Included,
 ): Bundle {
-  const link: BundleLink[] = [{ relation: 'self', url: pageLink(baseUrl, type, params, query.offset) }];
+  const { query, linkParams } = search;
+  const link: BundleLink[] = [{ relation: 'self', url: pageLink(baseUrl, type, linkParams, query.offset) }];
   if (!query.summaryCount) {
     if (query.offset + result.resources.length < result.total) {
-      link.push({ relation: 'next', url: pageLink(baseUrl, type, params, query.offset + query.count) });
+      link.push({ relation: 'next', url: pageLink(baseUrl, type, linkParams, query.offset + query.count) });
     }
     if (query.offset > 0) {
-      link.push({ relation: 'previous', url: pageLink(baseUrl, type, params, Math.max(0, query.offset - query.count)) });
+      link.push({ relation: 'previous', url: pageLink(baseUrl, type, linkParams, Math.max(0, query.offset - query.count)) });
     }
   }
-  const entry: BundleEntry[] = result.resources.map((resource) => ({
-    fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id}`,
-    resource,
-    search: { mode: 'match' },
-  }));
-  if (ignored.length > 0) {
-    entry.push({
-      resource: outcome(issue('warning', 'not-supported', `Ignored search parameters: ${ignored.join(', ')}`, ignored)),
-      search: { mode: 'outcome' },
-    });
-  }
+  const entry: BundleEntry[] = [
+    ...result.resources.map((resource) => ({
+      fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id}`,
+      resource: shaped(resource, search),
+      search: { mode: 'match' as const },
+    })),
+    ...included.resources.map((resource) => ({
+      fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id}`,
+      resource,
+      search: { mode: 'include' as const },
+    })),
+  ];
+  const issues = [
+    ...search.ignored.map((i) => issue('warning', 'not-supported', `Ignored search parameter ${i.param}: ${i.reason}`, i.param)),
+    ...included.notes.map((note) => issue('information', 'too-costly', note, '_include')),
+  ];
+  if (issues.length > 0) entry.push({ resource: outcome(...issues), search: { mode: 'outcome' } });
   return {
     resourceType: 'Bundle',
     id: newId(),

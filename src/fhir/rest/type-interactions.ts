@@ -7,6 +7,7 @@ import { preconditionFailed } from '../outcomes.js';
 import { asResource } from '../resource-body.js';
 import { findConditionalMatches } from './conditional.js';
 import { parsePrefer } from './prefer.js';
+import { collectIncludes } from './search-includes.js';
 import { searchBundle } from './searchset.js';
 import type { FhirContext, FhirRequest, FhirResponse } from './types.js';
 import { versionHeaders, writeResponse } from './write-response.js';
@@ -29,10 +30,11 @@ export async function createResource(ctx: FhirContext, req: FhirRequest, type: s
   return writeResponse(201, stored, ctx.baseUrl, prefer, `Created ${type}/${stored.id}`);
 }
 
-/** GET [type]?… : a searchset Bundle with `total`, `self` and `next` links. */
+/** GET [type]?… : a searchset Bundle with `total`, `self` and `next` links, and what `_include`/`_revinclude` bring in. */
 export async function searchType(ctx: FhirContext, req: FhirRequest, type: string): Promise<FhirResponse> {
   const prefer = parsePrefer(req.headers.prefer);
-  const { query, ignored } = parseSearchQuery(type, req.query, { lenient: prefer.lenient });
-  const result = await ctx.store.search(query);
-  return { status: 200, body: searchBundle(ctx.baseUrl, type, req.query, query, result, ignored) };
+  const search = parseSearchQuery(type, req.query, { strict: prefer.strict });
+  const result = await ctx.store.search(search.query);
+  const included = await collectIncludes(ctx.store, search.includes, result.resources);
+  return { status: 200, body: searchBundle(ctx.baseUrl, type, search, result, included) };
 }
