@@ -2,7 +2,8 @@
  * A load generator in a child process: keep-alive connections, one request in flight on each, written and
  * parsed on raw sockets as wrk and autocannon do. Node's own http client costs more per request than the
  * server under test, so with it the benchmark would measure the client. (A child process, not a worker
- * thread: Node 20 workers do not inherit the tsx loader.)
+ * thread: Node 20 workers do not inherit the tsx loader.) With `body`, every request is a POST of it (the
+ * create bench); without, a GET.
  */
 import net from 'node:net';
 
@@ -12,6 +13,8 @@ interface LoadOptions {
   concurrency: number;
   requests: number;
   headers?: Record<string, string>;
+  /** A JSON body to POST to every path instead of a GET. */
+  body?: string;
 }
 
 interface Tally {
@@ -35,6 +38,11 @@ function completeResponse(buffer: Buffer): { length: number; status: number } | 
 
 function runConnection(options: LoadOptions, target: URL, tally: Tally): Promise<void> {
   const extra = Object.entries(options.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  const request =
+    options.body === undefined
+      ? (path: string) => `GET ${path} HTTP/1.1\r\nHost: ${target.host}\r\n${extra}\r\n`
+      : (path: string) =>
+          `POST ${path} HTTP/1.1\r\nHost: ${target.host}\r\n${extra}Content-Type: application/fhir+json\r\nContent-Length: ${Buffer.byteLength(options.body!)}\r\n\r\n${options.body}`;
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(target.port), target.hostname);
     socket.setNoDelay(true);
@@ -45,7 +53,7 @@ function runConnection(options: LoadOptions, target: URL, tally: Tally): Promise
         return resolve();
       }
       const path = options.paths[tally.sent++ % options.paths.length];
-      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${target.host}\r\n${extra}\r\n`);
+      socket.write(request(path));
     };
     socket.on('connect', next);
     socket.on('data', (chunk) => {
@@ -53,7 +61,7 @@ function runConnection(options: LoadOptions, target: URL, tally: Tally): Promise
       const response = completeResponse(pending);
       if (!response) return;
       pending = pending.subarray(response.length);
-      if (response.status === 200) tally.ok++;
+      if (response.status === 200 || response.status === 201) tally.ok++;
       else tally.failed++;
       next();
     });

@@ -9,6 +9,7 @@ type Bench = (args: string[]) => Promise<BenchResult[]>;
 
 const BENCHES: Record<string, () => Promise<Bench>> = {
   read: async () => (await import('./read.js')).benchRead,
+  create: async () => (await import('./create.js')).benchCreate,
   import: async () => (await import('./import.js')).benchImport,
   validate: async () => (await import('./validate.js')).benchValidate,
   generate: async () => (await import('./generate.js')).benchGenerate,

@@ -25,7 +25,8 @@ import { sendFhir } from './send.js';
 export interface DataManagementRouterOptions {
   store: ResourceStore;
   files: FileArea;
-  config: Pick<Config, 'apiKeys' | 'bodyLimitBytes' | 'dataDir' | 'mongodbUri' | 'mongodbDb'>;
+  /** `validateWrites` may be left out by a host app: REST writes are then validated strictly. */
+  config: Pick<Config, 'apiKeys' | 'bodyLimitBytes' | 'dataDir' | 'mongodbUri' | 'mongodbDb'> & Partial<Pick<Config, 'validateWrites'>>;
   logger: Logger;
   operations?: FhirOperation[];
   /** Asynchronous jobs; by default a manager over `files`, which resumes unfinished jobs. Pass one to close it. */
@@ -93,7 +94,7 @@ export function createDataManagementRouter(options: DataManagementRouterOptions)
       contentType: mediaType(req),
       headers: { ifMatch: header(req, 'if-match'), ifNoneExist: header(req, 'if-none-exist'), prefer: header(req, 'prefer') },
     };
-    const ctx: FhirContext = { store, baseUrl: baseUrlOf(req), logger, operations, jobs, bodyLimitBytes: config.bodyLimitBytes };
+    const ctx: FhirContext = { store, baseUrl: baseUrlOf(req), logger, operations, jobs, bodyLimitBytes: config.bodyLimitBytes, validateWrites: config.validateWrites ?? 'strict' };
     const response = await dispatch(ctx, fhirRequest);
     if (response.body) response.body = localizeDicomwebEndpoint(response.body, dicomwebBaseFor(ctx.baseUrl));
     sendFhir(req, res, response);

@@ -4,6 +4,14 @@
  */
 import path from 'node:path';
 
+/**
+ * MEDGEN_VALIDATE_WRITES: `strict` refuses invalid REST writes (400 or 422); `warn` stores them and answers
+ * their errors as warnings (the response OperationOutcome and a `Warning` header); `off` checks only that the
+ * body is a resource of the right type.
+ */
+export type WriteValidation = 'strict' | 'warn' | 'off';
+const WRITE_VALIDATION_MODES: readonly string[] = ['strict', 'warn', 'off'] satisfies WriteValidation[];
+
 export interface Config {
   port: number;
   host: string;
@@ -20,6 +28,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** Origins whose browser apps may call the server (MEDGEN_CORS_ORIGINS), or `*`; empty: no CORS headers. */
   corsOrigins: string[];
+  /** How REST creates, updates and batch/transaction entries are validated (MEDGEN_VALIDATE_WRITES). */
+  validateWrites: WriteValidation;
 }
 
 export type ConfigOverrides = Partial<Config>;
@@ -65,6 +75,13 @@ function parseCorsOrigins(raw: string | undefined): string[] {
   return origins;
 }
 
+function parseValidateWrites(raw: string | undefined): WriteValidation {
+  if (raw === undefined || raw === '') return 'strict';
+  const mode = raw.trim().toLowerCase();
+  if (!WRITE_VALIDATION_MODES.includes(mode)) throw new Error(`MEDGEN_VALIDATE_WRITES must be strict, warn or off, got "${raw}"`);
+  return mode as WriteValidation;
+}
+
 function parseMs(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const ms = Number(raw);
@@ -85,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     apiKeys: (env.MEDGEN_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     bodyLimitBytes: parseBodyLimit(env.MEDGEN_BODY_LIMIT),
     corsOrigins: parseCorsOrigins(env.MEDGEN_CORS_ORIGINS),
+    validateWrites: parseValidateWrites(env.MEDGEN_VALIDATE_WRITES),
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;

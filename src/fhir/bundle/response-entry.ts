@@ -2,17 +2,21 @@
  * Entries of transaction-response and batch-response Bundles.
  * @see https://hl7.org/fhir/R4/bundle.html#transaction-response
  */
-import type { BundleEntry, OperationOutcome, Resource } from 'fhir/r4.js';
+import type { BundleEntry, OperationOutcome, OperationOutcomeIssue, Resource } from 'fhir/r4.js';
 import type { StoredResource } from '../../store/resource-store.js';
 import { etagOf } from '../ids.js';
+import { outcome } from '../outcomes.js';
 import type { FhirResponse } from '../rest/types.js';
 
 const REASONS: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content' };
 
 export const statusLine = (status: number) => `${status}${REASONS[status] ? ` ${REASONS[status]}` : ''}`;
 
-/** The response entry for a stored (or matched) resource. */
-export function storedEntry(status: number, resource: StoredResource, baseUrl: string, includeResource: boolean): BundleEntry {
+/**
+ * The response entry for a stored (or matched) resource; validation issues that did not block the write are
+ * its `response.outcome`.
+ */
+export function storedEntry(status: number, resource: StoredResource, baseUrl: string, includeResource: boolean, issues?: OperationOutcomeIssue[]): BundleEntry {
   return {
     fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id}`,
     ...(includeResource ? { resource } : {}),
@@ -21,6 +25,7 @@ export function storedEntry(status: number, resource: StoredResource, baseUrl: s
       location: `${resource.resourceType}/${resource.id}/_history/${resource.meta.versionId}`,
       etag: etagOf(resource.meta.versionId),
       lastModified: resource.meta.lastUpdated,
+      ...(issues?.length ? { outcome: outcome(...issues) } : {}),
     },
   };
 }
@@ -35,6 +40,7 @@ export function responseEntry(response: FhirResponse): BundleEntry {
       status: statusLine(response.status),
       ...(location ? { location } : {}),
       ...(headers.ETag ? { etag: headers.ETag } : {}),
+      ...(response.issues?.length ? { outcome: outcome(...response.issues) } : {}),
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
- * Transactions: all or nothing. Every entry is checked, given its id and its references resolved before
- * anything is written; then one atomic store write applies deletes, creates and updates (the spec's order),
- * and reads run last.
+ * Transactions: all or nothing. Every entry is checked, given its id, its references resolved and its
+ * resource validated (write-validation.ts) before anything is written; then one atomic store write applies
+ * deletes, creates and updates (the spec's order), and reads run last.
  * @see https://hl7.org/fhir/R4/http.html#trules
  */
 import type { Bundle, BundleEntry, Resource } from 'fhir/r4.js';
@@ -15,6 +15,7 @@ import type { FhirContext, FhirRequest } from '../rest/types.js';
 import type { EntryRequest } from './entry-request.js';
 import { ReferenceResolver } from './reference-resolver.js';
 import { errorEntry, responseEntry, statusLine, storedEntry } from './response-entry.js';
+import { checkTransactionWrites } from '../rest/write-validation.js';
 
 /** What one write entry turned into after planning. */
 type Plan =
@@ -89,6 +90,11 @@ export async function processTransaction(ctx: FhirContext, req: FhirRequest, ent
     if (plan.kind === 'write' && plan.op.op !== 'delete') await resolver.rewrite(plan.op.resource, `${plan.entry.where}.resource`);
   }
   const writePlans = plans.filter((p): p is Extract<Plan, { kind: 'write' }> => p.kind === 'write');
+  // Validated once references are resolved, as an import validates: a literal reference's type is judged.
+  const issues = checkTransactionWrites(
+    ctx.validateWrites,
+    writePlans.flatMap((p) => (p.op.op === 'delete' ? [] : [{ where: p.entry.where, resource: p.op.resource }])),
+  );
   let results;
   try {
     results = await ctx.store.write(writePlans.map((p) => p.op), { atomic: true });
@@ -101,7 +107,7 @@ export async function processTransaction(ctx: FhirContext, req: FhirRequest, ent
   writePlans.forEach((plan, i) => {
     const result = results[i];
     response[plan.entry.index] = result.resource
-      ? storedEntry(result.status === 'created' ? 201 : 200, result.resource, ctx.baseUrl, includeResource)
+      ? storedEntry(result.status === 'created' ? 201 : 200, result.resource, ctx.baseUrl, includeResource, issues.get(plan.entry.where))
       : { response: { status: statusLine(result.status === 'deleted' ? 204 : 200) } };
   });
   for (const plan of plans) {

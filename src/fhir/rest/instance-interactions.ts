@@ -11,6 +11,7 @@ import { historyBundle } from './history-bundle.js';
 import { parsePrefer } from './prefer.js';
 import type { FhirContext, FhirRequest, FhirResponse } from './types.js';
 import { versionHeaders, writeResponse } from './write-response.js';
+import { checkWrite } from './write-validation.js';
 
 /** GET [type]/[id], cut down by `_summary=true|text|data` or `_elements` as a search's matches are. */
 export async function readResource(ctx: FhirContext, req: FhirRequest, type: string, id: string): Promise<FhirResponse> {
@@ -36,9 +37,10 @@ export async function updateResource(ctx: FhirContext, req: FhirRequest, type: s
   if (resource.id !== id) throw badRequest(`The resource id "${resource.id}" does not match "${id}" in the URL`, 'id');
   const ifMatch = req.headers.ifMatch === undefined ? undefined : parseETag(req.headers.ifMatch);
   if (req.headers.ifMatch !== undefined && ifMatch === undefined) throw badRequest('If-Match must be an ETag such as W/"1"');
+  const issues = checkWrite(ctx.validateWrites, resource);
   const { resource: stored, status } = await ctx.store.update({ ...resource, id }, ifMatch);
   const created = status === 'created';
-  return writeResponse(created ? 201 : 200, stored, ctx.baseUrl, parsePrefer(req.headers.prefer), `${status} ${type}/${id}`);
+  return writeResponse(created ? 201 : 200, stored, ctx.baseUrl, parsePrefer(req.headers.prefer), `${status} ${type}/${id}`, issues);
 }
 
 export async function deleteResource(ctx: FhirContext, req: FhirRequest, type: string, id: string): Promise<FhirResponse> {

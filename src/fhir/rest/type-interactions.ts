@@ -11,11 +11,16 @@ import { collectIncludes } from './search-includes.js';
 import { searchBundle } from './searchset.js';
 import type { FhirContext, FhirRequest, FhirResponse } from './types.js';
 import { versionHeaders, writeResponse } from './write-response.js';
+import { checkWrite } from './write-validation.js';
 import { parseSearchQuery } from '../../search/parse-query.js';
 
-/** POST [type]: the server assigns the id (a client id in the body is ignored, as the spec says). */
+/**
+ * POST [type]: the server assigns the id (a client id in the body is ignored, as the spec says). The body is
+ * validated first, even when If-None-Exist then matches: an invalid request is refused whatever it would do.
+ */
 export async function createResource(ctx: FhirContext, req: FhirRequest, type: string): Promise<FhirResponse> {
-  const resource = asResource(req.body, type);
+  const resource = { ...asResource(req.body, type), id: newId() };
+  const issues = checkWrite(ctx.validateWrites, resource);
   const prefer = parsePrefer(req.headers.prefer);
   if (req.headers.ifNoneExist !== undefined) {
     const matches = await findConditionalMatches(ctx.store, type, req.headers.ifNoneExist.replace(/^[^?]*\?/, ''), 'If-None-Exist');
@@ -26,8 +31,8 @@ export async function createResource(ctx: FhirContext, req: FhirRequest, type: s
       return { ...response, headers: { ...response.headers, ...versionHeaders(existing) } };
     }
   }
-  const stored = await ctx.store.create({ ...resource, id: newId() });
-  return writeResponse(201, stored, ctx.baseUrl, prefer, `Created ${type}/${stored.id}`);
+  const stored = await ctx.store.create(resource);
+  return writeResponse(201, stored, ctx.baseUrl, prefer, `Created ${type}/${stored.id}`, issues);
 }
 
 /** GET [type]?… : a searchset Bundle with `total`, `self` and `next` links, and what `_include`/`_revinclude` bring in. */

@@ -5,11 +5,12 @@
  * @see https://hl7.org/fhir/R4/http.html
  */
 import type { Readable } from 'node:stream';
-import type { Resource } from 'fhir/r4.js';
+import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
 import type { Logger } from '../../logger.js';
 import type { ResourceStore } from '../../store/resource-store.js';
 import type { JobManager } from '../../jobs/job-manager.js';
 import type { FhirOperation } from './operation.js';
+import type { WriteValidation } from '../../config.js';
 
 export interface FhirRequest {
   method: string;
@@ -35,6 +36,8 @@ export interface FhirResponse {
   headers?: Record<string, string>;
   /** A file to stream as the body instead (a job's NDJSON output). */
   file?: { path: string; contentType: string };
+  /** Validation issues of a write that did not block it; a batch entry answers them as its `response.outcome`. */
+  issues?: OperationOutcomeIssue[];
 }
 
 export interface FhirContext {
@@ -48,4 +51,6 @@ export interface FhirContext {
   jobs: JobManager;
   /** Largest JSON body accepted, in bytes (operations that read their own body apply it too). */
   bodyLimitBytes: number;
+  /** How REST writes are validated before they are stored (MEDGEN_VALIDATE_WRITES). */
+  validateWrites: WriteValidation;
 }

@@ -1,13 +1,17 @@
 /**
  * The response to a write (create, update): status, Location, ETag and Last-Modified headers, and the body
- * the client asked for with `Prefer: return=…`.
+ * the client asked for with `Prefer: return=…`. Validation issues that did not block the write are answered
+ * in a `Warning` header and, with `return=OperationOutcome`, in the outcome (as HAPI's validating interceptor
+ * adds them to the response OperationOutcome).
  * @see https://hl7.org/fhir/R4/http.html#create
  */
+import type { OperationOutcomeIssue } from 'fhir/r4.js';
 import type { StoredResource } from '../../store/resource-store.js';
 import { etagOf } from '../ids.js';
-import { allOk } from '../outcomes.js';
+import { allOk, outcome } from '../outcomes.js';
 import type { Preferences } from './prefer.js';
 import type { FhirResponse } from './types.js';
+import { warningHeader } from './write-validation.js';
 
 export function versionHeaders(resource: StoredResource): Record<string, string> {
   return {
@@ -22,12 +26,15 @@ export function writeResponse(
   baseUrl: string,
   prefer: Preferences,
   message: string,
+  issues: OperationOutcomeIssue[] = [],
 ): FhirResponse {
-  const headers = {
+  const headers: Record<string, string> = {
     ...versionHeaders(resource),
     Location: `${baseUrl}/${resource.resourceType}/${resource.id}/_history/${resource.meta.versionId}`,
   };
-  if (prefer.return === 'minimal') return { status, headers };
-  if (prefer.return === 'OperationOutcome') return { status, headers, body: allOk(message) };
-  return { status, headers, body: resource };
+  if (issues.length > 0) headers.Warning = warningHeader(issues);
+  const found = issues.length > 0 ? { issues } : {};
+  if (prefer.return === 'minimal') return { status, headers, ...found };
+  if (prefer.return === 'OperationOutcome') return { status, headers, body: outcome(...allOk(message).issue, ...issues), ...found };
+  return { status, headers, body: resource, ...found };
 }
