@@ -28,7 +28,7 @@ describe('PATCH with a JSON Patch', () => {
     expect((await request(t.app).get(`/fhir/Patient/${id}`)).body.meta.versionId).toBe('2');
   });
 
-  it('refuses a patch that fails its test, changes the id or type, is not a JSON Patch, or targets nothing', async () => {
+  it('refuses a patch that fails its test, changes the id or type, leaves an invalid resource, is not a JSON Patch, or targets nothing', async () => {
     const { id } = await create('Rivera', 'm1');
     const send = (body: unknown, type = PATCH_JSON, target = id) => request(t.app).patch(`/fhir/Patient/${target}`).set('Content-Type', type).send(JSON.stringify(body));
     const failed = await send([{ op: 'test', path: '/name/0/family', value: 'Smith' }]);
@@ -40,6 +40,9 @@ describe('PATCH with a JSON Patch', () => {
     expect((await send({ op: 'add' })).status).toBe(400);
     expect((await send([{ op: 'add', path: '/gender', value: 'male' }], FHIR_JSON)).status).toBe(415);
     expect((await send([], PATCH_JSON, 'nobody')).status).toBe(404);
+    const invalid = await send([{ op: 'add', path: '/gender', value: 'robot' }]);
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.issue[0].expression).toEqual(['Patient.gender']);
     expect((await request(t.app).get(`/fhir/Patient/${id}`)).body.meta.versionId).toBe('1');
   });
 });
