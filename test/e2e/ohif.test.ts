@@ -124,7 +124,11 @@ describe('OHIF viewer, cross-origin, in headless Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    for (const s of servers) await new Promise((resolve) => s.close(resolve));
+    for (const s of servers) {
+      // Browser and fetch keep-alive sockets would hold the servers (and jest) open otherwise.
+      s.closeAllConnections();
+      await new Promise((resolve) => s.close(resolve));
+    }
     await fx?.close();
   });
 
