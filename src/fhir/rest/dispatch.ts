@@ -5,9 +5,11 @@
  */
 import { assertValidId, isValidId } from '../ids.js';
 import { badRequest, notAllowed, notFound } from '../outcomes.js';
+import { isKnownResourceType } from '../../search/search-parameters.js';
 import { assertResourceType } from '../resource-body.js';
 import { processBundle } from '../bundle/process-bundle.js';
 import { capabilityStatement } from './capability-statement.js';
+import { isCompartment, searchCompartment } from './compartment-search.js';
 import { conditionalDelete, conditionalUpdate } from './conditional-writes.js';
 import { deleteResource, readResource, resourceHistory, updateResource, vreadResource } from './instance-interactions.js';
 import { historyOf } from './history-interactions.js';
@@ -90,6 +92,10 @@ async function dispatchInstance(ctx: FhirContext, req: FhirRequest, type: string
     if (req.method === 'DELETE') return deleteResource(ctx, req, type, id);
     if (req.method === 'PATCH') return patchResource(ctx, req, type, id);
     return methodNotAllowed(req, [...READ, 'PUT', 'PATCH', 'DELETE']);
+  }
+  if (rest.length === 1 && isCompartment(type) && isKnownResourceType(rest[0])) {
+    if (!isRead(req.method)) return methodNotAllowed(req, READ);
+    return searchCompartment(ctx, req, type, id, rest[0]);
   }
   if (rest[0] === '_history' && rest.length <= 2) {
     if (!isRead(req.method)) return methodNotAllowed(req, READ);
