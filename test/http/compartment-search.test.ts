@@ -45,4 +45,6 @@ test('a type outside the compartment is a 400; a compartment search is read-only
   expect(res.body.issue[0].diagnostics).toMatch(/Organization is not in the Patient compartment/);
   expect((await request(t.app).post('/fhir/Patient/pa/Observation').set('Content-Type', FHIR_JSON).send({})).status).toBe(405);
   expect((await request(t.app).get('/fhir/Observation/o1/Patient')).status).toBe(404);
+  const cs = (await request(t.app).get('/fhir/metadata')).body;
+  expect(cs.rest[0].compartment).toContain('http://hl7.org/fhir/CompartmentDefinition/patient');
 });

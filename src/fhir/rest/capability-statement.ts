@@ -73,6 +73,7 @@ export function capabilityStatement(ctx: FhirContext): CapabilityStatement {
         mode: 'server',
         resource: cachedResources,
         interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }],
+        compartment: ['patient', 'encounter', 'relatedPerson', 'practitioner', 'device'].map((c) => `http://hl7.org/fhir/CompartmentDefinition/${c}`),
         searchParam: COMMON_PARAMS,
         ...(operation.length > 0 ? { operation } : {}),
       },
