@@ -46,3 +46,12 @@ it('reads with _summary', async () => {
   expect(read.id).toBe('p1');
   expect(read.name).toBeUndefined();
 });
+
+it('searches by POST to _search (a form body), within a compartment, and reads type-level history', async () => {
+  const posted = (await client.search({ resourceType: 'Patient', searchParams: { family: 'Rivera' }, options: { postSearch: true } })) as unknown as Bundle;
+  expect(posted.entry?.map((e) => e.resource?.id)).toEqual(['p1']);
+  const inCompartment = (await client.compartmentSearch({ resourceType: 'Observation', compartment: { resourceType: 'Patient', id: 'p1' } })) as unknown as Bundle;
+  expect(inCompartment.entry?.map((e) => e.resource?.id)).toEqual(['o1']);
+  const history = (await client.history({ resourceType: 'Patient' })) as unknown as Bundle;
+  expect(history).toMatchObject({ type: 'history', total: 1 });
+});
