@@ -8,6 +8,7 @@ import type { BundleLink } from 'fhir/r4.js';
 import { DEFAULT_COUNT, parseCount, parseOffset } from '../../search/result-params.js';
 import { badRequest } from '../outcomes.js';
 import { historyBundle } from './history-bundle.js';
+import { pageLink } from './searchset.js';
 import type { FhirContext, FhirRequest, FhirResponse } from './types.js';
 
 const UNSUPPORTED = new Set(['_at', '_list']);
@@ -19,14 +20,6 @@ function parseSince(value: string): number {
   const at = INSTANT.test(value) ? Date.parse(value) : NaN;
   if (Number.isNaN(at)) throw badRequest(`_since must be an instant such as 2024-01-31T12:00:00Z, not "${value.slice(0, 80)}"`, '_since');
   return at;
-}
-
-function pageLink(base: string, params: URLSearchParams, offset: number): string {
-  const copy = new URLSearchParams(params);
-  copy.delete('_offset');
-  if (offset > 0) copy.set('_offset', String(offset));
-  const qs = copy.toString();
-  return `${base}${qs ? `?${qs}` : ''}`;
 }
 
 /** The history of `type` (every type when null). */

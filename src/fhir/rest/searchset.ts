@@ -14,11 +14,13 @@ import { issue, outcome } from '../outcomes.js';
 import { selectElements, summarise } from '../resource-subset.js';
 import type { Included } from './search-includes.js';
 
-function pageLink(baseUrl: string, type: string, params: URLSearchParams, offset: number): string {
+/** A page of a searchset or history at `url`: the client's parameters, with `_offset` set to this page's. */
+export function pageLink(url: string, params: URLSearchParams, offset: number): string {
   const copy = new URLSearchParams(params);
+  copy.delete('_offset');
   if (offset > 0) copy.set('_offset', String(offset));
   const qs = copy.toString();
-  return `${baseUrl}/${type}${qs ? `?${qs}` : ''}`;
+  return `${url}${qs ? `?${qs}` : ''}`;
 }
 
 function shaped(resource: StoredResource, search: ParsedSearch): StoredResource {
@@ -26,21 +28,23 @@ function shaped(resource: StoredResource, search: ParsedSearch): StoredResource 
   return search.elements ? selectElements(summarised, search.elements) : summarised;
 }
 
+/** `path` is what was searched, below the base: a type, or a compartment's `Patient/1/Observation`. */
 export function searchBundle(
   baseUrl: string,
-  type: string,
+  path: string,
   search: ParsedSearch,
   result: SearchResult<StoredResource>,
   included: Included,
 ): Bundle {
   const { query, linkParams } = search;
-  const link: BundleLink[] = [{ relation: 'self', url: pageLink(baseUrl, type, linkParams, query.offset) }];
+  const url = `${baseUrl}/${path}`;
+  const link: BundleLink[] = [{ relation: 'self', url: pageLink(url, linkParams, query.offset) }];
   if (!query.summaryCount) {
     if (query.offset + result.resources.length < result.total) {
-      link.push({ relation: 'next', url: pageLink(baseUrl, type, linkParams, query.offset + query.count) });
+      link.push({ relation: 'next', url: pageLink(url, linkParams, query.offset + query.count) });
     }
     if (query.offset > 0) {
-      link.push({ relation: 'previous', url: pageLink(baseUrl, type, linkParams, Math.max(0, query.offset - query.count)) });
+      link.push({ relation: 'previous', url: pageLink(url, linkParams, Math.max(0, query.offset - query.count)) });
     }
   }
   const entry: BundleEntry[] = [
