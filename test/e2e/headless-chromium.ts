@@ -112,7 +112,7 @@ export async function launchChromium(binary: string): Promise<Browser> {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       // The whole process group: the browser's renderer and GPU processes write the profile too.
       process.kill(-(child.pid as number), 'SIGKILL');
-      await Promise.race([exited, sleep(5000)]);
+      await Promise.race([exited, sleep(5000, undefined, { ref: false })]);
       fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
