@@ -119,7 +119,7 @@ export function createDicomwebRouter(options: DicomwebRouterOptions): Router {
     res.end(Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Type: application/octet-stream\r\n\r\n`), pixels, Buffer.from(`\r\n--${boundary}--\r\n`)]));
   });
 
-  addRenderedRoutes(router, files, uid);
+  addRenderedRoutes(router, files, uid, logger);
 
   router.use((req) => {
     throw notFound(`No DICOMweb route for ${req.method} ${req.path.slice(0, 200)}`);

@@ -72,3 +72,35 @@ test('what cannot be produced or named: 406 for other media types, 400 for a bad
   expect((await request(app).get(`${instanceUrl}/frames/0/thumbnail`)).status).toBe(400);
   expect((await request(app).get(`${seriesUrl}/instances/1.2.3/thumbnail`)).status).toBe(404);
 });
+
+/** The PNG parts of a multipart/related answer, decoded. */
+function pngParts(body: Buffer, contentType: string) {
+  const boundary = /boundary=([^;]+)/.exec(contentType)?.[1] ?? '';
+  const parts = body.toString('latin1').split(`--${boundary}`).slice(1, -1);
+  return parts.map((p) => {
+    const [head, ...rest] = p.split('\r\n\r\n');
+    expect(head).toContain('Content-Type: image/png');
+    return readPng(Buffer.from(rest.join('\r\n\r\n').slice(0, -2), 'latin1'));
+  });
+}
+
+test('a rendered series and study: every instance as one image/png part, fitted to a viewport', async () => {
+  const instances = (await request(app).get(`${seriesUrl}/instances`)).body as Json[];
+  const series = await request(app).get(`${seriesUrl}/rendered`).set('Accept', 'multipart/related; type="image/png"').buffer(true).parse(binary);
+  expect(series.status).toBe(200);
+  expect(series.headers['content-type']).toMatch(/^multipart\/related; type="image\/png"; boundary=/);
+  const images = pngParts(series.body as Buffer, series.headers['content-type']);
+  expect(images).toHaveLength(instances.length);
+  const tenth = await png(`${instanceUrl}/rendered`);
+  expect(images.some((i) => Buffer.from(i.pixels).equals(Buffer.from(tenth.pixels)))).toBe(true);
+
+  const study = await request(app).get(`${studyUrl}/rendered?viewport=64,64`).buffer(true).parse(binary);
+  const all = pngParts(study.body as Buffer, study.headers['content-type']);
+  const [summary] = (await request(app).get(`/dicomweb/studies?StudyInstanceUID=${studyUrl.split('/').pop()}`)).body as Json[];
+  expect(all).toHaveLength(value(summary, '00201208') as number);
+  expect(all.every((i) => i.width === 64 && i.height === 64)).toBe(true);
+
+  expect((await request(app).get(`${seriesUrl}/rendered`).set('Accept', 'multipart/related; type="image/jpeg"')).status).toBe(406);
+  expect((await request(app).get(`${studyUrl}/rendered?viewport=x`)).status).toBe(400);
+  expect((await request(app).get('/dicomweb/studies/1.2.3/rendered')).status).toBe(404);
+});
