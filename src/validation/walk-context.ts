@@ -35,6 +35,8 @@ export interface WalkContext {
   literalTypes?: boolean;
   /** The severity of a profile the resource's content implies (ValidateOptions.impliedProfiles). */
   impliedProfiles?: 'error' | 'warning';
+  /** The severity of a UCUM code that is not a UCUM unit (ValidateOptions.unitCodes). */
+  unitCodes?: 'error' | 'warning';
   /** When given, receives every constrained node, native ones included (for the native-equality checks). */
   everyConstrained?: ConstrainedNode[];
 }
