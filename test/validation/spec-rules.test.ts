@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { OperationOutcomeIssue } from 'fhir/r4.js';
 import { normaliseExpression } from '../../scripts/conformance-expression.js';
 import { parseFhirJson } from '../../src/validation/parse-json.js';
@@ -12,6 +13,23 @@ describe('rules the reference validator enforces beyond FHIRPath', () => {
     const media = (size: number) => ({ resourceType: 'Media', status: 'completed', content: { contentType: 'text/plain', data: 'aGVsbG8gd29ybGQhIQ==', size } });
     expect(at(errors(media(100)))).toEqual(['Media.content']);
     expect(errors(media(13))).toEqual([]);
+  });
+
+  it("an inline attachment's hash is the SHA-1 of its data, in Base64", () => {
+    const media = (hash: string) => ({ resourceType: 'Media', status: 'completed', content: { contentType: 'text/plain', data: 'aGVsbG8gd29ybGQhIQ==', hash } });
+    const sha1 = createHash('sha1').update('hello world!!').digest();
+    expect(errors(media(sha1.toString('base64')))).toEqual([]);
+    // The hex spelling of the same hash is valid Base64 of other bytes, as in the R4 example DiagnosticReport.
+    expect(at(errors(media(sha1.toString('hex'))))).toEqual(['Media.content']);
+    expect(errors({ resourceType: 'Media', status: 'completed', content: { contentType: 'text/plain', url: 'http://x.org/a', hash: sha1.toString('base64') } })).toEqual([]);
+  });
+
+  it('an identifier in system urn:ietf:rfc:3986 has a URI for its value', () => {
+    const org = (value: string) => ({ resourceType: 'Organization', name: 'x', identifier: [{ system: 'urn:ietf:rfc:3986', value }] });
+    expect(at(errors(org('2.16.840.1.113883.19.5')))).toEqual(['Organization.identifier[0]']);
+    expect(at(errors(org('Local eCMS identifier')))).toEqual(['Organization.identifier[0]']);
+    for (const uri of ['urn:oid:2.16.840.1.113883.19.5', 'http://x.org/a', 'urn:uuid:5c7a3a4b-1f2a-4d8e-9a6b-0c2d3e4f5a6b']) expect(errors(org(uri))).toEqual([]);
+    expect(errors({ resourceType: 'Organization', name: 'x', identifier: [{ system: 'http://x.org/ids', value: '2.16.840' }] })).toEqual([]);
   });
 
   it('a paging link relation appears once per Bundle', () => {
