@@ -7,6 +7,7 @@
  * is 400, an unknown study/series/instance 404.
  * @see https://dicom.nema.org/medical/dicom/current/output/chtml/part18/PS3.18.html
  */
+import type { DicomJsonDataset } from 'dcmjs';
 import express, { type Request, type Response, type Router } from 'express';
 import type { FileArea } from '../src/files/file-area.js';
 import { notFound, OperationOutcomeError, outcome, issue } from '../src/fhir/outcomes.js';
@@ -15,7 +16,8 @@ import type { ResourceStore } from '../src/store/resource-store.js';
 import { checkUid } from '../src/imaging/dicom-files.js';
 import { fileMetadata, filesMetadata, framePixels } from '../src/imaging/dicomweb-metadata.js';
 import { queryInstances, querySeries, queryStudies } from '../src/imaging/dicomweb-query.js';
-import { qidoQueryOf, type QidoLevel } from '../src/imaging/qido-keys.js';
+import { addIncluded, includeOf } from '../src/imaging/qido-include.js';
+import { qidoQueryOf, type QidoLevel, type QidoQuery } from '../src/imaging/qido-keys.js';
 import { instanceFiles, multipartType, newBoundary, seriesFiles, studyFiles, writeMultipart } from '../src/imaging/dicomweb-retrieve.js';
 import { addRenderedRoutes } from './dicomweb-rendered.js';
 import { errorHandler } from './error-handler.js';
@@ -40,11 +42,19 @@ function acceptsMultipart(req: Request): void {
   throw new OperationOutcomeError(406, outcome(issue('error', 'not-supported', 'WADO-RS answers multipart/related; type="application/dicom"')));
 }
 
-/** The request's matching keys at `level`; keys it cannot match are named in a 299 Warning (PS3.18 8.3.4.5). */
+/**
+ * The request's matching keys at `level`, and the attributes it asks to be included; keys it cannot match and
+ * attributes the level does not have are named in a 299 Warning (PS3.18 8.3.4.5).
+ */
 function qidoOf(req: Request, res: Response, level: QidoLevel) {
-  const query = qidoQueryOf(queryOf(req), level);
-  if (query.ignored.length > 0) res.setHeader('Warning', `299 medgen-data "The following query keys are not supported and were ignored: ${query.ignored.join(', ').replace(/[^\x20-\x7e]|"/g, '?')}"`);
-  return query;
+  const params = queryOf(req);
+  const query = qidoQueryOf(params, level);
+  const include = includeOf(params, level);
+  const notes: string[] = [];
+  if (query.ignored.length > 0) notes.push(`The following query keys are not supported and were ignored: ${query.ignored.join(', ')}`);
+  if (include.unavailable.length > 0) notes.push(`Not attributes of the ${level} level, so not included: ${include.unavailable.join(', ')}`);
+  if (notes.length > 0) res.setHeader('Warning', notes.map((n) => `299 medgen-data "${n.replace(/[^\x20-\x7e]|"/g, '?')}"`).join(', '));
+  return { query, include };
 }
 
 function sendJson(res: Response, body: unknown): void {
@@ -66,25 +76,22 @@ export function createDicomwebRouter(options: DicomwebRouterOptions): Router {
   const router = express.Router();
   const uid = (req: Request, name: string, label: string) => checkUid(String(req.params[name]), label);
 
-  router.get('/studies', async (req, res) => {
-    sendJson(res, await queryStudies(store, qidoOf(req, res, 'study'), baseUrlOf(req)));
-  });
-  router.get('/series', async (req, res) => {
-    sendJson(res, await querySeries(store, qidoOf(req, res, 'series'), baseUrlOf(req)));
-  });
-  router.get('/instances', async (req, res) => {
-    sendJson(res, await queryInstances(store, qidoOf(req, res, 'instance'), baseUrlOf(req)));
-  });
-  router.get('/studies/:study/series', async (req, res) => {
-    sendJson(res, await querySeries(store, qidoOf(req, res, 'series'), baseUrlOf(req), uid(req, 'study', 'StudyInstanceUID')));
-  });
-  router.get('/studies/:study/instances', async (req, res) => {
-    sendJson(res, await queryInstances(store, qidoOf(req, res, 'instance'), baseUrlOf(req), uid(req, 'study', 'StudyInstanceUID')));
-  });
-  router.get('/studies/:study/series/:series/instances', async (req, res) => {
-    const [study, series] = [uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID')];
-    sendJson(res, await queryInstances(store, qidoOf(req, res, 'instance'), baseUrlOf(req), study, series));
-  });
+  /** A QIDO-RS search at `level`: `run` finds the matches, the included attributes are added from the files. */
+  const search = (level: QidoLevel, run: (req: Request, query: QidoQuery) => Promise<DicomJsonDataset[]>) => async (req: Request, res: Response) => {
+    const { query, include } = qidoOf(req, res, level);
+    const found = await run(req, query);
+    await addIncluded(files, found, include, level);
+    sendJson(res, found);
+  };
+  router.get('/studies', search('study', (req, q) => queryStudies(store, q, baseUrlOf(req))));
+  router.get('/series', search('series', (req, q) => querySeries(store, q, baseUrlOf(req))));
+  router.get('/instances', search('instance', (req, q) => queryInstances(store, q, baseUrlOf(req))));
+  router.get('/studies/:study/series', search('series', (req, q) => querySeries(store, q, baseUrlOf(req), uid(req, 'study', 'StudyInstanceUID'))));
+  router.get('/studies/:study/instances', search('instance', (req, q) => queryInstances(store, q, baseUrlOf(req), uid(req, 'study', 'StudyInstanceUID'))));
+  router.get(
+    '/studies/:study/series/:series/instances',
+    search('instance', (req, q) => queryInstances(store, q, baseUrlOf(req), uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID'))),
+  );
 
   router.get('/studies/:study', async (req, res) => {
     await sendParts(req, res, await studyFiles(files, uid(req, 'study', 'StudyInstanceUID')), logger);

@@ -27,6 +27,8 @@ declare module 'dcmjs' {
       readFile(buffer: ArrayBuffer, options?: { untilTag?: string; includeUntilTagValue?: boolean; ignoreErrors?: boolean }): DicomDictInstance;
     };
     DicomMetaDictionary: {
+      /** The data dictionary by keyword: `{ tag: '(0010,0010)', vr: 'PN', … }`. */
+      nameMap: Record<string, { tag: string; vr: string } | undefined>;
       denaturalizeDataset(dataset: NaturalDataset): DicomJsonDataset;
       naturalizeDataset(dataset: DicomJsonDataset): NaturalDataset;
     };
