@@ -1,6 +1,8 @@
 /**
  * `backup`: a full backup and a restore of it on the embedded store, each in resources (versions)/s,
- * against streaming the same versions out of the same store (streamHistory, the read a backup cannot avoid).
+ * against streaming the same versions out of the same store (streamHistory, the read a backup cannot avoid);
+ * then a snapshot backup against the full one, and its restore against the full backup's restore (issue #16
+ * asks for at least 10 times its speed).
  * Data: `--data DIR` imported first (e.g. ../shared/data/synthea), else the fixed-seed built-in population.
  */
 import fs from 'node:fs';
@@ -41,9 +43,22 @@ export async function benchBackup(args: string[]): Promise<BenchResult[]> {
   start = process.hrtime.bigint();
   const restored = await restoreBackup({ store, config, logger }, { id: manifest.id });
   const restoreSeconds = secondsSince(start);
+
+  start = process.hrtime.bigint();
+  const snapshot = (await runBackup({ store, config, logger }, { type: 'snapshot' })).manifest;
+  const snapshotSeconds = secondsSince(start);
+  await store.clear();
+  start = process.hrtime.bigint();
+  const fromSnapshot = await restoreBackup({ store, config, logger }, { id: snapshot.id });
+  const snapshotRestoreSeconds = secondsSince(start);
   await store.close();
   fs.rmSync(work, { recursive: true, force: true });
-  if (restored.versions !== items) throw new Error(`restore wrote ${restored.versions} versions, the store had ${items}`);
+  for (const done of [restored, fromSnapshot]) if (done.versions !== items) throw new Error(`a restore wrote ${done.versions} versions, the store had ${items}`);
   const baseline = 'streamHistory of the same versions from the same store';
-  return [benchResult('backup', 'resources', items, backupSeconds, baseline, readRate), benchResult('restore', 'resources', items, restoreSeconds, baseline, readRate)];
+  return [
+    benchResult('backup', 'resources', items, backupSeconds, baseline, readRate),
+    benchResult('restore', 'resources', items, restoreSeconds, baseline, readRate),
+    benchResult('snapshot', 'resources', items, snapshotSeconds, 'full backup in the same run', items / backupSeconds),
+    benchResult('snapshot-restore', 'resources', items, snapshotRestoreSeconds, 'full backup restore in the same run', items / restoreSeconds),
+  ];
 }

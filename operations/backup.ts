@@ -1,4 +1,4 @@
-/** `POST [base]/$backup` (`type` = full | incremental | fhir): a backup as a job (202 + Content-Location). */
+/** `POST [base]/$backup` (`type` = full | incremental | fhir | snapshot): a backup as a job (202 + Content-Location). */
 import type { OperationDefinition } from 'fhir/r4.js';
 import { badRequest } from '../src/fhir/outcomes.js';
 import type { FhirOperation } from '../src/fhir/rest/operation.js';

@@ -26,7 +26,7 @@ const definition: OperationDefinition = {
   parameter: [
     { name: 'task', use: 'in', min: 1, max: '1', type: 'code', documentation: MAINTENANCE_TASKS.join(' | ') },
     { name: 'dryRun', use: 'in', min: 0, max: '1', type: 'boolean', documentation: 'cleanup-orphans and dedupe: report only' },
-    { name: 'type', use: 'in', min: 0, max: '1', type: 'code', documentation: 'backup: full | incremental | fhir' },
+    { name: 'type', use: 'in', min: 0, max: '1', type: 'code', documentation: 'backup: full | incremental | fhir | snapshot (the embedded SQLite store only)' },
   ],
 };
 

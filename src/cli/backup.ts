@@ -1,5 +1,5 @@
 /**
- * `medgen-data backup [--type full|incremental|fhir] [--keep N] | --list | --verify <id>`.
+ * `medgen-data backup [--type full|incremental|fhir|snapshot] [--keep N] | --list | --verify <id>`.
  * Exit 1 when verification fails, 2 on usage errors (bad type, bad id).
  */
 import type { Command } from 'commander';
@@ -26,7 +26,7 @@ function listing(dataDir: string) {
 
 export function registerBackup(program: Command): void {
   addStoreOptions(program.command('backup').description('back up the store (gzip NDJSON per type + manifest), list or verify backups'))
-    .option('--type <type>', 'full | incremental | fhir', 'full')
+    .option('--type <type>', 'full | incremental | fhir | snapshot (the embedded store only)', 'full')
     .option('--keep <n>', 'full backups to keep (MEDGEN_BACKUP_KEEP, default 7)')
     .option('--list', 'list the backups')
     .option('--verify <id>', 'recompute the checksums of a backup')

@@ -6,10 +6,10 @@
 import path from 'node:path';
 import { badRequest } from '../fhir/outcomes.js';
 
-export type BackupType = 'full' | 'incremental' | 'fhir';
-export const BACKUP_TYPES: readonly BackupType[] = ['full', 'incremental', 'fhir'];
+export type BackupType = 'full' | 'incremental' | 'fhir' | 'snapshot';
+export const BACKUP_TYPES: readonly BackupType[] = ['full', 'incremental', 'fhir', 'snapshot'];
 
-const BACKUP_ID = /^\d{8}T\d{9}Z-(full|incremental|fhir)$/;
+export const BACKUP_ID = /^\d{8}T\d{9}Z-(full|incremental|fhir|snapshot)$/;
 
 export function parseBackupType(raw: unknown): BackupType {
   if (raw === undefined || raw === null || raw === '') return 'full';
@@ -33,5 +33,8 @@ export function assertBackupId(id: unknown): string {
 export const backupTypeOf = (id: string): BackupType => assertBackupId(id).split('-')[1] as BackupType;
 
 export const backupsRoot = (dataDir: string): string => path.join(dataDir, 'backups');
+
+/** The one file of a snapshot backup: the embedded store's database. */
+export const SNAPSHOT_FILE = 'store.sqlite';
 
 export const backupDir = (dataDir: string, id: string): string => path.join(backupsRoot(dataDir), assertBackupId(id));

@@ -9,11 +9,12 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { notFound, unprocessable } from '../fhir/outcomes.js';
-import { backupDir, backupsRoot, type BackupType } from './backup-ids.js';
+import { BACKUP_ID, backupDir, backupsRoot, type BackupType } from './backup-ids.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 
 export interface BackupFile {
+  /** The type the file holds; `*` for a snapshot's database file, which holds every type. */
   resourceType: string;
   file: string;
   /** Lines: versions (tombstones included), or for a `fhir` backup the Bundle entries. */
@@ -43,6 +44,8 @@ export interface BackupManifest {
   parent?: string;
   base?: string;
   store: string;
+  /** Snapshots: the schema version of the database file, which only a store of that schema restores. */
+  schema?: number;
   counts: { versions: number; current: number; deletions: number };
   files: BackupFile[];
   manifestSha256?: string;
@@ -76,6 +79,6 @@ export function listBackupIds(dataDir: string): string[] {
   if (!fs.existsSync(root)) return [];
   return fs
     .readdirSync(root)
-    .filter((name) => /^\d{8}T\d{9}Z-(full|incremental|fhir)$/.test(name) && fs.existsSync(path.join(root, name, MANIFEST_FILE)))
+    .filter((name) => BACKUP_ID.test(name) && fs.existsSync(path.join(root, name, MANIFEST_FILE)))
     .sort();
 }

@@ -1,6 +1,6 @@
 /**
- * Retention: keep the newest N full backups with the incrementals built on them, and the newest N `fhir`
- * backups; delete the rest. An incremental is useless without its full backup, so it goes with it.
+ * Retention: keep the newest N full backups with the incrementals built on them, and the newest N `fhir` and
+ * `snapshot` backups; delete the rest. An incremental is useless without its full backup, so it goes with it.
  */
 import fs from 'node:fs';
 import { badRequest } from '../fhir/outcomes.js';
@@ -24,10 +24,12 @@ export function applyRetention(dataDir: string, keep: number): string[] {
   const newest = (type: string) => ids.filter((id) => backupTypeOf(id) === type).slice(-keep);
   const keptFull = new Set(newest('full'));
   const keptFhir = new Set(newest('fhir'));
+  const keptSnapshots = new Set(newest('snapshot'));
   const removed = ids.filter((id) => {
     const type = backupTypeOf(id);
     if (type === 'full') return !keptFull.has(id);
     if (type === 'fhir') return !keptFhir.has(id);
+    if (type === 'snapshot') return !keptSnapshots.has(id);
     try {
       return !keptFull.has(readManifest(dataDir, id).base ?? '');
     } catch {

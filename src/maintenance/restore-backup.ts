@@ -1,6 +1,7 @@
 /**
- * `$restore` / `medgen-data restore <id>`: the full backup an id starts from and every incremental up to
- * the id, written type by type into an empty store; the chain's files of a type are merged so that each
+ * `$restore` / `medgen-data restore <id>`: a snapshot is handed to the embedded store, which copies its rows
+ * back in one transaction (store/sqlite/snapshot.ts). Otherwise the full backup an id starts from and every
+ * incremental up to the id, written type by type into an empty store; the chain's files of a type are merged so that each
  * version is written once, from the latest backup holding it (chain-versions.ts). Nothing is written until
  * every file of the chain has passed verification and the emptiness check; a store with content is refused
  * unless `replace` is set. Versions go back through the store's restoreVersions, exactly as recorded
@@ -8,10 +9,12 @@
  * indexed. Files are streamed, so memory holds a batch per file whatever the backups' sizes; a restore that
  * fails part-way leaves the store empty.
  */
+import path from 'node:path';
 import { badRequest, conflict } from '../fhir/outcomes.js';
 import { heapCollector } from '../import/heap-collector.js';
 import type { ResourceStore } from '../store/resource-store.js';
-import { backupDir, backupTypeOf } from './backup-ids.js';
+import { backupDir, backupTypeOf, SNAPSHOT_FILE } from './backup-ids.js';
+import { typesWithHistory } from './backup-types.js';
 import { readManifest, type BackupManifest } from './backup-manifest.js';
 import { chainBatches, type ChainFile } from './chain-versions.js';
 import type { MaintenanceDeps } from './maintenance-deps.js';
@@ -56,8 +59,23 @@ function filesOf(dataDir: string, chain: BackupManifest[], type: string): ChainF
   return chain.flatMap((m) => m.files.filter((f) => f.resourceType === type).map((file) => ({ dir: backupDir(dataDir, m.id), file })));
 }
 
+/** A snapshot back into the embedded store it was taken of (or one of the same schema), after its checksum holds. */
+async function restoreSnapshot(deps: MaintenanceDeps, id: string, replace: boolean): Promise<RestoreResult> {
+  const { store, config } = deps;
+  if (!store.restoreSnapshot) throw badRequest(`Backup ${id} is a snapshot of the embedded SQLite store; this store is ${store.kind}: restore a full backup`, 'backup');
+  await assertVerified(config.dataDir, [id]);
+  if (!replace && (await hasContent(store, await typesWithHistory(store)))) {
+    throw conflict('The store is not empty; restore refuses to overwrite it unless asked to replace its content');
+  }
+  // One transaction replaces everything, so a store with content needs no clearing first, and a failure leaves it as it was.
+  const restored = await store.restoreSnapshot(path.join(backupDir(config.dataDir, id), SNAPSHOT_FILE));
+  deps.logger?.info({ backup: id, versions: restored.versions }, 'snapshot restored');
+  return { backups: [id], versions: restored.versions, skipped: 0, byType: await store.countByType() };
+}
+
 export async function restoreBackup(deps: MaintenanceDeps, options: { id: string; replace?: boolean }): Promise<RestoreResult> {
   const { dataDir } = deps.config;
+  if (backupTypeOf(options.id) === 'snapshot') return restoreSnapshot(deps, options.id, options.replace === true);
   const chain = chainOf(dataDir, options.id);
   await assertVerified(dataDir, chain.map((m) => m.id));
   const types = [...new Set(chain.flatMap((m) => m.files.map((f) => f.resourceType)))];

@@ -1,5 +1,6 @@
 /**
- * `$backup` / `medgen-data backup`: full, incremental or fhir. A backup is written into `<id>.partial`
+ * `$backup` / `medgen-data backup`: full, incremental, fhir or snapshot (the embedded store's database file,
+ * restored without replaying versions; store/sqlite/snapshot.ts). A backup is written into `<id>.partial`
  * and renamed once its manifest is complete, so a crash never leaves something that looks like a backup.
  * Retention runs after each successful backup.
  * A full or incremental backup first takes a history mark (ResourceStore.markHistory) and then reads the
@@ -9,10 +10,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { conflict } from '../fhir/outcomes.js';
-import { backupDir, backupTypeOf, newBackupId, type BackupType } from './backup-ids.js';
+import { badRequest, conflict } from '../fhir/outcomes.js';
+import { backupDir, backupTypeOf, newBackupId, SNAPSHOT_FILE, type BackupType } from './backup-ids.js';
 import { listBackupIds, readManifest, writeManifest, type BackupFile, type BackupManifest } from './backup-manifest.js';
 import { applyRetention, parseKeep } from './backup-retention.js';
+import { hashFile } from './gzip-ndjson.js';
 import type { MaintenanceDeps } from './maintenance-deps.js';
 import { writeFhirBundle } from './write-fhir-bundle.js';
 import { writeVersionFiles } from './write-version-files.js';
@@ -30,7 +32,7 @@ export interface BackupResult {
 
 /** The newest full or incremental backup: what an incremental continues. */
 function parentOf(dataDir: string): BackupManifest {
-  const id = listBackupIds(dataDir).filter((i) => backupTypeOf(i) !== 'fhir').pop();
+  const id = listBackupIds(dataDir).filter((i) => ['full', 'incremental'].includes(backupTypeOf(i))).pop();
   if (!id) throw conflict('An incremental backup needs an earlier full backup; run a full backup first');
   return readManifest(dataDir, id);
 }
@@ -50,6 +52,30 @@ function reserve(dataDir: string, type: BackupType): { id: string; at: Date; par
 
 const sum = (files: BackupFile[], key: 'versions' | 'current' | 'deletions') => files.reduce((n, f) => n + f[key], 0);
 
+/** What a backup wrote: its files, the history mark it read up to (full, incremental), the schema (snapshot). */
+interface Written {
+  files: BackupFile[];
+  mark?: string;
+  schema?: number;
+}
+
+/** A snapshot of the embedded store into `dir`: its one file, and the schema it has. */
+async function writeSnapshotFile(deps: MaintenanceDeps, dir: string): Promise<Written> {
+  const { store } = deps;
+  if (!store.writeSnapshot) throw badRequest(`A snapshot backup copies the embedded SQLite store's file; this store is ${store.kind}: use a full backup`, 'type');
+  const file = path.join(dir, SNAPSHOT_FILE);
+  const counts = await store.writeSnapshot(file);
+  const { bytes, sha256 } = await hashFile(file);
+  return { files: [{ resourceType: '*', file: SNAPSHOT_FILE, versions: counts.versions, current: counts.current, deletions: counts.deletions, bytes, sha256 }], schema: counts.schema };
+}
+
+/** The versions a full, incremental or fhir backup reads, written into `dir` (after a history mark for the first two). */
+async function writeStoreFiles(deps: MaintenanceDeps, dir: string, type: BackupType, createdAt: string, parent?: BackupManifest): Promise<Written> {
+  if (type === 'fhir') return { files: await writeFhirBundle(deps.store, dir, createdAt, deps.signal) };
+  const mark = await deps.store.markHistory();
+  return { mark, files: await writeVersionFiles(deps.store, dir, { after: parent?.mark, through: mark, signal: deps.signal, progress: deps.progress }) };
+}
+
 export async function runBackup(deps: MaintenanceDeps, options: BackupOptions): Promise<BackupResult> {
   const { dataDir } = deps.config;
   const keep = parseKeep(options.keep);
@@ -57,11 +83,8 @@ export async function runBackup(deps: MaintenanceDeps, options: BackupOptions): 
   const { id, at, partial } = reserve(dataDir, options.type);
   try {
     const createdAt = at.toISOString();
-    const mark = options.type === 'fhir' ? undefined : await deps.store.markHistory();
-    const files =
-      mark === undefined
-        ? await writeFhirBundle(deps.store, partial, createdAt, deps.signal)
-        : await writeVersionFiles(deps.store, partial, { after: parent?.mark, through: mark, signal: deps.signal, progress: deps.progress });
+    const { files, mark, schema }: Written =
+      options.type === 'snapshot' ? await writeSnapshotFile(deps, partial) : await writeStoreFiles(deps, partial, options.type, createdAt, parent);
     const manifest: BackupManifest = {
       format: 2,
       id,
@@ -70,6 +93,7 @@ export async function runBackup(deps: MaintenanceDeps, options: BackupOptions): 
       ...(mark === undefined ? {} : { mark }),
       ...(parent ? { ...(parent.mark === undefined ? {} : { after: parent.mark }), parent: parent.id, base: parent.base ?? parent.id } : {}),
       store: deps.store.kind,
+      ...(schema === undefined ? {} : { schema }),
       counts: { versions: sum(files, 'versions'), current: sum(files, 'current'), deletions: sum(files, 'deletions') },
       files,
     };

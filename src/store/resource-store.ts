@@ -198,5 +198,23 @@ export interface ResourceStore {
 
   /** Removes every resource, version and index row; leases and system documents stay (they describe the deployment, not the data). */
   clear(): Promise<void>;
+  /**
+   * The embedded store only: a consistent copy of the whole database at `file` (a new file), taken while the
+   * store keeps serving, with what it holds. Restored by restoreSnapshot far faster than versions replay.
+   */
+  writeSnapshot?(file: string): Promise<SnapshotCounts>;
+  /**
+   * The embedded store only: replaces every resource, version and index row with the snapshot's, in one
+   * transaction (leases and system documents stay). 422 when the file is not a snapshot of this schema.
+   */
+  restoreSnapshot?(file: string): Promise<SnapshotCounts>;
   close(): Promise<void>;
+}
+
+/** What a snapshot holds: every version (tombstones included), the live current resources, the deleted ones. */
+export interface SnapshotCounts {
+  versions: number;
+  current: number;
+  deletions: number;
+  schema: number;
 }

@@ -17,6 +17,7 @@ import type {
   HistoryStreamOptions,
   RawVersionRecord,
   ResourceStore,
+  SnapshotCounts,
   StoredResource,
   StreamOptions,
   TypedIdentifier,
@@ -34,6 +35,7 @@ import { createHistoryPager } from './history-page.js';
 import { createRestorer, type Restorer } from './restore-versions.js';
 import { INDEX_TABLES, openDatabase } from './schema.js';
 import { buildSearchSql } from './search-sql.js';
+import { restoreSnapshot, writeSnapshot } from './snapshot.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { streamCurrent, streamVersions } from './streams.js';
 import { createSystemTables, type SystemTables } from './system-tables.js';
@@ -215,6 +217,14 @@ export class SqliteStore implements ResourceStore {
         for (const table of ['resources', 'versions', ...INDEX_TABLES]) this.db.exec(`DELETE FROM ${table}`);
       })
       .immediate();
+  }
+
+  async writeSnapshot(file: string): Promise<SnapshotCounts> {
+    return writeSnapshot(this.db, file);
+  }
+
+  async restoreSnapshot(file: string): Promise<SnapshotCounts> {
+    return restoreSnapshot(this.db, file, this.resetParams);
   }
 
   async close(): Promise<void> {
