@@ -10,20 +10,12 @@ import express from 'express';
 import { findTool, skipped } from '../external-tool.js';
 import { makeTestApp, patient, type TestApp } from '../http/test-app.js';
 import { type Browser, launchChromium } from './headless-chromium.js';
+import { closeAll, listen } from './loopback.js';
 
 const chromium = findTool('chromium');
 const it = chromium ? test : skipped('chromium not found; the SMART app runs in headless Chromium');
 const fhirClientJs = createRequire(import.meta.url).resolve('fhirclient/build/fhir-client.js');
 
-function listen(app: express.Express, port = 0): Promise<{ server: Server; origin: string }> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(port, '127.0.0.1', () => {
-      const address = server.address();
-      resolve({ server, origin: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` });
-    });
-    server.once('error', reject);
-  });
-}
 
 /** The SMART app's page: fhirclient and nothing else; the test drives it by evaluating expressions. */
 function appPage(): express.Express {
@@ -69,10 +61,7 @@ describe('SMART fhirclient in a browser, cross-origin', () => {
 
   afterAll(async () => {
     await browser?.close();
-    for (const s of servers) {
-      s.closeAllConnections();
-      await new Promise((resolve) => s.close(resolve));
-    }
+    await closeAll(servers);
     await t?.close();
   });
 

@@ -15,6 +15,7 @@ import { createApp } from '../../src/server.js';
 import { findTool, skipped } from '../external-tool.js';
 import { makeImagingFixture, seedResources, type ImagingFixture } from '../imaging/imaging-fixture.js';
 import { type Browser, launchChromium } from './headless-chromium.js';
+import { closeAll, listen } from './loopback.js';
 
 const chromium = findTool('chromium');
 const it = chromium ? test : skipped('chromium not found; the OHIF viewer runs in headless Chromium');
@@ -24,15 +25,6 @@ const moore: Resource[] = seedResources
   .filter((r) => r.resourceType !== 'Condition' || r.id === 'cond-stroke')
   .map((r) => JSON.parse(JSON.stringify(r).replaceAll('img-patient-1', 'img-patient-2').replaceAll('"enc-', '"enc2-').replaceAll('Encounter/enc-', 'Encounter/enc2-').replaceAll('"cond-', '"cond2-').replaceAll('Núñez', 'Moore')) as Resource);
 
-function listen(app: express.Express): Promise<{ server: Server; origin: string }> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      resolve({ server, origin: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` });
-    });
-    server.once('error', reject);
-  });
-}
 
 /** OHIF's configuration: one DICOMweb data source, this server's. */
 function appConfig(dicomweb: string): string {
@@ -113,22 +105,14 @@ describe('OHIF viewer, cross-origin, in headless Chromium', () => {
     mrStudy = studies[0]['0020000D'].Value?.[0] ?? '';
     const port = Number(new URL(ohifSide.origin).port);
     const served = ohifApp(dist, appConfig(`${apiSide.origin}/dicomweb`));
-    const ohifServer = await new Promise<Server>((resolve, reject) => {
-      const s = served.listen(port, '127.0.0.1', () => resolve(s));
-      s.once('error', reject);
-    });
-    servers = [apiSide.server, ohifServer];
+    servers = [apiSide.server, (await listen(served, port)).server];
     ohif = ohifSide.origin;
     browser = await launchChromium(chromium);
   }, 600_000);
 
   afterAll(async () => {
     await browser?.close();
-    for (const s of servers) {
-      // Browser and fetch keep-alive sockets would hold the servers (and jest) open otherwise.
-      s.closeAllConnections();
-      await new Promise((resolve) => s.close(resolve));
-    }
+    await closeAll(servers);
     await fx?.close();
   });
 
