@@ -62,7 +62,9 @@ function addMissingPrimitiveExtensions(schema: RawSchema): void {
 function addJsonTypes(schema: RawSchema): void {
   for (const [name, def] of Object.entries(schema.definitions) as [string, { type?: string; properties?: unknown }][]) {
     if (def.type !== undefined) continue;
-    if (def.properties !== undefined) def.type = 'object';
+    // A resource is a JSON object too: the list of resources a Bundle entry, a contained resource or a
+    // Parameters value holds is otherwise matched by its discriminator alone, which lets an array through.
+    if (def.properties !== undefined || name === 'ResourceList') def.type = 'object';
     else if (name === 'xhtml') def.type = 'string';
   }
 }

@@ -24,6 +24,13 @@ describe('rules the reference validator enforces beyond FHIRPath', () => {
     expect(errors({ resourceType: 'Media', status: 'completed', content: { contentType: 'text/plain', url: 'http://x.org/a', hash: sha1.toString('base64') } })).toEqual([]);
   });
 
+  it('a Bundle entry or contained resource is one JSON object, never an array of them', () => {
+    const fullUrl = 'urn:uuid:5c7a3a4b-1f2a-4d8e-9a6b-0c2d3e4f5a6b';
+    expect(at(errors({ resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl, resource: [{ resourceType: 'Patient', id: 'x' }] }] }))).toEqual(['Bundle.entry[0].resource']);
+    expect(at(errors({ resourceType: 'Patient', contained: [[{ resourceType: 'Patient', id: 'x' }]] }))).toEqual(['Patient.contained[0]']);
+    expect(errors({ resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl, resource: { resourceType: 'Patient', id: 'x' } }] })).toEqual([]);
+  });
+
   it('an identifier in system urn:ietf:rfc:3986 has a URI for its value', () => {
     const org = (value: string) => ({ resourceType: 'Organization', name: 'x', identifier: [{ system: 'urn:ietf:rfc:3986', value }] });
     expect(at(errors(org('2.16.840.1.113883.19.5')))).toEqual(['Organization.identifier[0]']);
