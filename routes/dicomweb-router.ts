@@ -7,15 +7,14 @@
  * is 400, an unknown study/series/instance 404.
  * @see https://dicom.nema.org/medical/dicom/current/output/chtml/part18/PS3.18.html
  */
-import type { DicomJsonDataset } from 'dcmjs';
 import express, { type Request, type Response, type Router } from 'express';
 import type { FileArea } from '../src/files/file-area.js';
-import { notFound, OperationOutcomeError, outcome, issue } from '../src/fhir/outcomes.js';
+import { badRequest, notFound, OperationOutcomeError, outcome, issue } from '../src/fhir/outcomes.js';
 import type { Logger } from '../src/logger.js';
 import type { ResourceStore } from '../src/store/resource-store.js';
 import { checkUid } from '../src/imaging/dicom-files.js';
 import { fileMetadata, filesMetadata, framePixels } from '../src/imaging/dicomweb-metadata.js';
-import { queryInstances, querySeries, queryStudies } from '../src/imaging/dicomweb-query.js';
+import { queryInstances, querySeries, queryStudies, type QidoPage } from '../src/imaging/dicomweb-query.js';
 import { addIncluded, includeOf } from '../src/imaging/qido-include.js';
 import { qidoQueryOf, type QidoLevel, type QidoQuery } from '../src/imaging/qido-keys.js';
 import { instanceFiles, multipartType, newBoundary, seriesFiles, studyFiles, writeMultipart } from '../src/imaging/dicomweb-retrieve.js';
@@ -43,19 +42,22 @@ function acceptsMultipart(req: Request): void {
 }
 
 /**
- * The request's matching keys at `level`, and the attributes it asks to be included; keys it cannot match and
- * attributes the level does not have are named in a 299 Warning (PS3.18 8.3.4.5).
+ * The request's matching keys at `level`, and the attributes it asks to be included; what the answer must warn
+ * of (PS3.18 8.3.4, 10.6.3): keys it cannot match, attributes the level does not have, fuzzy matching asked
+ * for (matching here is literal).
  */
-function qidoOf(req: Request, res: Response, level: QidoLevel) {
+function qidoOf(req: Request, level: QidoLevel) {
   const params = queryOf(req);
   const query = qidoQueryOf(params, level);
   const include = includeOf(params, level);
   const notes: string[] = [];
   if (query.ignored.length > 0) notes.push(`The following query keys are not supported and were ignored: ${query.ignored.join(', ')}`);
   if (include.unavailable.length > 0) notes.push(`Not attributes of the ${level} level, so not included: ${include.unavailable.join(', ')}`);
-  if (notes.length > 0) res.setHeader('Warning', notes.map((n) => `299 medgen-data "${n.replace(/[^\x20-\x7e]|"/g, '?')}"`).join(', '));
-  return { query, include };
+  if (params.get('fuzzymatching') === 'true') notes.push('The fuzzymatching parameter is not supported. Only literal matching has been performed.');
+  return { query, include, notes };
 }
+
+const warning = (notes: string[]) => notes.map((n) => `299 medgen-data "${n.replace(/[^\x20-\x7e]|"/g, '?')}"`).join(', ');
 
 function sendJson(res: Response, body: unknown): void {
   res.status(200).type(DICOM_JSON).send(JSON.stringify(body));
@@ -77,11 +79,13 @@ export function createDicomwebRouter(options: DicomwebRouterOptions): Router {
   const uid = (req: Request, name: string, label: string) => checkUid(String(req.params[name]), label);
 
   /** A QIDO-RS search at `level`: `run` finds the matches, the included attributes are added from the files. */
-  const search = (level: QidoLevel, run: (req: Request, query: QidoQuery) => Promise<DicomJsonDataset[]>) => async (req: Request, res: Response) => {
-    const { query, include } = qidoOf(req, res, level);
-    const found = await run(req, query);
-    await addIncluded(files, found, include, level);
-    sendJson(res, found);
+  const search = (level: QidoLevel, run: (req: Request, query: QidoQuery) => Promise<QidoPage>) => async (req: Request, res: Response) => {
+    const { query, include, notes } = qidoOf(req, level);
+    const { datasets, more } = await run(req, query);
+    await addIncluded(files, datasets, include, level);
+    if (more) notes.push('There are additional results that can be requested');
+    if (notes.length > 0) res.setHeader('Warning', warning(notes));
+    sendJson(res, datasets);
   };
   router.get('/studies', search('study', (req, q) => queryStudies(store, q, baseUrlOf(req))));
   router.get('/series', search('series', (req, q) => querySeries(store, q, baseUrlOf(req))));
@@ -117,13 +121,19 @@ export function createDicomwebRouter(options: DicomwebRouterOptions): Router {
     const [file] = await instanceFiles(files, study, series, sop);
     sendJson(res, [await fileMetadata(file, `${baseUrlOf(req)}/studies/${study}/series/${series}/instances/${sop}`)]);
   });
-  router.get('/studies/:study/series/:series/instances/:instance/frames/:frame', async (req, res) => {
-    if (req.params.frame !== '1') throw notFound('Each generated instance has a single frame (1)');
+  /** Frames `1` or a list (`1,1`), one part each, in the order asked; every generated instance has one frame. */
+  router.get('/studies/:study/series/:series/instances/:instance/frames/:frames', async (req, res) => {
+    const raw = String(req.params.frames);
+    if (!/^[1-9]\d{0,5}(,[1-9]\d{0,5}){0,99}$/.test(raw)) throw badRequest(`Frames "${raw.slice(0, 40)}" is not a list of frame numbers such as 1 or 1,2`, 'frames');
+    const frames = raw.split(',').map(Number);
     const [file] = await instanceFiles(files, uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID'), uid(req, 'instance', 'SOPInstanceUID'));
+    const missing = frames.find((n) => n !== 1);
+    if (missing !== undefined) throw notFound(`The instance has one frame; there is no frame ${missing}`);
     const boundary = newBoundary();
     const pixels = await framePixels(file);
+    const part = [Buffer.from(`--${boundary}\r\nContent-Type: application/octet-stream\r\n\r\n`), pixels, Buffer.from('\r\n')];
     res.status(200).setHeader('Content-Type', multipartType(boundary, 'application/octet-stream'));
-    res.end(Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Type: application/octet-stream\r\n\r\n`), pixels, Buffer.from(`\r\n--${boundary}--\r\n`)]));
+    res.end(Buffer.concat([...frames.flatMap(() => part), Buffer.from(`--${boundary}--\r\n`)]));
   });
 
   addRenderedRoutes(router, files, uid, logger);

@@ -2,7 +2,8 @@
  * QIDO-RS over the store: the ImagingStudy resources written by $enhance-imaging are the index, so a query
  * is a FHIR search (narrowed by the study keys FHIR can express: patient, identifier, started, modality) whose
  * studies are then answered as DICOM JSON and matched key by key; the files are never scanned. Paging counts
- * matches, so the store is read in chunks until `offset + limit` of them are found.
+ * matches, so the store is read in chunks until `offset + limit` of them are found, and then until one more
+ * is, so the answer can say there are more (PS3.18 asks for a 299 Warning then).
  * @see https://dicom.nema.org/medical/dicom/current/output/chtml/part18/sect_10.6.html (QIDO-RS)
  */
 import type { DicomJsonDataset } from 'dcmjs';
@@ -44,21 +45,27 @@ async function patientOf(store: ResourceStore, study: ImagingStudy, cache: Patie
 /** Which datasets one study contributes to the answer (study, each series, or each instance). */
 type Expand = (study: ImagingStudy, studyDataset: DicomJsonDataset) => DicomJsonDataset[];
 
+/** A page of matches, and whether more match beyond it. */
+export interface QidoPage {
+  datasets: DicomJsonDataset[];
+  more: boolean;
+}
+
 /** The page of matching datasets: every matcher holds, `offset` skipped, at most `limit` kept. */
-async function page(store: ResourceStore, q: QidoQuery, studies: AsyncIterable<ImagingStudy>, base: string, expand: Expand): Promise<DicomJsonDataset[]> {
+async function page(store: ResourceStore, q: QidoQuery, studies: AsyncIterable<ImagingStudy>, base: string, expand: Expand): Promise<QidoPage> {
   const cache: PatientCache = new Map();
-  const out: DicomJsonDataset[] = [];
+  const datasets: DicomJsonDataset[] = [];
   let skip = q.offset;
-  if (q.limit === 0) return out;
   for await (const study of studies) {
     const studyDataset = studyJson(study, await patientOf(store, study, cache), base);
     for (const dataset of expand(study, studyDataset)) {
       if (!q.matchers.every((m) => m.matches(dataset))) continue;
       if (skip > 0) skip--;
-      else if (out.push(dataset) >= q.limit) return out;
+      else if (datasets.length === q.limit) return { datasets, more: true };
+      else datasets.push(dataset);
     }
   }
-  return out;
+  return { datasets, more: false };
 }
 
 async function* just(study: ImagingStudy): AsyncGenerator<ImagingStudy> {
@@ -76,7 +83,7 @@ const instancesOf = (base: string, withStudy: boolean, seriesUid?: string): Expa
       return (s.instance ?? []).map((i) => ({ ...(withStudy ? studyDataset : {}), ...series, ...instanceJson(study, s, i, base) }));
     });
 
-export async function queryStudies(store: ResourceStore, q: QidoQuery, base: string): Promise<DicomJsonDataset[]> {
+export async function queryStudies(store: ResourceStore, q: QidoQuery, base: string): Promise<QidoPage> {
   return page(store, q, candidateStudies(store, q), base, (_, dataset) => [dataset]);
 }
 
@@ -89,7 +96,7 @@ export async function studyByUid(store: ResourceStore, studyUid: string): Promis
 }
 
 /** Series of one study (`/studies/{s}/series`, series attributes only) or of all studies (`/series`, with the study's). */
-export async function querySeries(store: ResourceStore, q: QidoQuery, base: string, studyUid?: string): Promise<DicomJsonDataset[]> {
+export async function querySeries(store: ResourceStore, q: QidoQuery, base: string, studyUid?: string): Promise<QidoPage> {
   if (studyUid === undefined) return page(store, q, candidateStudies(store, q), base, seriesOf(base, true));
   return page(store, q, just(await studyByUid(store, studyUid)), base, seriesOf(base, false));
 }
@@ -98,7 +105,7 @@ export async function querySeries(store: ResourceStore, q: QidoQuery, base: stri
  * Instances of one series (instance and series attributes), of one study, or of all studies (both with the
  * study's attributes too, as PS3.18 10.6.3.3 lists for those queries).
  */
-export async function queryInstances(store: ResourceStore, q: QidoQuery, base: string, studyUid?: string, seriesUid?: string): Promise<DicomJsonDataset[]> {
+export async function queryInstances(store: ResourceStore, q: QidoQuery, base: string, studyUid?: string, seriesUid?: string): Promise<QidoPage> {
   if (studyUid === undefined) return page(store, q, candidateStudies(store, q), base, instancesOf(base, true));
   const study = await studyByUid(store, studyUid);
   if (seriesUid !== undefined && !study.series?.some((s) => s.uid === checkUid(seriesUid, 'SeriesInstanceUID'))) throw notFound(`No series ${seriesUid} in study ${studyUid}`);

@@ -2,7 +2,7 @@
 import request from 'supertest';
 import type express from 'express';
 import type { ImagingFixture } from './imaging-fixture.js';
-import { imagingApp, value, type Json } from './dicomweb-app.js';
+import { binary, imagingApp, value, type Json } from './dicomweb-app.js';
 
 let fx: ImagingFixture;
 let app: express.Express;
@@ -105,4 +105,29 @@ test('study and instance metadata: every instance\'s attributes, Pixel Data as a
   expect(withoutHost(single.body)).toEqual(withoutHost([one]));
   expect((await request(app).get(`/dicomweb/studies/${study}/series/${series}/instances/1.2.3/metadata`)).status).toBe(404);
   expect((await request(app).get('/dicomweb/studies/1.2.3/metadata')).status).toBe(404);
+});
+
+test('a page that leaves matches behind says so in a 299 Warning, as does fuzzy matching asked for', async () => {
+  const study = value(mr, '0020000D') as string;
+  const cut = await request(app).get(`/dicomweb/studies/${study}/instances?limit=99`);
+  expect(cut.body).toHaveLength(99);
+  expect(cut.headers.warning).toMatch(/^299 medgen-data "There are additional results that can be requested"$/);
+  const whole = await request(app).get(`/dicomweb/studies/${study}/instances?limit=100`);
+  expect(whole.body).toHaveLength(100);
+  expect(whole.headers.warning).toBeUndefined();
+  const fuzzy = await request(app).get('/dicomweb/studies?PatientName=N*&fuzzymatching=true');
+  expect(fuzzy.headers.warning).toContain('Only literal matching has been performed');
+});
+
+test('frames: one part per frame asked, 400 for what is no frame list, 404 for a frame the instance lacks', async () => {
+  const study = value(mr, '0020000D') as string;
+  const [instance] = await get(`/dicomweb/studies/${study}/instances?InstanceNumber=1&limit=1`);
+  const url = `/dicomweb/studies/${study}/series/${value(instance, '0020000E')}/instances/${value(instance, '00080018')}/frames`;
+  const one = await request(app).get(`${url}/1`).buffer(true).parse(binary);
+  const twice = await request(app).get(`${url}/1,1`).buffer(true).parse(binary);
+  const parts = (res: typeof one) => (res.body as Buffer).toString('latin1').split(`--${/boundary=(\S+)/.exec(res.headers['content-type'])?.[1]}`).length - 2;
+  expect([one.status, parts(one), twice.status, parts(twice)]).toEqual([200, 1, 200, 2]);
+  expect((twice.body as Buffer).length).toBeGreaterThan(1.9 * (one.body as Buffer).length);
+  for (const bad of ['x', '0', '1,', '1;2']) expect({ bad, status: (await request(app).get(`${url}/${bad}`)).status }).toEqual({ bad, status: 400 });
+  expect((await request(app).get(`${url}/1,2`)).status).toBe(404);
 });
