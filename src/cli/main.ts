@@ -14,6 +14,7 @@ import { registerEnhance } from './enhance.js';
 import { registerFull } from './full.js';
 import { registerGenerate } from './generate.js';
 import { registerImport } from './import.js';
+import { registerJobs } from './jobs.js';
 import { registerServe } from './serve.js';
 import { registerSetup } from './setup.js';
 import { registerValidate } from './validate.js';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerCleanup(program);
   registerDedupe(program);
   registerMigrate(program);
+  registerJobs(program);
   return program;
 }
 

@@ -14,7 +14,7 @@ import type { FileArea } from '../files/file-area.js';
 import { newId } from '../fhir/ids.js';
 import { notFound, toOperationOutcomeError } from '../fhir/outcomes.js';
 import type { Logger } from '../logger.js';
-import type { JobRecord, JobRun, JobWorker } from './job-types.js';
+import type { JobRecord, JobRun, JobStatus, JobWorker } from './job-types.js';
 
 export const ERROR_FILE = 'errors.ndjson';
 const RECORD_FILE = 'job.json';
@@ -70,6 +70,21 @@ export class JobManager {
     const file = path.join(this.dir(id), RECORD_FILE);
     if (!fs.existsSync(file)) throw notFound(`No job ${id}`);
     return JSON.parse(fs.readFileSync(file, 'utf8')) as JobRecord;
+  }
+
+  /**
+   * The jobs this data folder holds, newest first, `status` ones only when given, at most `limit`. Running ones
+   * are answered from memory, so their progress is current.
+   */
+  list(options: { status?: JobStatus; limit: number }): JobRecord[] {
+    if (!fs.existsSync(this.root)) return [];
+    const records: JobRecord[] = [];
+    for (const id of fs.readdirSync(this.root)) {
+      if (!JOB_ID.test(id) || !fs.existsSync(path.join(this.root, id, RECORD_FILE))) continue;
+      const record = this.get(id);
+      if (options.status === undefined || record.status === options.status) records.push(record);
+    }
+    return records.sort((a, b) => b.created.localeCompare(a.created) || a.id.localeCompare(b.id)).slice(0, options.limit);
   }
 
   /** Absolute path of a file the job wrote (an output or the error file); 404 for any other name. */

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,8 @@ import { createJobManager } from '../../src/jobs/create-job-manager.js';
 import { createLogger } from '../../src/logger.js';
 import { createApp } from '../../src/server.js';
 import { openStore } from '../../src/store/open-store.js';
+
+const bin = new URL('../../bin/medgen-data.js', import.meta.url).pathname;
 
 let dir: string;
 beforeEach(() => {
@@ -82,5 +85,32 @@ describe('asynchronous $import', () => {
     expect((await request(s.app).get('/fhir/_jobs/00000000-0000-0000-0000-000000000000')).status).toBe(404);
     expect((await request(s.app).get('/fhir/_jobs/..%2F..%2Fetc')).status).toBe(404);
     await s.close();
+  });
+});
+
+describe('the job list', () => {
+  it('GET /fhir/_jobs and `medgen-data jobs` list the jobs newest first, by status; bad parameters are 400', async () => {
+    const s = await open();
+    const first = await request(s.app).post('/fhir/$import').set('Prefer', 'respond-async').set('Content-Type', 'application/fhir+ndjson').send(ndjson(3));
+    await waitDone(s.app, first.headers['content-location']);
+    const second = await request(s.app).post('/fhir/$import').set('Prefer', 'respond-async').set('Content-Type', 'application/fhir+ndjson').send(ndjson(2, [1]));
+    await waitDone(s.app, second.headers['content-location']);
+    const list = await request(s.app).get('/fhir/_jobs');
+    expect(list.status).toBe(200);
+    const paths = (...urls: string[]) => urls.map((u) => new URL(u).pathname);
+    expect(paths(...list.body.jobs.map((j: { url: string }) => j.url))).toEqual(paths(second.headers['content-location'], first.headers['content-location']));
+    expect(list.body.jobs[0]).toMatchObject({ kind: 'import', status: 'completed', errorCount: 1 });
+    expect((await request(s.app).get('/fhir/_jobs?status=running')).body.jobs).toEqual([]);
+    expect((await request(s.app).get('/fhir/_jobs?_count=1')).body.jobs).toHaveLength(1);
+    for (const bad of ['status=done', 'kind=import', '_count=-1']) expect({ bad, status: (await request(s.app).get(`/fhir/_jobs?${bad}`)).status }).toEqual({ bad, status: 400 });
+    expect((await request(s.app).post('/fhir/_jobs')).status).toBe(405);
+    await s.close();
+
+    const cli = spawnSync(process.execPath, [bin, 'jobs', '--data-dir', dir, '--json'], { encoding: 'utf8' });
+    expect(cli.status).toBe(0);
+    expect((JSON.parse(cli.stdout) as { id: string }[]).map((j) => j.id)).toEqual(list.body.jobs.map((j: { id: string }) => j.id));
+    const lines = spawnSync(process.execPath, [bin, 'jobs', '--data-dir', dir, '--status', 'completed'], { encoding: 'utf8' });
+    expect(lines.stdout.trim().split('\n')).toHaveLength(2);
+    expect(spawnSync(process.execPath, [bin, 'jobs', '--data-dir', dir, '--status', 'nope'], { encoding: 'utf8' }).status).toBe(2);
   });
 });

@@ -1,12 +1,14 @@
 /**
+ * `GET /_jobs`: the jobs, newest first (`status`, `_count`), each with its status, progress and address.
  * `GET /_jobs/{id}`: 202 with `X-Progress` while the job is queued or running, then 200 and a manifest in the
  * style of FHIR Bulk Data (output files, NDJSON OperationOutcome error files, counts); `GET
  * /_jobs/{id}/{file}` streams one of its files; `DELETE /_jobs/{id}` cancels.
  * @see https://hl7.org/fhir/uv/bulkdata/export.html#bulk-data-status-request
  */
 import { ERROR_FILE } from '../../jobs/job-manager.js';
-import type { JobRecord } from '../../jobs/job-types.js';
-import { allOk, gone, notAllowed } from '../outcomes.js';
+import { JOB_STATUSES, type JobRecord, type JobStatus } from '../../jobs/job-types.js';
+import { parseCount } from '../../search/result-params.js';
+import { allOk, badRequest, gone, notAllowed } from '../outcomes.js';
 import type { FhirContext, FhirRequest, FhirResponse } from './types.js';
 
 function manifest(ctx: FhirContext, record: JobRecord): Record<string, unknown> {
@@ -25,9 +27,28 @@ function manifest(ctx: FhirContext, record: JobRecord): Record<string, unknown> 
 const progressOf = (record: JobRecord) =>
   record.status === 'queued' ? 'queued' : `${record.progress.done}${record.progress.total ? ` of ${record.progress.total}` : ''} done`;
 
+/** One job in the list: what it is, where it stands, and where to ask for it. */
+function summary(ctx: FhirContext, record: JobRecord): Record<string, unknown> {
+  const { id, kind, status, created, started, finished, progress, errorCount } = record;
+  return { id, kind, status, created, started, finished, progress, errorCount, url: `${ctx.baseUrl}/_jobs/${id}` };
+}
+
+function listJobs(ctx: FhirContext, req: FhirRequest): FhirResponse {
+  for (const name of req.query.keys()) if (name !== 'status' && name !== '_count') throw badRequest(`Unknown parameter ${name.slice(0, 40)} on /_jobs: use status or _count`, name);
+  const status = req.query.get('status');
+  if (status !== null && !(JOB_STATUSES as readonly string[]).includes(status)) throw badRequest(`status must be one of ${JOB_STATUSES.join(', ')}`, 'status');
+  const limit = req.query.has('_count') ? parseCount(req.query.get('_count') as string) : 50;
+  const jobs = ctx.jobs.list({ status: (status ?? undefined) as JobStatus | undefined, limit });
+  return { status: 200, body: { jobs: jobs.map((r) => summary(ctx, r)) } };
+}
+
 export async function jobInteraction(ctx: FhirContext, req: FhirRequest): Promise<FhirResponse> {
   const [, id, file] = req.segments;
-  if (id === undefined || req.segments.length > 3) throw notAllowed('Address a job as /_jobs/{id}', []);
+  if (id === undefined) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw notAllowed(`${req.method} is not allowed on the job list`, ['GET', 'HEAD']);
+    return listJobs(ctx, req);
+  }
+  if (req.segments.length > 3) throw notAllowed('Address a job as /_jobs/{id}', []);
   if (req.method === 'DELETE' && file === undefined) {
     const record = ctx.jobs.cancel(id);
     return { status: 202, body: allOk(`Job ${record.id} is ${record.status === 'running' ? 'being cancelled' : record.status}`) };
