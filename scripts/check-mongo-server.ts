@@ -569,12 +569,19 @@ await check(6, 'REST interactions and bad input', async () => {
   } else if (odd.status >= 500 || !isOutcome(odd)) problems.push(`Patient with $where / a.b keys: ${odd.status} ${odd.text.slice(0, 160)}`);
   const injections = [`${base}/Patient?_id[$ne]=x`, `${base}/Patient/${encodeURIComponent('{"$gt":""}')}`, `${base}/Patient?identifier=${encodeURIComponent('{"$gt":""}')}&_count=1`];
   const injectionStatus: number[] = [];
+  // An unknown parameter such as `_id[$ne]` is ignored, as R4 asks (and named in the Bundle's outcome entry),
+  // unless the client asks for strict handling: then it is a 400. Either way it never reaches a query.
+  const ignoredAsUnknown = (reply: Reply, name: string) =>
+    reply.status === 200 && (parsed<Bundle>(reply).entry ?? []).some((e) => e.search?.mode === 'outcome' && JSON.stringify(e.resource).includes(name));
   for (const url of injections) {
     const reply = await request('GET', url);
     injectionStatus.push(reply.status);
-    const harmless = (reply.status >= 400 && reply.status < 500 && isOutcome(reply)) || (reply.status === 200 && parsed<Bundle>(reply).total === 0);
+    const harmless = (reply.status >= 400 && reply.status < 500 && isOutcome(reply)) || (reply.status === 200 && parsed<Bundle>(reply).total === 0) || ignoredAsUnknown(reply, '_id[$ne]');
     if (!harmless) problems.push(`GET ${url.slice(base.length)}: ${reply.status} ${reply.text.slice(0, 160)}`);
   }
+  const strict = await request('GET', injections[0], undefined, { Prefer: 'handling=strict' });
+  injectionStatus.push(strict.status);
+  if (strict.status !== 400 || !isOutcome(strict)) problems.push(`GET ${injections[0].slice(base.length)} with Prefer: handling=strict: ${strict.status} ${strict.text.slice(0, 160)}`);
 
   const badJson = await runNode(['--import', 'tsx', path.join(repo, 'scripts/check-bad-json.ts'), path.resolve(opts['bad-json']), server.url]);
   const badLine = `${badJson.stdout.trim().split('\n')[0] ?? ''} (${badJson.seconds.toFixed(1)} s)`;
@@ -583,7 +590,7 @@ await check(6, 'REST interactions and bad input', async () => {
   if (health.status !== 200) problems.push(`/health ${health.status}`);
   return {
     ok: problems.length === 0 && steps === 10,
-    text: `REST ${steps}/10 steps (create, read, update, vread, history, search total, _summary=count, delete, 410, search after delete); $where/a.b keys ${odd.status}; operator-shaped queries ${injectionStatus.join(', ')}; bad JSON: ${badLine}; /health ${health.status}`,
+    text: `REST ${steps}/10 steps (create, read, update, vread, history, search total, _summary=count, delete, 410, search after delete); $where/a.b keys ${odd.status}; operator-shaped queries ${injectionStatus.join(', ')} (the last strict); bad JSON: ${badLine}; /health ${health.status}`,
     details: problems,
   };
 });
