@@ -1,5 +1,5 @@
 /**
- * Argument checks both stores apply to leases and system documents, so a bad caller gets the same 400
+ * Argument checks both stores apply to leases, system documents and job records, so a bad caller gets the same 400
  * whatever the backend instead of a lease that never expires (NaN) or a key that is not a string.
  */
 import { badRequest } from '../fhir/outcomes.js';
@@ -21,4 +21,17 @@ export function checkSystemOption(options: { atomic?: boolean; system?: { key: s
   if (options.atomic !== true) throw badRequest('write() writes a system document only in an atomic call');
   assertSystemKey(options.system?.key);
   return options.system;
+}
+
+/** A job record needs a string id, status and created (the store filters and orders by them). */
+export function assertJob(record: unknown): void {
+  const r = record as Record<string, unknown> | null;
+  if (typeof r !== 'object' || r === null || !nonEmpty(r.id) || !nonEmpty(r.status) || !nonEmpty(r.created)) {
+    throw badRequest('A job record needs an id, a status and a created time (non-empty strings)');
+  }
+}
+
+export function assertJobListArgs(options: { statuses?: readonly string[]; limit: number }): void {
+  if (!Number.isInteger(options.limit) || options.limit < 0) throw badRequest(`Invalid job list limit ${String(options.limit)}`);
+  if (options.statuses !== undefined && !options.statuses.every(nonEmpty)) throw badRequest('Job statuses are non-empty strings');
 }

@@ -196,7 +196,16 @@ export interface ResourceStore {
   /** Stores (replaces) a system document; it must survive JSON.stringify. */
   putSystem(key: string, doc: unknown): Promise<void>;
 
-  /** Removes every resource, version and index row; leases and system documents stay (they describe the deployment, not the data). */
+  /** Stores (replaces, by id) a job's record; jobs/job-manager.ts owns their meaning. */
+  putJob(record: StoredJob): Promise<void>;
+  /** A job's record; null when absent. */
+  getJob<T extends StoredJob = StoredJob>(id: string): Promise<T | null>;
+  /** Job records newest first (created, then id), only those in `statuses` when given, at most `limit`. */
+  listJobs<T extends StoredJob = StoredJob>(options: { statuses?: readonly string[]; limit: number }): Promise<T[]>;
+  /** Removes a job's record; absent is not an error. */
+  deleteJob(id: string): Promise<void>;
+
+  /** Removes every resource, version and index row; leases, system documents and jobs stay (they describe the deployment, not the data). */
   clear(): Promise<void>;
   /**
    * The embedded store only: a consistent copy of the whole database at `file` (a new file), taken while the
@@ -209,6 +218,17 @@ export interface ResourceStore {
    */
   restoreSnapshot?(file: string): Promise<SnapshotCounts>;
   close(): Promise<void>;
+}
+
+/**
+ * A job's record as the store keeps it: the fields it filters and orders by, and whatever else the record
+ * holds (it must survive JSON.stringify).
+ */
+export interface StoredJob {
+  id: string;
+  status: string;
+  /** ISO time; orders the list. */
+  created: string;
 }
 
 /** What a snapshot holds: every version (tombstones included), the live current resources, the deleted ones. */

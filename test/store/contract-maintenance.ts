@@ -135,6 +135,28 @@ export function maintenanceContract(get: StoreGetter): void {
     await expectOutcome(get().getSystem(''), 400);
   });
 
+  it('jobs: put replaces by id, get, list newest first and by status, delete; clear keeps them', async () => {
+    const tag = `${Math.random()}`.slice(2, 10);
+    const job = (n: number, status: string, extra: Record<string, unknown> = {}) => ({ id: `job-${tag}-${n}`, status, created: `2031-01-0${n}T00:00:00.000Z`, kind: 'import', ...extra });
+    expect(await get().getJob(`job-${tag}-1`)).toBeNull();
+    await get().putJob(job(1, 'queued'));
+    await get().putJob(job(2, 'running', { progress: { done: 5 } }));
+    await get().putJob(job(3, 'completed', { 'a.$b': [1, null] }));
+    await get().putJob(job(1, 'failed', { failure: 'x' }));
+    await get().clear();
+    expect(await get().getJob(`job-${tag}-1`)).toEqual(job(1, 'failed', { failure: 'x' }));
+    const mine = (jobs: { id: string }[]) => jobs.map((j) => j.id).filter((id) => id.includes(tag));
+    expect(mine(await get().listJobs({ limit: 1000 }))).toEqual([3, 2, 1].map((n) => `job-${tag}-${n}`));
+    expect(mine(await get().listJobs({ statuses: ['running', 'failed'], limit: 1000 }))).toEqual([`job-${tag}-2`, `job-${tag}-1`]);
+    expect((await get().listJobs({ statuses: ['completed'], limit: 1000 })).find((j) => j.id === `job-${tag}-3`)).toEqual(job(3, 'completed', { 'a.$b': [1, null] }));
+    expect(await get().listJobs({ limit: 0 })).toEqual([]);
+    await get().deleteJob(`job-${tag}-2`);
+    await get().deleteJob(`job-${tag}-2`);
+    expect(await get().getJob(`job-${tag}-2`)).toBeNull();
+    await expectOutcome(get().putJob({ id: '', status: 'queued', created: 'x' }), 400);
+    await expectOutcome(get().listJobs({ limit: -1 }), 400);
+  });
+
   it('a system document written with an atomic write lands with its ops, and not when an op fails', async () => {
     const key = `record-${Math.random()}`;
     const withId = (id: string, overrides: Partial<Patient> = {}) => patient(id, overrides) as Patient & { id: string };

@@ -22,6 +22,7 @@
  */
 import type { MongoDatabaseLike, MongoSort } from './collection.js';
 import { HISTORY, RESOURCES } from './documents.js';
+import { JOBS } from './job-collection.js';
 import { type IndexDefinition, defaultIndexName, syncIndexes } from './index-sync.js';
 
 const resources = (name: string, key: MongoSort): IndexDefinition => ({ collection: RESOURCES, name, key });
@@ -49,6 +50,9 @@ export const STORE_INDEXES: IndexDefinition[] = [
   // Type- and system-level history (history-page.ts), newest first: read backwards.
   { collection: HISTORY, name: 'type_lu_id_v', key: { type: 1, lu: 1, id: 1, v: 1 } },
   { collection: HISTORY, name: 'lu_type_id_v', key: { lu: 1, type: 1, id: 1, v: 1 } },
+  // The job list, newest first, all or by status (job-collection.ts).
+  { collection: JOBS, name: 'created__id', key: { created: -1, _id: 1 } },
+  { collection: JOBS, name: 'status_created__id', key: { status: 1, created: -1, _id: 1 } },
 ];
 
 /** What releases before the record created, unnamed: MongoDB named them after their keys. */

@@ -13,9 +13,9 @@ import { DEFAULT_MONGODB_CONNECT_TIMEOUT_MS, DEFAULT_MONGODB_TIMEOUT_MS } from '
 import { OperationOutcomeError, badRequest, serverError } from '../../fhir/outcomes.js';
 import { computeIndex } from '../../search/index-resource.js';
 import type { SearchQuery, SearchResult } from '../../search/types.js';
-import { assertLeaseArgs, assertSystemKey, checkSystemOption } from '../lease-args.js';
+import { assertJob, assertJobListArgs, assertLeaseArgs, assertSystemKey, checkSystemOption } from '../lease-args.js';
 import { createClock } from '../resource-meta.js';
-import type { RawVersionRecord, ResourceStore, StoredResource, WriteOp, WriteOptions, WriteResult, WriteStatus } from '../resource-store.js';
+import type { RawVersionRecord, ResourceStore, StoredJob, StoredResource, WriteOp, WriteOptions, WriteResult, WriteStatus } from '../resource-store.js';
 import type { MongoDatabaseLike } from './collection.js';
 import { HISTORY, RESOURCES, type ResourceDoc, parseResource } from './documents.js';
 import { driverDatabase } from './driver-database.js';
@@ -30,6 +30,7 @@ import { searchPage } from './search-page.js';
 import { serverFeatures } from './server-features.js';
 import { acquireLease, releaseLease } from './leases.js';
 import { getSystemDoc, putSystemDoc } from './system-collections.js';
+import { deleteJobDoc, getJobDoc, listJobDocs, putJobDoc } from './job-collection.js';
 import { writeCall } from './write-call.js';
 import type { Indexer } from './write-plan.js';
 
@@ -147,8 +148,28 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
     await putSystemDoc(this.db, key, doc);
   }
 
+  async putJob(record: StoredJob): Promise<void> {
+    assertJob(record);
+    await putJobDoc(this.db, record);
+  }
+
+  async getJob<T extends StoredJob = StoredJob>(id: string): Promise<T | null> {
+    assertSystemKey(id);
+    return getJobDoc<T>(this.db, id);
+  }
+
+  async listJobs<T extends StoredJob = StoredJob>(options: { statuses?: readonly string[]; limit: number }): Promise<T[]> {
+    assertJobListArgs(options);
+    return listJobDocs<T>(this.db, options.statuses, options.limit);
+  }
+
+  async deleteJob(id: string): Promise<void> {
+    assertSystemKey(id);
+    await deleteJobDoc(this.db, id);
+  }
+
   /**
-   * Leases and system documents stay (see the contract). History first, then resources, each attempted whatever the other did: history left without its resources is
+   * Leases, system documents and jobs stay (see the contract). History first, then resources, each attempted whatever the other did: history left without its resources is
    * not a version to readers and is overwritten by later writes (apply-changes.ts), so a clear cut short leaves
    * the store consistent, and running it again finishes it.
    */

@@ -22,6 +22,8 @@
  *   upgrade precedes every mark; clear() leaves the counter, so numbers never repeat within a file.
  * - `versions_updated` orders versions by lastUpdated for type- and system-level history (history-page.ts).
  *   Added in version 4; a file made before it is indexed at its first open by this release.
+ * - `jobs` holds the asynchronous jobs' records (job-table.ts), listed newest first or by status. Added in
+ *   version 5, as a new table.
  * @see https://hl7.org/fhir/R4/search.html
  * @see https://www.sqlite.org/wal.html
  */
@@ -29,7 +31,7 @@ import Database from 'better-sqlite3';
 import { newSeries } from '../history-mark.js';
 
 /** Bumped when the DDL changes; `user_version` tells which schema a file has. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Tables holding the index rows of a resource; used by delete and clear. */
 export const INDEX_TABLES = ['idx_token', 'idx_string', 'idx_date', 'idx_ref', 'idx_number', 'idx_uri', 'refs'] as const;
@@ -65,6 +67,9 @@ CREATE INDEX IF NOT EXISTS refs_target ON refs (target_type, target_id);
 CREATE INDEX IF NOT EXISTS refs_url ON refs (url) WHERE url IS NOT NULL;
 CREATE TABLE IF NOT EXISTS locks (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS system (key TEXT PRIMARY KEY, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, status TEXT NOT NULL, created TEXT NOT NULL, json TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS jobs_status_created ON jobs (status, created);
+CREATE INDEX IF NOT EXISTS jobs_created ON jobs (created, id);
 `;
 
 /**

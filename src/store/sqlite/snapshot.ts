@@ -6,8 +6,8 @@
  * the store's file through a connection of its own, in one write transaction: every connection to the file,
  * the store's own and other processes', sees the old content or the restored one, never a mix, and the pages
  * move as they are, with no JSON parsed and no index entry computed, which is what makes it many times faster
- * than replaying versions. The store's leases and system documents describe the deployment, not the data, so
- * they are put back as they were, in a transaction right after. Its commit checkpoints the file's pages out of
+ * than replaying versions. The store's leases, system documents and jobs describe the deployment, not the
+ * data (the restore itself runs as a job), so they are put back as they were, in a transaction right after. Its commit checkpoints the file's pages out of
  * the write-ahead log, the second write an atomic replacement costs. The restored version counter gets a new series, so no history mark taken
  * before the restore bounds what comes after it (history-mark.ts): the next incremental backup holds everything.
  * @see https://www.sqlite.org/backup.html
@@ -65,13 +65,16 @@ export async function restoreSnapshot(db: Database.Database, file: string, after
   try {
     const locks = db.prepare('SELECT name, owner, expires FROM locks').all();
     const system = db.prepare('SELECT key, json FROM system').all();
+    const jobs = db.prepare('SELECT id, status, created, json FROM jobs').all();
     await source.backup(db.name, { progress: () => ALL_PAGES });
     db.transaction(() => {
-      db.exec('DELETE FROM locks; DELETE FROM system');
+      db.exec('DELETE FROM locks; DELETE FROM system; DELETE FROM jobs');
       const lock = db.prepare('INSERT INTO locks (name, owner, expires) VALUES (@name, @owner, @expires)');
       for (const row of locks) lock.run(row);
       const doc = db.prepare('INSERT INTO system (key, json) VALUES (@key, @json)');
       for (const row of system) doc.run(row);
+      const job = db.prepare('INSERT INTO jobs (id, status, created, json) VALUES (@id, @status, @created, @json)');
+      for (const row of jobs) job.run(row);
       db.prepare('UPDATE version_seq SET series = ?').run(newSeries());
     }).immediate();
     afterRestore();

@@ -9,7 +9,7 @@ import type Database from 'better-sqlite3';
 import { badRequest } from '../../fhir/outcomes.js';
 import { computeIndex } from '../../search/index-resource.js';
 import type { SearchQuery, SearchResult } from '../../search/types.js';
-import { assertLeaseArgs, assertSystemKey, checkSystemOption } from '../lease-args.js';
+import { assertJob, assertJobListArgs, assertLeaseArgs, assertSystemKey, checkSystemOption } from '../lease-args.js';
 import { formatMark } from '../history-mark.js';
 import { createClock } from '../resource-meta.js';
 import type {
@@ -18,6 +18,7 @@ import type {
   RawVersionRecord,
   ResourceStore,
   SnapshotCounts,
+  StoredJob,
   StoredResource,
   StreamOptions,
   TypedIdentifier,
@@ -39,6 +40,7 @@ import { restoreSnapshot, writeSnapshot } from './snapshot.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { streamCurrent, streamVersions } from './streams.js';
 import { createSystemTables, type SystemTables } from './system-tables.js';
+import { createJobTable } from './job-table.js';
 import { VersionSeq } from './version-seq.js';
 import { createBatchWriter, type BatchWriter } from './write-batch.js';
 import type { Indexer } from './write-op.js';
@@ -64,6 +66,7 @@ export class SqliteStore implements ResourceStore {
   private readonly writer: BatchWriter;
   private readonly restorer: Restorer;
   private readonly system: SystemTables;
+  private readonly jobs: ReturnType<typeof createJobTable>;
   private readonly clock: () => number;
   private readonly computeIndex: Indexer;
   private readonly rows: IndexRowBuffer;
@@ -83,6 +86,7 @@ export class SqliteStore implements ResourceStore {
     this.resetParams = params.reset;
     this.restorer = createRestorer(this.db, params.reset);
     this.system = createSystemTables(this.db);
+    this.jobs = createJobTable(this.db);
     this.clock = createClock(options.now);
     this.computeIndex = options.computeIndex ?? computeIndex;
     this.historyPager = createHistoryPager(this.db);
@@ -187,6 +191,26 @@ export class SqliteStore implements ResourceStore {
   async putSystem(key: string, doc: unknown): Promise<void> {
     assertSystemKey(key);
     this.system.put(key, doc);
+  }
+
+  async putJob(record: StoredJob): Promise<void> {
+    assertJob(record);
+    this.jobs.put(record);
+  }
+
+  async getJob<T extends StoredJob = StoredJob>(id: string): Promise<T | null> {
+    assertSystemKey(id);
+    return this.jobs.get<T>(id);
+  }
+
+  async listJobs<T extends StoredJob = StoredJob>(options: { statuses?: readonly string[]; limit: number }): Promise<T[]> {
+    assertJobListArgs(options);
+    return this.jobs.list<T>(options.statuses, options.limit);
+  }
+
+  async deleteJob(id: string): Promise<void> {
+    assertSystemKey(id);
+    this.jobs.delete(id);
   }
 
   async countByType(): Promise<Record<string, number>> {
