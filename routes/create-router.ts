@@ -6,6 +6,8 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Config } from '../src/config.js';
 import type { FileArea } from '../src/files/file-area.js';
+import type { FileStore } from '../src/files/file-store.js';
+import { LocalFileStore } from '../src/files/local-file-store.js';
 import type { FhirOperation } from '../src/fhir/rest/operation.js';
 import { createJobManager } from '../src/jobs/create-job-manager.js';
 import type { JobManager } from '../src/jobs/job-manager.js';
@@ -29,7 +31,9 @@ export interface DataManagementRouterOptions {
   config: Pick<Config, 'apiKeys' | 'bodyLimitBytes' | 'dataDir' | 'mongodbUri' | 'mongodbDb'> & Partial<Pick<Config, 'validateWrites'>>;
   logger: Logger;
   operations?: FhirOperation[];
-  /** Asynchronous jobs; by default a manager over `files`, which resumes unfinished jobs. Pass one to close it. */
+  /** Where job files live; by default the data folder. */
+  fileStore?: FileStore;
+  /** Asynchronous jobs; by default a manager over the store and `fileStore`, which takes up pending jobs. Pass one to close it. */
   jobs?: JobManager;
 }
 
@@ -60,7 +64,7 @@ const header = (req: Request, name: string): string | undefined => {
 export function createDataManagementRouter(options: DataManagementRouterOptions): Router {
   const { store, config, logger } = options;
   const operations = new Map((options.operations ?? []).map((op) => [op.code, op]));
-  const jobs = options.jobs ?? createJobManager({ files: options.files, store, config, logger });
+  const jobs = options.jobs ?? createJobManager({ fileStore: options.fileStore ?? new LocalFileStore(config.dataDir), store, config, logger });
   const router = express.Router();
   const isPublic = (req: Request) => req.method === 'GET' && /^\/metadata\/?(\?|$)/.test(req.url);
   if (logger.isLevelEnabled('debug')) {

@@ -3,7 +3,6 @@
  * `application/fhir+json`. It writes with `res.end` rather than Express's `res.send`, which would hash
  * every body for an ETag we already have; conditional reads (`If-None-Match`) answer 304 here instead.
  */
-import fs from 'node:fs';
 import type { Request, Response } from 'express';
 import type { OperationOutcomeError } from '../src/fhir/outcomes.js';
 import type { FhirResponse } from '../src/fhir/rest/types.js';
@@ -23,7 +22,7 @@ export function sendFhir(req: Request, res: Response, response: FhirResponse): v
   if (response.file) {
     res.statusCode = response.status;
     res.setHeader('Content-Type', response.file.contentType);
-    fs.createReadStream(response.file.path).on('error', () => res.destroy()).pipe(res);
+    response.file.body.on('error', () => res.destroy()).pipe(res);
     return;
   }
   if (notModified(req, response)) {

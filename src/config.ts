@@ -30,6 +30,16 @@ export interface Config {
   corsOrigins: string[];
   /** How REST creates, updates and batch/transaction entries are validated (MEDGEN_VALIDATE_WRITES). */
   validateWrites: WriteValidation;
+  /** Where files live (MEDGEN_FILES_URL): unset for the data folder, or `s3://bucket/prefix`. */
+  filesUrl?: string;
+  /** Where backups go (MEDGEN_BACKUP_URL, `--target`), when apart from the files; same forms. */
+  backupUrl?: string;
+  /** How many jobs one process runs at once (MEDGEN_JOB_CONCURRENCY). */
+  jobConcurrency: number;
+  /** How long a job stays claimed by a process that stopped renewing it, in ms (MEDGEN_JOB_LEASE_MS). */
+  jobLeaseMs: number;
+  /** How long finished jobs and their files are kept, in days (MEDGEN_JOB_RETENTION_DAYS). */
+  jobRetentionDays: number;
 }
 
 export type ConfigOverrides = Partial<Config>;
@@ -38,6 +48,11 @@ const DEFAULT_BODY_LIMIT = 50 * 1024 * 1024;
 /** Defaults of MONGODB_TIMEOUT_MS and MONGODB_CONNECT_TIMEOUT_MS, also for stores opened without a Config. */
 export const DEFAULT_MONGODB_TIMEOUT_MS = 30_000;
 export const DEFAULT_MONGODB_CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * A job whose process died waits this long before another takes it over; renewals come every third of it, so
+ * two may fail before a live owner loses its job.
+ */
+export const DEFAULT_JOB_LEASE_MS = 30_000;
 
 function parsePort(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 8080;
@@ -89,6 +104,13 @@ function parseMs(name: string, raw: string | undefined, fallback: number): numbe
   return ms;
 }
 
+function parsePositiveInt(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
 /** Reads the configuration from `env`, then applies the overrides that are set. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
   const config: Config = {
@@ -103,6 +125,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     bodyLimitBytes: parseBodyLimit(env.MEDGEN_BODY_LIMIT),
     corsOrigins: parseCorsOrigins(env.MEDGEN_CORS_ORIGINS),
     validateWrites: parseValidateWrites(env.MEDGEN_VALIDATE_WRITES),
+    filesUrl: env.MEDGEN_FILES_URL || undefined,
+    backupUrl: env.MEDGEN_BACKUP_URL || undefined,
+    jobConcurrency: parsePositiveInt('MEDGEN_JOB_CONCURRENCY', env.MEDGEN_JOB_CONCURRENCY, 1),
+    jobLeaseMs: parseMs('MEDGEN_JOB_LEASE_MS', env.MEDGEN_JOB_LEASE_MS, DEFAULT_JOB_LEASE_MS),
+    jobRetentionDays: parsePositiveInt('MEDGEN_JOB_RETENTION_DAYS', env.MEDGEN_JOB_RETENTION_DAYS, 30),
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;

@@ -1,5 +1,7 @@
-/** The job manager with every kind of job this server runs, resuming what a previous process left. */
-import type { FileArea } from '../files/file-area.js';
+/** The job manager with every kind of job this server runs, looking for work (its own and other processes'). */
+import path from 'node:path';
+import type { Config } from '../config.js';
+import type { FileStore } from '../files/file-store.js';
 import { generateWorker } from '../generate/generate-job.js';
 import { importWorker } from '../import/import-job.js';
 import type { Logger } from '../logger.js';
@@ -8,14 +10,26 @@ import { maintenanceWorker } from '../maintenance/maintenance-worker.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import { JobManager } from './job-manager.js';
 
-export function createJobManager(options: { files: FileArea; store: ResourceStore; config: StoreConfig; logger: Logger }): JobManager {
-  const { files, store, config, logger } = options;
+/** The job settings of Config; a host app that leaves them out gets the defaults. */
+export type JobConfig = StoreConfig & Partial<Pick<Config, 'jobConcurrency' | 'jobLeaseMs' | 'jobRetentionDays'>>;
+
+export function createJobManager(options: { fileStore: FileStore; store: ResourceStore; config: JobConfig; logger: Logger }): JobManager {
+  const { fileStore, store, config, logger } = options;
   const workers = {
     import: importWorker(store, logger),
     generate: generateWorker(store, logger),
     maintenance: maintenanceWorker(store, config, logger),
   };
-  const jobs = new JobManager(files, workers, logger);
-  jobs.resume();
+  const jobs = new JobManager({
+    store,
+    files: fileStore,
+    scratch: path.join(config.dataDir, 'scratch', 'jobs'),
+    workers,
+    logger,
+    concurrency: config.jobConcurrency,
+    leaseMs: config.jobLeaseMs,
+    retentionDays: config.jobRetentionDays,
+  });
+  jobs.start();
   return jobs;
 }

@@ -1,6 +1,7 @@
 /**
- * Asynchronous jobs (`Prefer: respond-async`): a record per job, kept as files under the data directory so
- * jobs survive a restart, with the request's input saved beside it. Workers are plain functions per kind.
+ * Asynchronous jobs (`Prefer: respond-async`): a record per job, kept in the store so that every process
+ * sharing it answers for every job and jobs survive a restart, with the request's input saved beside the
+ * job's other files in the file store. Workers are plain functions per kind.
  * @see https://hl7.org/fhir/R4/async.html
  */
 import type { OperationOutcome } from 'fhir/r4.js';
@@ -14,7 +15,7 @@ export interface JobRecord {
   status: JobStatus;
   /** What the job was asked: the operation's parameters (JSON-safe). */
   params: Record<string, unknown>;
-  /** Name of the saved input file in the job folder, if the job has one. */
+  /** Name of the saved input file among the job's files, if the job has one. */
   input?: string;
   created: string;
   started?: string;
@@ -23,19 +24,23 @@ export interface JobRecord {
   progress: { done: number; total?: number };
   /** Totals the worker reports (created, updated, …). */
   counts?: Record<string, unknown>;
-  /** Files the worker wrote in the job folder (besides the error file). */
+  /** Files the worker wrote in the job's folder (besides the error file). */
   output: { type: string; file: string; count?: number }[];
   /** Number of OperationOutcomes in the job's error file. */
   errorCount: number;
   /** Why the job itself failed (not its entries). */
   failure?: OperationOutcome;
+  /** The process running it (host, pid and a random part), while it runs. */
+  owner?: string;
+  /** How many times a process started it: more than one when a process stopped or died while running it. */
+  attempts?: number;
 }
 
 export interface JobRun {
   record: JobRecord;
-  /** Absolute path of the saved input, if any. */
+  /** Absolute path of the saved input on this machine, if any. */
   inputPath?: string;
-  /** Absolute path of the job folder, for output files. */
+  /** Absolute path of the job's local folder, for output files (sent to the file store when it is remote). */
   dir: string;
   signal: AbortSignal;
   progress(done: number, total?: number): void;

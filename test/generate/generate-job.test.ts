@@ -6,6 +6,7 @@ import type { Express } from 'express';
 import { SYNC_LIMIT } from '../../operations/generate.js';
 import { loadConfig } from '../../src/config.js';
 import { FileArea } from '../../src/files/file-area.js';
+import { LocalFileStore } from '../../src/files/local-file-store.js';
 import { createJobManager } from '../../src/jobs/create-job-manager.js';
 import { createLogger } from '../../src/logger.js';
 import { createApp } from '../../src/server.js';
@@ -24,7 +25,7 @@ beforeEach(async () => {
   store = await openStore(config);
   const files = new FileArea(dir);
   const logger = createLogger('silent');
-  const jobs = createJobManager({ files, store, config, logger });
+  const jobs = createJobManager({ fileStore: new LocalFileStore(config.dataDir), store, config, logger });
   app = createApp({ store, files, config, logger, jobs });
   close = async () => (await jobs.close(), await store.close());
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Express } from 'express';
 import { loadConfig, type ConfigOverrides } from '../../src/config.js';
 import { FileArea } from '../../src/files/file-area.js';
+import { LocalFileStore } from '../../src/files/local-file-store.js';
 import { createJobManager } from '../../src/jobs/create-job-manager.js';
 import { createLogger } from '../../src/logger.js';
 import { createApp } from '../../src/server.js';
@@ -23,7 +24,7 @@ export async function makeTestApp(overrides: ConfigOverrides = {}): Promise<Test
   const store = await openStore(config);
   const files = new FileArea(dataDir);
   const logger = createLogger('silent');
-  const jobs = createJobManager({ files, store, config, logger });
+  const jobs = createJobManager({ fileStore: new LocalFileStore(config.dataDir), store, config, logger });
   const app = createApp({ store, files, config, logger, jobs });
   return {
     app,

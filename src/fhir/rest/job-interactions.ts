@@ -33,12 +33,12 @@ function summary(ctx: FhirContext, record: JobRecord): Record<string, unknown> {
   return { id, kind, status, created, started, finished, progress, errorCount, url: `${ctx.baseUrl}/_jobs/${id}` };
 }
 
-function listJobs(ctx: FhirContext, req: FhirRequest): FhirResponse {
+async function listJobs(ctx: FhirContext, req: FhirRequest): Promise<FhirResponse> {
   for (const name of req.query.keys()) if (name !== 'status' && name !== '_count') throw badRequest(`Unknown parameter ${name.slice(0, 40)} on /_jobs: use status or _count`, name);
   const status = req.query.get('status');
   if (status !== null && !(JOB_STATUSES as readonly string[]).includes(status)) throw badRequest(`status must be one of ${JOB_STATUSES.join(', ')}`, 'status');
   const limit = req.query.has('_count') ? parseCount(req.query.get('_count') as string) : 50;
-  const jobs = ctx.jobs.list({ status: (status ?? undefined) as JobStatus | undefined, limit });
+  const jobs = await ctx.jobs.list({ status: (status ?? undefined) as JobStatus | undefined, limit });
   return { status: 200, body: { jobs: jobs.map((r) => summary(ctx, r)) } };
 }
 
@@ -50,15 +50,15 @@ export async function jobInteraction(ctx: FhirContext, req: FhirRequest): Promis
   }
   if (req.segments.length > 3) throw notAllowed('Address a job as /_jobs/{id}', []);
   if (req.method === 'DELETE' && file === undefined) {
-    const record = ctx.jobs.cancel(id);
+    const record = await ctx.jobs.cancel(id);
     return { status: 202, body: allOk(`Job ${record.id} is ${record.status === 'running' ? 'being cancelled' : record.status}`) };
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') throw notAllowed(`${req.method} is not allowed on a job${file === undefined ? '' : "'s file"}`, file === undefined ? ['GET', 'HEAD', 'DELETE'] : ['GET', 'HEAD']);
   if (file !== undefined) {
     const contentType = file.endsWith('.ndjson') ? 'application/fhir+ndjson' : 'application/fhir+json';
-    return { status: 200, file: { path: ctx.jobs.filePath(id, file), contentType } };
+    return { status: 200, file: { body: await ctx.jobs.openFile(id, file), contentType } };
   }
-  const record = ctx.jobs.get(id);
+  const record = await ctx.jobs.get(id);
   switch (record.status) {
     case 'queued':
     case 'running':

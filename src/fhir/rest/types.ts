@@ -35,7 +35,7 @@ export interface FhirResponse {
   body?: Resource | Record<string, unknown>;
   headers?: Record<string, string>;
   /** A file to stream as the body instead (a job's NDJSON output). */
-  file?: { path: string; contentType: string };
+  file?: { body: Readable; contentType: string };
   /** Validation issues of a write that did not block it; a batch entry answers them as its `response.outcome`. */
   issues?: OperationOutcomeIssue[];
 }
