@@ -1,7 +1,7 @@
 /**
  * `imaging`: DICOM images of 512 x 512 x 16 bit per second through $enhance-imaging's own file writer
- * (writeStudyFiles: phantom, dataset, dcmjs Part 10 encoding, atomic file write), against writing the same
- * bytes with plain fs.writeFile (the baseline). Issue: at least 100 images/s. Two results: images and MB.
+ * (writeStudyFiles: phantom, dataset, dcmjs Part 10 encoding, atomic write to the local file store), against
+ * writing the same bytes with plain fs.writeFile (the baseline). Issue: at least 100 images/s. Two results: images and MB.
  * `--images N` sets how many (default 300).
  */
 import fs from 'node:fs';
@@ -10,7 +10,9 @@ import path from 'node:path';
 import type { Condition, Encounter, Patient } from 'fhir/r4.js';
 import { planStudy, type StudyPlan } from '../src/imaging/study-plan.js';
 import { loadStudyTable } from '../src/imaging/study-table.js';
-import { FileArea } from '../src/files/file-area.js';
+import { readAll } from '../src/files/file-store.js';
+import { LocalFileStore } from '../src/files/local-file-store.js';
+import { seriesPrefix } from '../src/imaging/dicom-files.js';
 import { encodePlannedInstance, writeStudyFiles } from '../src/imaging/write-study.js';
 import { benchResult, secondsSince, type BenchResult } from './result.js';
 
@@ -34,12 +36,13 @@ export async function benchImaging(args: string[] = []): Promise<BenchResult[]> 
   try {
     const plan = benchPlan(images);
     for (let i = 0; i < 10; i++) encodePlannedInstance(plan, 0, i % images);
+    const fileStore = new LocalFileStore(dir);
     let start = process.hrtime.bigint();
-    const { files: written, bytes } = await writeStudyFiles(new FileArea(dir), plan);
+    const { files: written, bytes } = await writeStudyFiles(fileStore, plan);
     const seconds = secondsSince(start);
     if (written !== images) throw new Error(`imaging bench: ${written} of ${images} files written`);
-    const seriesDir = path.join(dir, 'dicom', plan.uid, plan.series[0].uid);
-    const sameBytes = fs.readdirSync(seriesDir).map((name) => fs.readFileSync(path.join(seriesDir, name)));
+    const sameBytes: Buffer[] = [];
+    for await (const { key } of fileStore.list(seriesPrefix(plan.uid, plan.series[0].uid))) sameBytes.push((await readAll(fileStore, key))!);
     fs.mkdirSync(path.join(dir, 'plain'));
     start = process.hrtime.bigint();
     for (const [i, b] of sameBytes.entries()) await fs.promises.writeFile(path.join(dir, 'plain', `${i}.dcm`), b);

@@ -2,13 +2,13 @@
  * `POST [base]/$enhance-imaging` (every patient) and `POST [base]/Patient/{id}/$enhance-imaging` (one; 404
  * OperationOutcome when unknown): ImagingStudy resources and DICOM files for the Conditions the imaging
  * table names (src/imaging/enhance-imaging.ts). Answers 200 and a Parameters with the counts. The operation
- * needs the data directory for the files, so it is made by a factory over the server's FileArea.
+ * writes the DICOM files where the server's DICOMweb reads them, so it is made by a factory over the server's FileStore.
  * @see ../shared/SPEC.md ($enhance-imaging)
  */
 import type { OperationDefinition, Parameters } from 'fhir/r4.js';
 import { badRequest } from '../src/fhir/outcomes.js';
 import type { FhirOperation } from '../src/fhir/rest/operation.js';
-import type { FileArea } from '../src/files/file-area.js';
+import type { FileStore } from '../src/files/file-store.js';
 import { dicomwebBaseFor } from '../src/imaging/endpoint-resource.js';
 import { enhanceImaging, type EnhanceImagingResult } from '../src/imaging/enhance-imaging.js';
 
@@ -48,7 +48,7 @@ export function resultParameters(result: EnhanceImagingResult): Parameters {
   };
 }
 
-export function createEnhanceImagingOperation(files: FileArea): FhirOperation {
+export function createEnhanceImagingOperation(fileStore: FileStore): FhirOperation {
   return {
     code: 'enhance-imaging',
     definition,
@@ -57,7 +57,7 @@ export function createEnhanceImagingOperation(files: FileArea): FhirOperation {
       if (target.resourceType !== undefined && (target.resourceType !== 'Patient' || target.id === undefined)) {
         throw badRequest('$enhance-imaging runs on the system or on Patient/{id}');
       }
-      const result = await enhanceImaging({ store: ctx.store, files, dicomwebBaseUrl: dicomwebBaseFor(ctx.baseUrl), patientId: target.id });
+      const result = await enhanceImaging({ store: ctx.store, fileStore, dicomwebBaseUrl: dicomwebBaseFor(ctx.baseUrl), patientId: target.id });
       return { status: 200, body: resultParameters(result) };
     },
   };

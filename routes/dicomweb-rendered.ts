@@ -9,9 +9,10 @@
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response, Router } from 'express';
 import { badRequest, OperationOutcomeError, outcome, issue } from '../src/fhir/outcomes.js';
-import type { FileArea } from '../src/files/file-area.js';
+import type { FileStore } from '../src/files/file-store.js';
 import type { Logger } from '../src/logger.js';
-import { instanceFiles, multipartType, newBoundary, seriesFiles, studyFiles } from '../src/imaging/dicomweb-retrieve.js';
+import { readInstance } from '../src/imaging/dicom-files.js';
+import { instanceKeys, multipartType, newBoundary, seriesKeys, studyKeys } from '../src/imaging/dicomweb-retrieve.js';
 import { encodePng, type Image8 } from '../src/imaging/png.js';
 import { fitInto, renderFrame, viewportOf } from '../src/imaging/render-frame.js';
 
@@ -31,10 +32,10 @@ function frameOf(req: Request): number {
   return Number(raw);
 }
 
-async function sendPng(req: Request, res: Response, file: string, frame: number, box?: { width: number; height: number }): Promise<void> {
+async function sendPng(req: Request, res: Response, fileStore: FileStore, key: string, frame: number, box?: { width: number; height: number }): Promise<void> {
   acceptsPng(req);
   const viewport = viewportOf(new URLSearchParams(req.url.split('?')[1] ?? '').get('viewport'), box);
-  const image = await renderFrame(file, frame);
+  const image = renderFrame(await readInstance(fileStore, key), frame);
   res.status(200).type('image/png').send(encodePng(viewport ? fitInto(image, viewport) : image));
 }
 
@@ -47,54 +48,54 @@ function acceptsPngParts(req: Request): void {
 }
 
 /** The parts, each instance's first frame as image/png; `first` is already drawn. */
-async function* renderedParts(first: Image8, rest: string[], boundary: string, viewport: { width: number; height: number } | undefined): AsyncGenerator<Buffer> {
+async function* renderedParts(fileStore: FileStore, first: Image8, rest: string[], boundary: string, viewport: { width: number; height: number } | undefined): AsyncGenerator<Buffer> {
   const part = (image: Image8) => [Buffer.from(`--${boundary}\r\nContent-Type: image/png\r\n\r\n`), encodePng(viewport ? fitInto(image, viewport) : image), Buffer.from('\r\n')];
   yield* part(first);
-  for (const file of rest) yield* part(await renderFrame(file, 1));
+  for (const key of rest) yield* part(renderFrame(await readInstance(fileStore, key), 1));
   yield Buffer.from(`--${boundary}--\r\n`);
 }
 
-async function sendRenderedParts(req: Request, res: Response, paths: string[], logger: Logger): Promise<void> {
+async function sendRenderedParts(req: Request, res: Response, fileStore: FileStore, keys: string[], logger: Logger): Promise<void> {
   acceptsPngParts(req);
   const viewport = viewportOf(new URLSearchParams(req.url.split('?')[1] ?? '').get('viewport'));
   // The first instance is drawn before the status is sent, so a file that cannot be rendered is a clean error.
-  const first = await renderFrame(paths[0], 1);
+  const first = renderFrame(await readInstance(fileStore, keys[0]), 1);
   const boundary = newBoundary();
   res.status(200).setHeader('Content-Type', multipartType(boundary, 'image/png'));
-  await pipeline(renderedParts(first, paths.slice(1), boundary, viewport), res).catch((err: unknown) => {
+  await pipeline(renderedParts(fileStore, first, keys.slice(1), boundary, viewport), res).catch((err: unknown) => {
     // The status is sent: all that is left is to end the answer short and say why in the log.
     logger.error({ err, url: req.originalUrl }, 'rendered study or series ended early');
     res.destroy();
   });
 }
 
-const middle = (files: string[]) => files[Math.floor(files.length / 2)];
+const middle = (keys: string[]) => keys[Math.floor(keys.length / 2)];
 
-export function addRenderedRoutes(router: Router, files: FileArea, uid: Uid, logger: Logger): void {
+export function addRenderedRoutes(router: Router, fileStore: FileStore, uid: Uid, logger: Logger): void {
   const instance = async (req: Request) =>
-    (await instanceFiles(files, uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID'), uid(req, 'instance', 'SOPInstanceUID')))[0];
+    (await instanceKeys(fileStore, uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID'), uid(req, 'instance', 'SOPInstanceUID')))[0];
   const instancePath = '/studies/:study/series/:series/instances/:instance';
 
-  router.get(`${instancePath}/rendered`, async (req, res) => sendPng(req, res, await instance(req), 1));
+  router.get(`${instancePath}/rendered`, async (req, res) => sendPng(req, res, fileStore, await instance(req), 1));
   router.get(`${instancePath}/frames/:frame/rendered`, async (req, res) => {
     const frame = frameOf(req);
-    await sendPng(req, res, await instance(req), frame);
+    await sendPng(req, res, fileStore, await instance(req), frame);
   });
-  router.get(`${instancePath}/thumbnail`, async (req, res) => sendPng(req, res, await instance(req), 1, THUMBNAIL));
+  router.get(`${instancePath}/thumbnail`, async (req, res) => sendPng(req, res, fileStore, await instance(req), 1, THUMBNAIL));
   router.get(`${instancePath}/frames/:frame/thumbnail`, async (req, res) => {
     const frame = frameOf(req);
-    await sendPng(req, res, await instance(req), frame, THUMBNAIL);
+    await sendPng(req, res, fileStore, await instance(req), frame, THUMBNAIL);
   });
   router.get('/studies/:study/series/:series/rendered', async (req, res) => {
-    await sendRenderedParts(req, res, await seriesFiles(files, uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID')), logger);
+    await sendRenderedParts(req, res, fileStore, await seriesKeys(fileStore, uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID')), logger);
   });
   router.get('/studies/:study/rendered', async (req, res) => {
-    await sendRenderedParts(req, res, await studyFiles(files, uid(req, 'study', 'StudyInstanceUID')), logger);
+    await sendRenderedParts(req, res, fileStore, await studyKeys(fileStore, uid(req, 'study', 'StudyInstanceUID')), logger);
   });
   router.get('/studies/:study/series/:series/thumbnail', async (req, res) => {
-    await sendPng(req, res, middle(await seriesFiles(files, uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID'))), 1, THUMBNAIL);
+    await sendPng(req, res, fileStore, middle(await seriesKeys(fileStore, uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID'))), 1, THUMBNAIL);
   });
   router.get('/studies/:study/thumbnail', async (req, res) => {
-    await sendPng(req, res, middle(await studyFiles(files, uid(req, 'study', 'StudyInstanceUID'))), 1, THUMBNAIL);
+    await sendPng(req, res, fileStore, middle(await studyKeys(fileStore, uid(req, 'study', 'StudyInstanceUID'))), 1, THUMBNAIL);
   });
 }

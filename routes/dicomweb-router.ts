@@ -3,27 +3,29 @@
  * (the server mounts it at /dicomweb). QIDO-RS searches (studies, series and instances, within a study or
  * across all) answer DICOM JSON from the ImagingStudy index; WADO-RS metadata reads the files' own attributes;
  * WADO-RS streams the stored files untouched as multipart/related (the streaming exception to "handlers
- * do not write HTTP"); rendered frames and thumbnails are in dicomweb-rendered.ts. Errors are OperationOutcomes from the shared error handler: a UID that is not a UID
- * is 400, an unknown study/series/instance 404.
+ * do not write HTTP"); rendered frames and thumbnails are in dicomweb-rendered.ts. Every file is read through
+ * the FileStore, so each replica of a deployment serves the same files. Errors are OperationOutcomes from the
+ * shared error handler: a UID that is not a UID is 400, an unknown study/series/instance 404.
  * @see https://dicom.nema.org/medical/dicom/current/output/chtml/part18/PS3.18.html
  */
 import express, { type Request, type Response, type Router } from 'express';
-import type { FileArea } from '../src/files/file-area.js';
+import type { FileStore } from '../src/files/file-store.js';
 import { badRequest, notFound, OperationOutcomeError, outcome, issue } from '../src/fhir/outcomes.js';
 import type { Logger } from '../src/logger.js';
 import type { ResourceStore } from '../src/store/resource-store.js';
 import { checkUid } from '../src/imaging/dicom-files.js';
-import { fileMetadata, filesMetadata, framePixels } from '../src/imaging/dicomweb-metadata.js';
+import { framePixels, instanceMetadata, instancesMetadata } from '../src/imaging/dicomweb-metadata.js';
 import { queryInstances, querySeries, queryStudies, type QidoPage } from '../src/imaging/dicomweb-query.js';
 import { addIncluded, includeOf } from '../src/imaging/qido-include.js';
 import { qidoQueryOf, type QidoLevel, type QidoQuery } from '../src/imaging/qido-keys.js';
-import { instanceFiles, multipartType, newBoundary, seriesFiles, studyFiles, writeMultipart } from '../src/imaging/dicomweb-retrieve.js';
+import { instanceKeys, multipartType, newBoundary, seriesKeys, studyKeys, writeMultipart } from '../src/imaging/dicomweb-retrieve.js';
 import { addRenderedRoutes } from './dicomweb-rendered.js';
 import { errorHandler } from './error-handler.js';
 
 export interface DicomwebRouterOptions {
   store: ResourceStore;
-  files: FileArea;
+  /** Where the DICOM files are (the keys of dicom-files.ts). */
+  fileStore: FileStore;
   logger: Logger;
 }
 
@@ -63,18 +65,18 @@ function sendJson(res: Response, body: unknown): void {
   res.status(200).type(DICOM_JSON).send(JSON.stringify(body));
 }
 
-async function sendParts(req: Request, res: Response, paths: string[], logger: Logger): Promise<void> {
+async function sendParts(req: Request, res: Response, fileStore: FileStore, keys: string[], logger: Logger): Promise<void> {
   acceptsMultipart(req);
   const boundary = newBoundary();
   res.status(200).setHeader('Content-Type', multipartType(boundary));
-  await writeMultipart(res, paths, boundary).catch((err) => {
+  await writeMultipart(res, fileStore, keys, boundary).catch((err) => {
     logger.error({ err, url: req.originalUrl }, 'WADO-RS stream failed');
     res.destroy(err);
   });
 }
 
 export function createDicomwebRouter(options: DicomwebRouterOptions): Router {
-  const { store, files, logger } = options;
+  const { store, fileStore, logger } = options;
   const router = express.Router();
   const uid = (req: Request, name: string, label: string) => checkUid(String(req.params[name]), label);
 
@@ -82,7 +84,7 @@ export function createDicomwebRouter(options: DicomwebRouterOptions): Router {
   const search = (level: QidoLevel, run: (req: Request, query: QidoQuery) => Promise<QidoPage>) => async (req: Request, res: Response) => {
     const { query, include, notes } = qidoOf(req, level);
     const { datasets, more } = await run(req, query);
-    await addIncluded(files, datasets, include, level);
+    await addIncluded(fileStore, datasets, include, level);
     if (more) notes.push('There are additional results that can be requested');
     if (notes.length > 0) res.setHeader('Warning', warning(notes));
     sendJson(res, datasets);
@@ -98,45 +100,45 @@ export function createDicomwebRouter(options: DicomwebRouterOptions): Router {
   );
 
   router.get('/studies/:study', async (req, res) => {
-    await sendParts(req, res, await studyFiles(files, uid(req, 'study', 'StudyInstanceUID')), logger);
+    await sendParts(req, res, fileStore, await studyKeys(fileStore, uid(req, 'study', 'StudyInstanceUID')), logger);
   });
   router.get('/studies/:study/series/:series', async (req, res) => {
-    await sendParts(req, res, await seriesFiles(files, uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID')), logger);
+    await sendParts(req, res, fileStore, await seriesKeys(fileStore, uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID')), logger);
   });
   router.get('/studies/:study/series/:series/instances/:instance', async (req, res) => {
-    const found = await instanceFiles(files, uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID'), uid(req, 'instance', 'SOPInstanceUID'));
-    await sendParts(req, res, found, logger);
+    const found = await instanceKeys(fileStore, uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID'), uid(req, 'instance', 'SOPInstanceUID'));
+    await sendParts(req, res, fileStore, found, logger);
   });
 
   router.get('/studies/:study/metadata', async (req, res) => {
     const study = uid(req, 'study', 'StudyInstanceUID');
-    sendJson(res, await filesMetadata(await studyFiles(files, study), `${baseUrlOf(req)}/studies/${study}`));
+    sendJson(res, await instancesMetadata(fileStore, await studyKeys(fileStore, study), `${baseUrlOf(req)}/studies/${study}`));
   });
   router.get('/studies/:study/series/:series/metadata', async (req, res) => {
     const [study, series] = [uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID')];
-    sendJson(res, await filesMetadata(await seriesFiles(files, study, series), `${baseUrlOf(req)}/studies/${study}`));
+    sendJson(res, await instancesMetadata(fileStore, await seriesKeys(fileStore, study, series), `${baseUrlOf(req)}/studies/${study}`));
   });
   router.get('/studies/:study/series/:series/instances/:instance/metadata', async (req, res) => {
     const [study, series, sop] = [uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID'), uid(req, 'instance', 'SOPInstanceUID')];
-    const [file] = await instanceFiles(files, study, series, sop);
-    sendJson(res, [await fileMetadata(file, `${baseUrlOf(req)}/studies/${study}/series/${series}/instances/${sop}`)]);
+    const [key] = await instanceKeys(fileStore, study, series, sop);
+    sendJson(res, [await instanceMetadata(fileStore, key, `${baseUrlOf(req)}/studies/${study}/series/${series}/instances/${sop}`)]);
   });
   /** Frames `1` or a list (`1,1`), one part each, in the order asked; every generated instance has one frame. */
   router.get('/studies/:study/series/:series/instances/:instance/frames/:frames', async (req, res) => {
     const raw = String(req.params.frames);
     if (!/^[1-9]\d{0,5}(,[1-9]\d{0,5}){0,99}$/.test(raw)) throw badRequest(`Frames "${raw.slice(0, 40)}" is not a list of frame numbers such as 1 or 1,2`, 'frames');
     const frames = raw.split(',').map(Number);
-    const [file] = await instanceFiles(files, uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID'), uid(req, 'instance', 'SOPInstanceUID'));
+    const [key] = await instanceKeys(fileStore, uid(req, 'study', 'StudyInstanceUID'), uid(req, 'series', 'SeriesInstanceUID'), uid(req, 'instance', 'SOPInstanceUID'));
     const missing = frames.find((n) => n !== 1);
     if (missing !== undefined) throw notFound(`The instance has one frame; there is no frame ${missing}`);
     const boundary = newBoundary();
-    const pixels = await framePixels(file);
+    const pixels = await framePixels(fileStore, key);
     const part = [Buffer.from(`--${boundary}\r\nContent-Type: application/octet-stream\r\n\r\n`), pixels, Buffer.from('\r\n')];
     res.status(200).setHeader('Content-Type', multipartType(boundary, 'application/octet-stream'));
     res.end(Buffer.concat([...frames.flatMap(() => part), Buffer.from(`--${boundary}--\r\n`)]));
   });
 
-  addRenderedRoutes(router, files, uid, logger);
+  addRenderedRoutes(router, fileStore, uid, logger);
 
   router.use((req) => {
     throw notFound(`No DICOMweb route for ${req.method} ${req.path.slice(0, 200)}`);

@@ -4,8 +4,8 @@
  * `--dicomweb-url` says otherwise. `--json` prints the counts.
  */
 import type { Command } from 'commander';
-import { FileArea } from '../files/file-area.js';
 import { OperationOutcomeError } from '../fhir/outcomes.js';
+import { openFileStore } from '../files/open-file-store.js';
 import { enhanceImaging, type EnhanceImagingResult } from '../imaging/enhance-imaging.js';
 import { openStore } from '../store/open-store.js';
 import { addStoreOptions, configFrom } from './common-options.js';
@@ -22,12 +22,14 @@ export function registerEnhance(program: Command): void {
     .option('--json', 'print the counts as JSON')
     .action(async (o: Record<string, unknown>) => {
       const config = configFrom(o);
+      const fileStore = openFileStore(config.filesUrl, config.dataDir);
       const store = await openStore(config);
       const progress = createProgress();
       try {
+        await fileStore.check();
         const result = await enhanceImaging({
           store,
-          files: new FileArea(config.dataDir),
+          fileStore,
           dicomwebBaseUrl: (o.dicomwebUrl as string | undefined) ?? `http://${config.host}:${config.port}/dicomweb`,
           patientId: o.patient as string | undefined,
           onProgress: (r) => o.json || progress.update(`imaging: ${r.patients} patients, ${r.filesWritten} files written`),

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { writePopulation } from '../generate/write-population.js';
-import { FileArea } from '../files/file-area.js';
+import { openFileStore } from '../files/open-file-store.js';
 import { enhanceImaging } from '../imaging/enhance-imaging.js';
 import { importFiles } from '../import/import-files.js';
 import { createLogger } from '../logger.js';
@@ -26,6 +26,9 @@ export function registerFull(program: Command): void {
     .option('--json', 'print one JSON document with every step\'s result')
     .action(async (o: Record<string, unknown>) => {
       const config = configFrom(o);
+      // Checked before anything is generated, so a file store that cannot be written fails the run at once.
+      const fileStore = openFileStore(config.filesUrl, config.dataDir);
+      await fileStore.check();
       const say = (line: string) => o.json || process.stderr.write(`${line}\n`);
       const progress = createProgress();
       const outDir = defaultOutDir(config.dataDir);
@@ -42,7 +45,7 @@ export function registerFull(program: Command): void {
         });
         say(formatSummary(imported).replace(/^/gm, '    '));
         say('3/4 adding imaging studies and DICOM files for the patients\' conditions');
-        const imaging = await enhanceImaging({ store, files: new FileArea(config.dataDir), dicomwebBaseUrl: `http://${config.host}:${config.port}/dicomweb` });
+        const imaging = await enhanceImaging({ store, fileStore, dicomwebBaseUrl: `http://${config.host}:${config.port}/dicomweb` });
         say(formatEnhance(imaging).replace(/^/gm, '    '));
         say('4/4 validating every stored resource');
         const validation = await validateAll(store, path.join(config.dataDir, 'reports'));

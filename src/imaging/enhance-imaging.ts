@@ -6,7 +6,7 @@
  * @see ../../shared/SPEC.md ($enhance-imaging)
  */
 import type { Resource } from 'fhir/r4.js';
-import type { FileArea } from '../files/file-area.js';
+import type { FileStore } from '../files/file-store.js';
 import type { ResourceStore, StoredResource, WriteOp } from '../store/resource-store.js';
 import { OperationOutcomeError } from '../fhir/outcomes.js';
 import { dicomwebEndpoint } from './endpoint-resource.js';
@@ -18,7 +18,8 @@ import { writeStudyFiles } from './write-study.js';
 
 export interface EnhanceImagingOptions {
   store: ResourceStore;
-  files: FileArea;
+  /** Where the DICOM files go (MEDGEN_FILES_URL): the data folder or a bucket. */
+  fileStore: FileStore;
   /** The DICOMweb root the Endpoint points at, e.g. `http://127.0.0.1:8080/dicomweb`. */
   dicomwebBaseUrl: string;
   /** Only this patient (404 OperationOutcomeError when unknown); all patients otherwise. */
@@ -62,7 +63,7 @@ async function enhancePatient(options: EnhanceImagingOptions, table: StudyTable,
     const plan = planStudy(table, patient, condition, encounter);
     if (!plan || seen.has(plan.id)) continue;
     seen.add(plan.id);
-    const written = await writeStudyFiles(options.files, plan);
+    const written = await writeStudyFiles(options.fileStore, plan);
     result.filesWritten += written.files;
     result.bytesWritten += written.bytes;
     const ours = imagingStudyResource(plan);

@@ -9,11 +9,11 @@
  * @see https://dicom.nema.org/medical/dicom/current/output/chtml/part18/sect_8.3.4.3.html
  */
 import type { DicomJsonDataset } from 'dcmjs';
-import fs from 'node:fs/promises';
 import { badRequest } from '../fhir/outcomes.js';
-import type { FileArea } from '../files/file-area.js';
+import type { FileStore } from '../files/file-store.js';
 import { DicomMessage, DicomMetaDictionary } from './dcmjs.js';
-import { instanceFiles, seriesFiles, studyFiles } from './dicomweb-retrieve.js';
+import { readInstance } from './dicom-files.js';
+import { instanceKeys, seriesKeys, studyKeys } from './dicomweb-retrieve.js';
 import { numericStrings } from './dicomweb-json.js';
 import type { QidoLevel } from './qido-keys.js';
 
@@ -82,36 +82,36 @@ export function includeOf(params: URLSearchParams, level: QidoLevel): Include {
 }
 
 /** The file's attributes before its pixel data, as DICOM JSON. */
-async function fileAttributes(file: string): Promise<DicomJsonDataset> {
-  const bytes = await fs.readFile(file);
+async function fileAttributes(store: FileStore, key: string): Promise<DicomJsonDataset> {
+  const bytes = await readInstance(store, key);
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   return numericStrings(DicomMessage.readFile(buffer, { untilTag: PIXEL_DATA, includeUntilTagValue: false }).dict);
 }
 
 const uidIn = (dataset: DicomJsonDataset, tag: string) => String(dataset[tag]?.Value?.[0] ?? '');
 
-/** The stored file that answers for a dataset of `level`: the instance's own, or the first of its series or study. */
-async function sourceFile(files: FileArea, dataset: DicomJsonDataset, level: QidoLevel): Promise<string> {
+/** The key of the stored file that answers for a dataset of `level`: the instance's own, or the first of its series or study. */
+async function sourceKey(store: FileStore, dataset: DicomJsonDataset, level: QidoLevel): Promise<string> {
   const [study, series, sop] = [uidIn(dataset, '0020000D'), uidIn(dataset, '0020000E'), uidIn(dataset, '00080018')];
-  if (level === 'instance') return (await instanceFiles(files, study, series, sop))[0];
-  return (level === 'series' ? await seriesFiles(files, study, series) : await studyFiles(files, study))[0];
+  if (level === 'instance') return (await instanceKeys(store, study, series, sop))[0];
+  return (level === 'series' ? await seriesKeys(store, study, series) : await studyKeys(store, study))[0];
 }
 
 /**
  * Adds the included attributes the datasets lack, from their files; one read per file, shared by datasets that
  * name the same one. A dataset whose files are gone keeps its defaults.
  */
-export async function addIncluded(files: FileArea, datasets: DicomJsonDataset[], include: Include, level: QidoLevel): Promise<void> {
+export async function addIncluded(store: FileStore, datasets: DicomJsonDataset[], include: Include, level: QidoLevel): Promise<void> {
   if (!include.all && include.tags.length === 0) return;
   const allowed = levelTags(level);
   const read = new Map<string, Promise<DicomJsonDataset | undefined>>();
   for (const dataset of datasets) {
     const wanted = include.all ? null : include.tags.filter((tag) => dataset[tag] === undefined);
     if (wanted !== null && wanted.length === 0) continue;
-    const file = await sourceFile(files, dataset, level).catch(() => undefined);
-    if (file === undefined) continue;
-    if (!read.has(file)) read.set(file, fileAttributes(file).catch(() => undefined));
-    const attributes = await read.get(file);
+    const key = await sourceKey(store, dataset, level).catch(() => undefined);
+    if (key === undefined) continue;
+    if (!read.has(key)) read.set(key, fileAttributes(store, key).catch(() => undefined));
+    const attributes = await read.get(key);
     if (attributes === undefined) continue;
     for (const tag of wanted ?? Object.keys(attributes)) {
       const element = attributes[tag];

@@ -6,7 +6,6 @@
  * @see https://dicom.nema.org/medical/dicom/current/output/chtml/part18/sect_9.5.html (rendered)
  * @see https://dicom.nema.org/medical/dicom/current/output/chtml/part03/sect_C.11.2.html (VOI LUT, the window)
  */
-import fs from 'node:fs/promises';
 import { badRequest, notFound, OperationOutcomeError, outcome, issue } from '../fhir/outcomes.js';
 import { DicomMessage, DicomMetaDictionary } from './dcmjs.js';
 import type { Image8 } from './png.js';
@@ -21,9 +20,8 @@ const first = (v: unknown): number | undefined => {
   return x === undefined || x === null || x === '' ? undefined : Number(x);
 };
 
-/** Frame `frame` (1-based) of a stored instance, rendered to 8 bits per sample. */
-export async function renderFrame(file: string, frame: number): Promise<Image8> {
-  const bytes = await fs.readFile(file);
+/** Frame `frame` (1-based) of an instance, given as its Part 10 bytes, rendered to 8 bits per sample. */
+export function renderFrame(bytes: Uint8Array, frame: number): Image8 {
   const message = DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   const syntax = String(message.meta['00020010']?.Value?.[0] ?? '');
   if (!NATIVE.has(syntax)) throw notImplemented(`Rendering pixel data in transfer syntax ${syntax.slice(0, 64)} is not supported (only uncompressed little endian)`);

@@ -2,13 +2,11 @@
  * One DICOM Part 10 file (Explicit VR Little Endian): dcmjs encodes the File Meta Information and every
  * attribute; the Pixel Data element, last in tag order, is appended as its 12-byte element header and the
  * pixel bytes themselves. dcmjs would copy a 512 KB value through 4 KB chunks twice, which is half the cost of
- * an image; appending keeps the same encoding at the speed the benchmark asks for. Files are written through
- * a temporary name and a rename, so a reader never sees half a file.
+ * an image; appending keeps the same encoding at the speed the benchmark asks for. Writing the bytes is the
+ * FileStore's business (write-study.ts), which makes a file visible only once complete.
  * @see https://dicom.nema.org/medical/dicom/current/output/chtml/part10/chapter_7.html
  * @see https://dicom.nema.org/medical/dicom/current/output/chtml/part05/sect_7.1.2.html (explicit VR elements)
  */
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { NaturalDataset } from 'dcmjs';
 import { DicomDict, DicomMetaDictionary } from './dcmjs.js';
 import { fileMeta } from './dicom-dataset.js';
@@ -33,12 +31,4 @@ export function encodeInstance(dataset: NaturalDataset, pixels: Uint16Array | Ui
   const padding = bytes.length % 2 === 1 ? [Buffer.alloc(1)] : [];
   const header = pixelDataHeader(pixels instanceof Uint8Array ? 'OB' : 'OW', bytes.length + padding.length);
   return Buffer.concat([Buffer.from(dict.write()), header, bytes, ...padding]);
-}
-
-/** Writes bytes to `file` atomically (temporary name in the same folder, then rename). */
-export async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(temporary, bytes);
-  await fs.rename(temporary, file);
 }

@@ -5,6 +5,7 @@ import { createEnhanceImagingOperation } from '../../operations/enhance-imaging.
 import { createDataManagementRouter } from '../../routes/create-router.js';
 import { createDicomwebRouter } from '../../routes/dicomweb-router.js';
 import { loadConfig } from '../../src/config.js';
+import type { FileStore } from '../../src/files/file-store.js';
 import { createLogger } from '../../src/logger.js';
 import { makeImagingFixture, PATIENT_ID, type ImagingFixture } from './imaging-fixture.js';
 
@@ -12,13 +13,16 @@ export type Json = Record<string, { vr: string; Value?: unknown[]; BulkDataURI?:
 
 export const value = (ds: Json, tag: string) => ds[tag]?.Value?.[0];
 
-/** The fixture's patient with its imaging generated (DX chest, MR brain, DX forearm, US obstetric). */
-export async function imagingApp(): Promise<{ fx: ImagingFixture; app: express.Express }> {
-  const fx = await makeImagingFixture();
+/**
+ * The fixture's patient with its imaging generated (DX chest, MR brain, DX forearm, US obstetric), its DICOM
+ * files in the data directory unless `fileStoreOf` gives another store.
+ */
+export async function imagingApp(fileStoreOf?: (dir: string) => FileStore): Promise<{ fx: ImagingFixture; app: express.Express }> {
+  const fx = await makeImagingFixture(fileStoreOf);
   const logger = createLogger('silent');
   const app = express();
-  app.use('/fhir', createDataManagementRouter({ store: fx.store, files: fx.files, logger, config: loadConfig({}, { dataDir: fx.dir }), operations: [createEnhanceImagingOperation(fx.files)] }));
-  app.use('/dicomweb', createDicomwebRouter({ store: fx.store, files: fx.files, logger }));
+  app.use('/fhir', createDataManagementRouter({ store: fx.store, files: fx.files, logger, config: loadConfig({}, { dataDir: fx.dir }), operations: [createEnhanceImagingOperation(fx.fileStore)] }));
+  app.use('/dicomweb', createDicomwebRouter({ store: fx.store, fileStore: fx.fileStore, logger }));
   const res = await request(app).post(`/fhir/Patient/${PATIENT_ID}/$enhance-imaging`).send({});
   if (res.status !== 200) throw new Error(`$enhance-imaging answered ${res.status}`);
   return { fx, app };

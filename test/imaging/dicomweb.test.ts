@@ -49,8 +49,8 @@ describe('DICOMweb and $enhance-imaging over HTTP', () => {
     fx = await makeImagingFixture();
     const logger = createLogger('silent');
     app = express();
-    app.use('/fhir', createDataManagementRouter({ store: fx.store, files: fx.files, logger, config: loadConfig({}, { dataDir: fx.dir }), operations: [createEnhanceImagingOperation(fx.files)] }));
-    app.use('/dicomweb', createDicomwebRouter({ store: fx.store, files: fx.files, logger }));
+    app.use('/fhir', createDataManagementRouter({ store: fx.store, files: fx.files, logger, config: loadConfig({}, { dataDir: fx.dir }), operations: [createEnhanceImagingOperation(fx.fileStore)] }));
+    app.use('/dicomweb', createDicomwebRouter({ store: fx.store, fileStore: fx.fileStore, logger }));
   });
   afterAll(async () => fx.close());
 

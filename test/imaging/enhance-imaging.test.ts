@@ -35,7 +35,7 @@ describe('$enhance-imaging worker', () => {
   afterAll(async () => fx.close());
 
   test('first run: one study per imaging condition, with files', async () => {
-    const r = await enhanceImaging({ store: fx.store, files: fx.files, dicomwebBaseUrl: BASE });
+    const r = await enhanceImaging({ store: fx.store, fileStore: fx.fileStore, dicomwebBaseUrl: BASE });
     expect(r).toMatchObject({ patients: 1, created: 4, updated: 0, unchanged: 0, series: 2 + 5 + 3 + 1, instances: 4 + 100 + 6 + 4, filesWritten: 114 });
   });
 
@@ -116,16 +116,16 @@ describe('$enhance-imaging worker', () => {
 
   test('a second run adds nothing; a new condition adds exactly its study', async () => {
     const filesBefore = dicomFilesUnder(fx.dir).length;
-    const again = await enhanceImaging({ store: fx.store, files: fx.files, dicomwebBaseUrl: BASE });
+    const again = await enhanceImaging({ store: fx.store, fileStore: fx.fileStore, dicomwebBaseUrl: BASE });
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 4, filesWritten: 0 });
     expect(dicomFilesUnder(fx.dir)).toHaveLength(filesBefore);
     await fx.store.update(condition('cond-migraine', '37796009', 'Migraine (disorder)', 'enc-4'));
-    const more = await enhanceImaging({ store: fx.store, files: fx.files, dicomwebBaseUrl: BASE, patientId: PATIENT_ID });
+    const more = await enhanceImaging({ store: fx.store, fileStore: fx.fileStore, dicomwebBaseUrl: BASE, patientId: PATIENT_ID });
     expect(more).toMatchObject({ created: 1, unchanged: 4, filesWritten: 100 });
     expect(await studies(fx)).toHaveLength(5);
   });
 
   test('an unknown patient is a 404', async () => {
-    await expect(enhanceImaging({ store: fx.store, files: fx.files, dicomwebBaseUrl: BASE, patientId: 'nobody' })).rejects.toMatchObject({ status: 404 });
+    await expect(enhanceImaging({ store: fx.store, fileStore: fx.fileStore, dicomwebBaseUrl: BASE, patientId: 'nobody' })).rejects.toMatchObject({ status: 404 });
   });
 });

@@ -1,17 +1,25 @@
-/** A real SQLite store in a temporary data directory, seeded with one patient whose conditions call for imaging. */
+/**
+ * A real SQLite store in a temporary data directory, seeded with one patient whose conditions call for imaging,
+ * and the file store the DICOM files go to: that directory (the local driver) unless a test passes another.
+ */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Condition, Encounter, Patient, Resource } from 'fhir/r4.js';
 import { loadConfig } from '../../src/config.js';
 import { FileArea } from '../../src/files/file-area.js';
+import type { FileStore } from '../../src/files/file-store.js';
+import { LocalFileStore } from '../../src/files/local-file-store.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { ResourceStore } from '../../src/store/resource-store.js';
 
 export interface ImagingFixture {
   dir: string;
   store: ResourceStore;
+  /** The data directory as the FHIR router's file area. */
   files: FileArea;
+  /** Where the DICOM files are written and read. */
+  fileStore: FileStore;
   close(): Promise<void>;
 }
 
@@ -55,7 +63,7 @@ export const seedResources: Resource[] = [
   condition('cond-hypertension', '59621000', 'Essential hypertension (disorder)', 'enc-4'),
 ];
 
-export async function makeImagingFixture(): Promise<ImagingFixture> {
+export async function makeImagingFixture(fileStoreOf: (dir: string) => FileStore = (dir) => new LocalFileStore(dir)): Promise<ImagingFixture> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-imaging-'));
   const store = await openStore(loadConfig({}, { dataDir: dir }));
   await store.write(seedResources.map((resource) => ({ op: 'put' as const, resource: resource as Resource & { id: string } })));
@@ -63,6 +71,7 @@ export async function makeImagingFixture(): Promise<ImagingFixture> {
     dir,
     store,
     files: new FileArea(dir),
+    fileStore: fileStoreOf(dir),
     close: async () => {
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
