@@ -22,7 +22,7 @@ import { benchResult, secondsSince, type BenchResult } from './result.js';
 import { recordWrites, replayWrites } from './write-replay.js';
 
 /** `--ndjson-mb N`: one NDJSON file of about N MB instead (the bounded-memory check: 1 GB under 500 MB RSS). */
-async function inputPaths(args: string[]): Promise<{ paths: string[]; temporary?: string }> {
+export async function inputPaths(args: string[]): Promise<{ paths: string[]; temporary?: string }> {
   const i = args.indexOf('--ndjson-mb');
   if (i < 0) return { paths: [await benchDataDir(args)] };
   const temporary = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-bench-ndjson-'));

@@ -32,9 +32,9 @@ export function assertBackupId(id: unknown): string {
 
 export const backupTypeOf = (id: string): BackupType => assertBackupId(id).split('-')[1] as BackupType;
 
-export const backupsRoot = (dataDir: string): string => path.join(dataDir, 'backups');
 
 /** The one file of a snapshot backup: the embedded store's database. */
 export const SNAPSHOT_FILE = 'store.sqlite';
 
-export const backupDir = (dataDir: string, id: string): string => path.join(backupsRoot(dataDir), assertBackupId(id));
+/** The folder of backup `id` in a data folder's own backups (the local layout, `<data dir>/backups/<id>`). */
+export const backupDir = (dataDir: string, id: string): string => path.join(dataDir, 'backups', assertBackupId(id));

@@ -6,12 +6,11 @@
  * manifest included, fails verification.
  */
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { notFound, unprocessable } from '../fhir/outcomes.js';
-import { BACKUP_ID, backupDir, backupsRoot, type BackupType } from './backup-ids.js';
+import { type BackupArea, MANIFEST_FILE } from './backup-area.js';
+import type { BackupType } from './backup-ids.js';
 
-export const MANIFEST_FILE = 'manifest.json';
+export { MANIFEST_FILE } from './backup-area.js';
 
 export interface BackupFile {
   /** The type the file holds; `*` for a snapshot's database file, which holds every type. */
@@ -53,18 +52,19 @@ export interface BackupManifest {
 
 const digest = (m: Omit<BackupManifest, 'manifestSha256'>) => createHash('sha256').update(JSON.stringify(m)).digest('hex');
 
-export function writeManifest(dir: string, manifest: BackupManifest): void {
+/** The manifest's text, with its own checksum. */
+export function manifestText(manifest: BackupManifest): string {
   const { manifestSha256: _old, ...body } = manifest;
-  fs.writeFileSync(path.join(dir, MANIFEST_FILE), `${JSON.stringify({ ...body, manifestSha256: digest(body) }, null, 1)}\n`);
+  return `${JSON.stringify({ ...body, manifestSha256: digest(body) }, null, 1)}\n`;
 }
 
 /** The manifest of backup `id`: 404 when there is none, 422 when it is unreadable or its checksum differs. */
-export function readManifest(dataDir: string, id: string): BackupManifest {
-  const file = path.join(backupDir(dataDir, id), MANIFEST_FILE);
-  if (!fs.existsSync(file)) throw notFound(`No backup ${id}`);
+export async function readManifest(area: BackupArea, id: string): Promise<BackupManifest> {
+  const text = await area.text(id, MANIFEST_FILE);
+  if (text === null) throw notFound(`No backup ${id}`);
   let manifest: BackupManifest;
   try {
-    manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as BackupManifest;
+    manifest = JSON.parse(text) as BackupManifest;
   } catch {
     throw unprocessable(`Backup ${id}: ${MANIFEST_FILE} is not valid JSON`);
   }
@@ -74,11 +74,6 @@ export function readManifest(dataDir: string, id: string): BackupManifest {
 }
 
 /** Ids of the complete backups (those with a manifest), oldest first. */
-export function listBackupIds(dataDir: string): string[] {
-  const root = backupsRoot(dataDir);
-  if (!fs.existsSync(root)) return [];
-  return fs
-    .readdirSync(root)
-    .filter((name) => BACKUP_ID.test(name) && fs.existsSync(path.join(root, name, MANIFEST_FILE)))
-    .sort();
+export function listBackupIds(area: BackupArea): Promise<string[]> {
+  return area.ids();
 }

@@ -2,9 +2,9 @@
  * Retention: keep the newest N full backups with the incrementals built on them, and the newest N `fhir` and
  * `snapshot` backups; delete the rest. An incremental is useless without its full backup, so it goes with it.
  */
-import fs from 'node:fs';
 import { badRequest } from '../fhir/outcomes.js';
-import { backupDir, backupTypeOf } from './backup-ids.js';
+import type { BackupArea } from './backup-area.js';
+import { backupTypeOf } from './backup-ids.js';
 import { listBackupIds, readManifest } from './backup-manifest.js';
 
 export const DEFAULT_KEEP = 7;
@@ -19,23 +19,25 @@ export function parseKeep(raw: unknown, env: NodeJS.ProcessEnv = process.env): n
 }
 
 /** Deletes what retention drops; the removed ids, oldest first. */
-export function applyRetention(dataDir: string, keep: number): string[] {
-  const ids = listBackupIds(dataDir);
+export async function applyRetention(area: BackupArea, keep: number): Promise<string[]> {
+  const ids = await listBackupIds(area);
   const newest = (type: string) => ids.filter((id) => backupTypeOf(id) === type).slice(-keep);
   const keptFull = new Set(newest('full'));
   const keptFhir = new Set(newest('fhir'));
   const keptSnapshots = new Set(newest('snapshot'));
-  const removed = ids.filter((id) => {
+  const removed: string[] = [];
+  for (const id of ids) {
     const type = backupTypeOf(id);
-    if (type === 'full') return !keptFull.has(id);
-    if (type === 'fhir') return !keptFhir.has(id);
-    if (type === 'snapshot') return !keptSnapshots.has(id);
-    try {
-      return !keptFull.has(readManifest(dataDir, id).base ?? '');
-    } catch {
-      return false; // a damaged incremental is left for a person to look at, not silently deleted
-    }
-  });
-  for (const id of removed) fs.rmSync(backupDir(dataDir, id), { recursive: true, force: true });
+    if (type === 'full' ? !keptFull.has(id) : type === 'fhir' ? !keptFhir.has(id) : type === 'snapshot' ? !keptSnapshots.has(id) : await baseDropped(area, id, keptFull)) removed.push(id);
+  }
+  for (const id of removed) await area.remove(id);
   return removed;
+}
+
+async function baseDropped(area: BackupArea, incremental: string, keptFull: Set<string>): Promise<boolean> {
+  try {
+    return !keptFull.has((await readManifest(area, incremental)).base ?? '');
+  } catch {
+    return false; // a damaged incremental is left for a person to look at, not silently deleted
+  }
 }

@@ -10,11 +10,11 @@
 import { unprocessable } from '../fhir/outcomes.js';
 import type { RawVersionRecord } from '../store/resource-store.js';
 import type { BackupFile } from './backup-manifest.js';
-import { versionBatches } from './read-version-lines.js';
+import { type OpenFile, versionBatches } from './read-version-lines.js';
 
-/** One backup's file of the type, oldest backup first. */
+/** One backup's file of the type, oldest backup first, and how to read it. */
 export interface ChainFile {
-  dir: string;
+  open: OpenFile;
   file: BackupFile;
 }
 
@@ -67,10 +67,10 @@ const sameResource = (a: RawVersionRecord, b: RawVersionRecord) => a.id === b.id
 export async function* chainBatches(files: ChainFile[], size: number): AsyncGenerator<ChainBatch> {
   // A single backup has nothing to merge: its batches go as they are read.
   if (files.length === 1) {
-    for await (const records of versionBatches(files[0].dir, files[0].file, size)) yield { records, skipped: 0 };
+    for await (const records of versionBatches(files[0].open, files[0].file, size)) yield { records, skipped: 0 };
     return;
   }
-  const sources = files.map((f) => new Source(versionBatches(f.dir, f.file, size), f.file.file));
+  const sources = files.map((f) => new Source(versionBatches(f.open, f.file, size), f.file.file));
   try {
     for (const s of sources) await s.advance();
     let records: RawVersionRecord[] = [];

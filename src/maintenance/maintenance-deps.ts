@@ -7,7 +7,8 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { ResourceStore } from '../store/resource-store.js';
 
-export type StoreConfig = Pick<Config, 'dataDir' | 'mongodbUri' | 'mongodbDb'>;
+/** The store's settings, and where files and backups go (the data folder when left out). */
+export type StoreConfig = Pick<Config, 'dataDir' | 'mongodbUri' | 'mongodbDb'> & Partial<Pick<Config, 'filesUrl' | 'backupUrl'>>;
 
 export interface MaintenanceDeps {
   store: ResourceStore;

@@ -8,8 +8,7 @@
  * none of which can contain that member text.
  */
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { OperationOutcomeError, unprocessable } from '../fhir/outcomes.js';
 import type { RawVersionRecord } from '../store/resource-store.js';
@@ -17,6 +16,9 @@ import type { BackupFile } from './backup-manifest.js';
 import { RESOURCE_MEMBER } from './write-version-files.js';
 
 type Head = Omit<RawVersionRecord, 'json'>;
+
+/** Opens a backup file's bytes (from wherever the backups live). */
+export type OpenFile = () => Promise<Readable>;
 
 /** Bytes per read and per gunzip output chunk: fewer, larger chunks to split into lines. */
 const CHUNK = 1 << 18;
@@ -59,8 +61,8 @@ const sameResource = (a: RawVersionRecord, b: RawVersionRecord) => a.id === b.id
  * split one resource's versions. The SHA-256 of the bytes actually read is checked against the manifest at
  * the end of the file: a file changed after verification throws there, and the caller undoes what it wrote.
  */
-export async function* versionBatches(dir: string, f: BackupFile, size: number): AsyncGenerator<RawVersionRecord[]> {
-  const raw = fs.createReadStream(path.join(dir, path.basename(f.file)), { highWaterMark: CHUNK });
+export async function* versionBatches(open: OpenFile, f: BackupFile, size: number): AsyncGenerator<RawVersionRecord[]> {
+  const raw = await open();
   const hash = createHash('sha256');
   raw.on('data', (chunk) => hash.update(chunk as Buffer));
   const text = raw.pipe(createGunzip({ chunkSize: CHUNK })).setEncoding('utf8');

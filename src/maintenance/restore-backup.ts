@@ -9,11 +9,11 @@
  * indexed. Files are streamed, so memory holds a batch per file whatever the backups' sizes; a restore that
  * fails part-way leaves the store empty.
  */
-import path from 'node:path';
-import { badRequest, conflict } from '../fhir/outcomes.js';
+import { badRequest, conflict, unprocessable } from '../fhir/outcomes.js';
 import { heapCollector } from '../import/heap-collector.js';
 import type { ResourceStore } from '../store/resource-store.js';
-import { backupDir, backupTypeOf, SNAPSHOT_FILE } from './backup-ids.js';
+import { type BackupArea, openBackupArea } from './backup-area.js';
+import { backupTypeOf, SNAPSHOT_FILE } from './backup-ids.js';
 import { typesWithHistory } from './backup-types.js';
 import { readManifest, type BackupManifest } from './backup-manifest.js';
 import { chainBatches, type ChainFile } from './chain-versions.js';
@@ -40,10 +40,10 @@ export interface RestoreResult {
 }
 
 /** The chain ending at `id`, full backup first. */
-function chainOf(dataDir: string, id: string): BackupManifest[] {
+async function chainOf(area: BackupArea, id: string): Promise<BackupManifest[]> {
   if (backupTypeOf(id) === 'fhir') throw badRequest(`Backup ${id} is a FHIR Bundle export; load it with \`medgen-data import\``, 'backup');
-  const chain = [readManifest(dataDir, id)];
-  while (chain[0].type === 'incremental') chain.unshift(readManifest(dataDir, chain[0].parent!));
+  const chain = [await readManifest(area, id)];
+  while (chain[0].type === 'incremental') chain.unshift(await readManifest(area, chain[0].parent!));
   return chain;
 }
 
@@ -55,29 +55,36 @@ async function hasContent(store: ResourceStore, types: string[]): Promise<boolea
 }
 
 /** The chain's files of one type, oldest backup first. */
-function filesOf(dataDir: string, chain: BackupManifest[], type: string): ChainFile[] {
-  return chain.flatMap((m) => m.files.filter((f) => f.resourceType === type).map((file) => ({ dir: backupDir(dataDir, m.id), file })));
+function filesOf(area: BackupArea, chain: BackupManifest[], type: string): ChainFile[] {
+  const open = (id: string, file: string) => async () => {
+    const body = await area.open(id, file);
+    if (body === null) throw unprocessable(`Backup ${id}: ${file} disappeared after verification`);
+    return body;
+  };
+  return chain.flatMap((m) => m.files.filter((f) => f.resourceType === type).map((file) => ({ open: open(m.id, file.file), file })));
 }
 
 /** A snapshot back into the embedded store it was taken of (or one of the same schema), after its checksum holds. */
 async function restoreSnapshot(deps: MaintenanceDeps, id: string, replace: boolean): Promise<RestoreResult> {
-  const { store, config } = deps;
+  const { store } = deps;
   if (!store.restoreSnapshot) throw badRequest(`Backup ${id} is a snapshot of the embedded SQLite store; this store is ${store.kind}: restore a full backup`, 'backup');
-  await assertVerified(config.dataDir, [id]);
+  const area = openBackupArea(deps.config);
+  await assertVerified(area, [id]);
   if (!replace && (await hasContent(store, await typesWithHistory(store)))) {
     throw conflict('The store is not empty; restore refuses to overwrite it unless asked to replace its content');
   }
   // One transaction replaces everything, so a store with content needs no clearing first, and a failure leaves it as it was.
-  const restored = await store.restoreSnapshot(path.join(backupDir(config.dataDir, id), SNAPSHOT_FILE));
+  const file = await area.localFile(id, SNAPSHOT_FILE);
+  const restored = await store.restoreSnapshot(file.path).finally(() => file.dispose());
   deps.logger?.info({ backup: id, versions: restored.versions }, 'snapshot restored');
   return { backups: [id], versions: restored.versions, skipped: 0, byType: await store.countByType() };
 }
 
 export async function restoreBackup(deps: MaintenanceDeps, options: { id: string; replace?: boolean }): Promise<RestoreResult> {
-  const { dataDir } = deps.config;
   if (backupTypeOf(options.id) === 'snapshot') return restoreSnapshot(deps, options.id, options.replace === true);
-  const chain = chainOf(dataDir, options.id);
-  await assertVerified(dataDir, chain.map((m) => m.id));
+  const area = openBackupArea(deps.config);
+  const chain = await chainOf(area, options.id);
+  await assertVerified(area, chain.map((m) => m.id));
   const types = [...new Set(chain.flatMap((m) => m.files.map((f) => f.resourceType)))];
   if (await hasContent(deps.store, types)) {
     if (!options.replace) throw conflict('The store is not empty; restore refuses to overwrite it unless asked to replace its content');
@@ -89,7 +96,7 @@ export async function restoreBackup(deps: MaintenanceDeps, options: { id: string
   const collect = heapCollector(COLLECT_EVERY_CHARS, COLLECT_FROM_CHARS);
   try {
     for (const type of types) {
-      for await (const batch of chainBatches(filesOf(dataDir, chain, type), BATCH)) {
+      for await (const batch of chainBatches(filesOf(area, chain, type), BATCH)) {
         deps.signal?.throwIfAborted();
         skipped += batch.skipped;
         versions += await deps.store.restoreVersions(batch.records);

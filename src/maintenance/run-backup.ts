@@ -1,18 +1,18 @@
 /**
  * `$backup` / `medgen-data backup`: full, incremental, fhir or snapshot (the embedded store's database file,
- * restored without replaying versions; store/sqlite/snapshot.ts). A backup is written into `<id>.partial`
- * and renamed once its manifest is complete, so a crash never leaves something that looks like a backup.
+ * restored without replaying versions; store/sqlite/snapshot.ts). A backup becomes visible only with its
+ * manifest, written last (backup-area.ts), so a crash never leaves something that looks like a backup.
  * Retention runs after each successful backup.
  * A full or incremental backup first takes a history mark (ResourceStore.markHistory) and then reads the
  * versions committed up to it (after the parent's mark, for an incremental): whatever writers do meanwhile
  * and whatever their clocks say, a full backup and its incrementals hold every version committed before the
  * last one's mark, and the next incremental those committed since.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { badRequest, conflict } from '../fhir/outcomes.js';
-import { backupDir, backupTypeOf, newBackupId, SNAPSHOT_FILE, type BackupType } from './backup-ids.js';
-import { listBackupIds, readManifest, writeManifest, type BackupFile, type BackupManifest } from './backup-manifest.js';
+import { type BackupArea, openBackupArea } from './backup-area.js';
+import { backupTypeOf, newBackupId, SNAPSHOT_FILE, type BackupType } from './backup-ids.js';
+import { listBackupIds, manifestText, readManifest, type BackupFile, type BackupManifest } from './backup-manifest.js';
 import { applyRetention, parseKeep } from './backup-retention.js';
 import { hashFile } from './gzip-ndjson.js';
 import type { MaintenanceDeps } from './maintenance-deps.js';
@@ -31,22 +31,17 @@ export interface BackupResult {
 }
 
 /** The newest full or incremental backup: what an incremental continues. */
-function parentOf(dataDir: string): BackupManifest {
-  const id = listBackupIds(dataDir).filter((i) => ['full', 'incremental'].includes(backupTypeOf(i))).pop();
+async function parentOf(area: BackupArea): Promise<BackupManifest> {
+  const id = (await listBackupIds(area)).filter((i) => ['full', 'incremental'].includes(backupTypeOf(i))).pop();
   if (!id) throw conflict('An incremental backup needs an earlier full backup; run a full backup first');
-  return readManifest(dataDir, id);
+  return readManifest(area, id);
 }
 
 /** A fresh id; two backups within one millisecond get consecutive instants. */
-function reserve(dataDir: string, type: BackupType): { id: string; at: Date; partial: string } {
+async function reserve(area: BackupArea, type: BackupType): Promise<{ id: string; at: Date }> {
   for (let at = new Date(); ; at = new Date(at.getTime() + 1)) {
     const id = newBackupId(type, at);
-    if (fs.existsSync(backupDir(dataDir, id))) continue;
-    const partial = `${backupDir(dataDir, id)}.partial`;
-    fs.mkdirSync(path.dirname(partial), { recursive: true });
-    fs.rmSync(partial, { recursive: true, force: true });
-    fs.mkdirSync(partial);
-    return { id, at, partial };
+    if (!(await area.exists(id))) return { id, at };
   }
 }
 
@@ -77,10 +72,12 @@ async function writeStoreFiles(deps: MaintenanceDeps, dir: string, type: BackupT
 }
 
 export async function runBackup(deps: MaintenanceDeps, options: BackupOptions): Promise<BackupResult> {
-  const { dataDir } = deps.config;
+  const area = openBackupArea(deps.config);
   const keep = parseKeep(options.keep);
-  const parent = options.type === 'incremental' ? parentOf(dataDir) : undefined;
-  const { id, at, partial } = reserve(dataDir, options.type);
+  const parent = options.type === 'incremental' ? await parentOf(area) : undefined;
+  const { id, at } = await reserve(area, options.type);
+  const staged = area.stage(id);
+  const partial = staged.dir;
   try {
     const createdAt = at.toISOString();
     const { files, mark, schema }: Written =
@@ -97,12 +94,11 @@ export async function runBackup(deps: MaintenanceDeps, options: BackupOptions): 
       counts: { versions: sum(files, 'versions'), current: sum(files, 'current'), deletions: sum(files, 'deletions') },
       files,
     };
-    writeManifest(partial, manifest);
-    fs.renameSync(partial, backupDir(dataDir, id));
-    deps.logger?.info({ backup: id, versions: manifest.counts.versions }, 'backup written');
-    return { manifest: readManifest(dataDir, id), removed: applyRetention(dataDir, keep) };
+    await staged.commit(manifestText(manifest));
+    deps.logger?.info({ backup: id, versions: manifest.counts.versions, at: area.location }, 'backup written');
+    return { manifest: await readManifest(area, id), removed: await applyRetention(area, keep) };
   } catch (err) {
-    fs.rmSync(partial, { recursive: true, force: true });
+    await staged.discard();
     throw err;
   }
 }

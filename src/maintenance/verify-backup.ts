@@ -2,12 +2,9 @@
  * `backup --verify <id>`: recomputes the SHA-256 and size of every file against the manifest (whose own
  * checksum readManifest checks) and reports each difference. Restore verifies its whole chain first.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { OperationOutcomeError, unprocessable } from '../fhir/outcomes.js';
-import { backupDir } from './backup-ids.js';
+import type { BackupArea } from './backup-area.js';
 import { readManifest, type BackupManifest } from './backup-manifest.js';
-import { hashFile } from './gzip-ndjson.js';
 
 export interface VerifyResult {
   id: string;
@@ -16,24 +13,22 @@ export interface VerifyResult {
   manifest?: BackupManifest;
 }
 
-export async function verifyBackup(dataDir: string, id: string): Promise<VerifyResult> {
+export async function verifyBackup(area: BackupArea, id: string): Promise<VerifyResult> {
   let manifest: BackupManifest;
   try {
-    manifest = readManifest(dataDir, id);
+    manifest = await readManifest(area, id);
   } catch (err) {
     // An unknown or malformed id is the caller's error, not a damaged backup.
     if (err instanceof OperationOutcomeError && err.status !== 422) throw err;
     return { id, ok: false, problems: [(err as Error).message] };
   }
-  const dir = backupDir(dataDir, id);
   const problems: string[] = [];
   for (const f of manifest.files) {
-    const file = path.join(dir, path.basename(f.file));
-    if (!fs.existsSync(file)) {
+    const actual = await area.hash(id, f.file);
+    if (actual === null) {
       problems.push(`${f.file} is missing`);
       continue;
     }
-    const actual = await hashFile(file);
     if (actual.bytes !== f.bytes) problems.push(`${f.file}: ${actual.bytes} bytes, manifest says ${f.bytes}`);
     else if (actual.sha256 !== f.sha256) problems.push(`${f.file}: SHA-256 ${actual.sha256} differs from the manifest's ${f.sha256}`);
   }
@@ -41,9 +36,9 @@ export async function verifyBackup(dataDir: string, id: string): Promise<VerifyR
 }
 
 /** Throws 422 naming every problem when any backup of the chain fails verification. */
-export async function assertVerified(dataDir: string, ids: string[]): Promise<void> {
+export async function assertVerified(area: BackupArea, ids: string[]): Promise<void> {
   for (const id of ids) {
-    const result = await verifyBackup(dataDir, id);
+    const result = await verifyBackup(area, id);
     if (!result.ok) throw unprocessable(`Backup ${id} failed verification, nothing was restored: ${result.problems.join('; ')}`);
   }
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { backupDir } from '../../src/maintenance/backup-ids.js';
 import type { BackupManifest } from '../../src/maintenance/backup-manifest.js';
+import { localBackups } from '../../src/maintenance/backup-area.js';
 import type { MaintenanceDeps } from '../../src/maintenance/maintenance-deps.js';
 import { restoreBackup } from '../../src/maintenance/restore-backup.js';
 import { runBackup } from '../../src/maintenance/run-backup.js';
@@ -118,7 +119,7 @@ describe.each(STORES)('backup chain on %s', (_name, open) => {
     const chain = await lateWritesChain();
     const before = await dumpHistory(f.store);
     const counts = await f.store.countByType();
-    for (const m of chain) expect((await verifyBackup(f.dir, m.id)).ok).toBe(true);
+    for (const m of chain) expect((await verifyBackup(localBackups(f.dir), m.id)).ok).toBe(true);
     await f.store.clear();
     const restored = await restoreBackup(f.deps, { id: chain[2].id });
     const copies = chain.reduce((n, m) => n + m.counts.versions, 0);
@@ -249,7 +250,7 @@ describe.each([
     await history.bulkWrite(rewrites);
     const inc = (await runBackup(f.deps, { type: 'incremental' })).manifest;
     expect(versionsIn(f.dir, inc).sort()).toEqual(['Patient/p0/1', 'Patient/p3/1']);
-    for (const m of [full, inc]) expect((await verifyBackup(f.dir, m.id)).ok).toBe(true);
+    for (const m of [full, inc]) expect((await verifyBackup(localBackups(f.dir), m.id)).ok).toBe(true);
     const before = await dumpHistory(f.store);
     await f.store.clear();
     expect(await restoreBackup(f.deps, { id: inc.id })).toMatchObject({ versions: before.length, skipped: 2 });

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { backupDir } from '../../src/maintenance/backup-ids.js';
-import { listBackupIds, writeManifest } from '../../src/maintenance/backup-manifest.js';
+import { listBackupIds, MANIFEST_FILE, manifestText } from '../../src/maintenance/backup-manifest.js';
+import { localBackups } from '../../src/maintenance/backup-area.js';
 import { restoreBackup } from '../../src/maintenance/restore-backup.js';
 import { runBackup } from '../../src/maintenance/run-backup.js';
 import { verifyBackup } from '../../src/maintenance/verify-backup.js';
@@ -36,7 +37,7 @@ describe('backup and restore', () => {
     expect(manifest.counts.versions).toBe(before.length);
     expect(manifest.counts.deletions).toBe(2);
     expect(manifest.files.find((x) => x.resourceType === 'Device')).toMatchObject({ versions: 2, current: 0, deletions: 1 });
-    expect((await verifyBackup(f.dir, manifest.id)).ok).toBe(true);
+    expect((await verifyBackup(localBackups(f.dir), manifest.id)).ok).toBe(true);
     await f.store.clear();
     const result = await restoreBackup(f.deps, { id: manifest.id });
     expect(result.versions).toBe(before.length);
@@ -86,7 +87,7 @@ describe('backup and restore', () => {
     await seed(f);
     const full = (await runBackup(f.deps, { type: 'full' })).manifest;
     const { mark: _mark, ...old } = full;
-    writeManifest(backupDir(f.dir, full.id), { ...old, format: 1 });
+    fs.writeFileSync(path.join(backupDir(f.dir, full.id), MANIFEST_FILE), manifestText({ ...old, format: 1 }));
     const inc = (await runBackup(f.deps, { type: 'incremental' })).manifest;
     expect(inc.after).toBeUndefined();
     expect(inc.counts.versions).toBe(full.counts.versions);
@@ -103,7 +104,7 @@ describe('backup and restore', () => {
     const bytes = fs.readFileSync(file);
     bytes[Math.floor(bytes.length / 2)] ^= 0x01;
     fs.writeFileSync(file, bytes);
-    const verify = await verifyBackup(f.dir, manifest.id);
+    const verify = await verifyBackup(localBackups(f.dir), manifest.id);
     expect(verify.ok).toBe(false);
     expect(verify.problems.join()).toMatch(/Patient\.ndjson\.gz: SHA-256/);
     await f.store.clear();
@@ -130,7 +131,7 @@ describe('backup and restore', () => {
     const text = fs.readFileSync(file, 'utf8');
     const at = text.indexOf('"deletions": 1') + '"deletions": '.length;
     fs.writeFileSync(file, `${text.slice(0, at)}2${text.slice(at + 1)}`);
-    expect((await verifyBackup(f.dir, manifest.id)).ok).toBe(false);
+    expect((await verifyBackup(localBackups(f.dir), manifest.id)).ok).toBe(false);
   });
 
   it('refuses a non-empty store unless asked to replace it', async () => {
@@ -147,7 +148,7 @@ describe('backup and restore', () => {
   it('refuses unknown ids, ids with ../ and incrementals without a full backup', async () => {
     await expect(restoreBackup(f.deps, { id: '20240101T000000000Z-full' })).rejects.toMatchObject({ status: 404 });
     await expect(restoreBackup(f.deps, { id: '../../etc/passwd' })).rejects.toMatchObject({ status: 400 });
-    await expect(verifyBackup(f.dir, '20240101T000000000Z-full/../x')).rejects.toMatchObject({ status: 400 });
+    await expect(verifyBackup(localBackups(f.dir), '20240101T000000000Z-full/../x')).rejects.toMatchObject({ status: 400 });
     await expect(runBackup(f.deps, { type: 'incremental' })).rejects.toMatchObject({ status: 409 });
   });
 
@@ -165,9 +166,9 @@ describe('backup and restore', () => {
     const first = (await runBackup(f.deps, { type: 'full', keep: 2 })).manifest.id;
     const inc = (await runBackup(f.deps, { type: 'incremental', keep: 2 })).manifest.id;
     const second = (await runBackup(f.deps, { type: 'full', keep: 2 })).manifest.id;
-    expect(listBackupIds(f.dir)).toEqual([first, inc, second]);
+    expect(await listBackupIds(localBackups(f.dir))).toEqual([first, inc, second]);
     const third = await runBackup(f.deps, { type: 'full', keep: 2 });
     expect(third.removed).toEqual([first, inc]);
-    expect(listBackupIds(f.dir)).toEqual([second, third.manifest.id]);
+    expect(await listBackupIds(localBackups(f.dir))).toEqual([second, third.manifest.id]);
   });
 });

@@ -29,9 +29,12 @@ async function writeFile(name: string, records: RawVersionRecord[]): Promise<Bac
   return { resourceType: 'Patient', file: name, versions: records.length, current: 0, deletions: 0, bytes, sha256 };
 }
 
+/** Opens the file from the test folder, as the backup area would. */
+const opener = (f: BackupFile) => async () => fs.createReadStream(path.join(dir, f.file));
+
 async function readAll(f: BackupFile, size: number): Promise<RawVersionRecord[][]> {
   const batches: RawVersionRecord[][] = [];
-  for await (const batch of versionBatches(dir, f, size)) batches.push(batch);
+  for await (const batch of versionBatches(opener(f), f, size)) batches.push(batch);
   return batches;
 }
 
@@ -68,7 +71,7 @@ describe('versionBatches', () => {
     const f = await writeFile('changed.ndjson.gz', records);
     const seen: RawVersionRecord[] = [];
     const read = async () => {
-      for await (const batch of versionBatches(dir, { ...f, sha256: createHash('sha256').update('other').digest('hex') }, 10)) seen.push(...batch);
+      for await (const batch of versionBatches(opener(f), { ...f, sha256: createHash('sha256').update('other').digest('hex') }, 10)) seen.push(...batch);
     };
     await expect(read()).rejects.toMatchObject({ status: 422, message: expect.stringMatching(/changed\.ndjson\.gz changed after verification/) });
     expect(seen.length).toBeLessThan(records.length);

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { backupDir, SNAPSHOT_FILE } from '../../src/maintenance/backup-ids.js';
 import { listBackupIds } from '../../src/maintenance/backup-manifest.js';
+import { localBackups } from '../../src/maintenance/backup-area.js';
 import { restoreBackup } from '../../src/maintenance/restore-backup.js';
 import { runBackup } from '../../src/maintenance/run-backup.js';
 import { verifyBackup } from '../../src/maintenance/verify-backup.js';
@@ -41,7 +42,7 @@ describe('snapshot backups', () => {
     expect(manifest).toMatchObject({ type: 'snapshot', schema: expect.any(Number), counts: { versions: before.length, current: 39, deletions: 1 } });
     expect(manifest.files).toEqual([expect.objectContaining({ resourceType: '*', file: SNAPSHOT_FILE })]);
     expect(fs.readdirSync(backupDir(f.dir, manifest.id)).sort()).toEqual(['manifest.json', SNAPSHOT_FILE]);
-    expect((await verifyBackup(f.dir, manifest.id)).ok).toBe(true);
+    expect((await verifyBackup(localBackups(f.dir), manifest.id)).ok).toBe(true);
 
     await f.store.update(patient('p3', 'After'));
     await f.store.delete('Observation', 'o3');
@@ -60,7 +61,7 @@ describe('snapshot backups', () => {
     // Writes after the restore go on from the restored versions.
     expect((await f.store.update(patient('p3', 'Later'))).resource.meta.versionId).toBe('3');
     // Nothing of the snapshot file changed by being read: it still verifies.
-    expect((await verifyBackup(f.dir, manifest.id)).ok).toBe(true);
+    expect((await verifyBackup(localBackups(f.dir), manifest.id)).ok).toBe(true);
   });
 
   it('an incremental after a restore holds every version written since, whatever marks came before', async () => {
@@ -99,7 +100,7 @@ describe('snapshot backups', () => {
 
   it('retention keeps the newest N snapshots', async () => {
     for (let i = 0; i < 3; i++) await runBackup(f.deps, { type: 'snapshot', keep: 2 });
-    expect(listBackupIds(f.dir).filter((id) => id.endsWith('-snapshot'))).toHaveLength(2);
+    expect((await listBackupIds(localBackups(f.dir))).filter((id) => id.endsWith('-snapshot'))).toHaveLength(2);
   });
 });
 
@@ -107,7 +108,7 @@ it('a MongoDB store answers a snapshot backup with a 400 naming the full backup 
   const m = await fixtureOf(() => createMongoStoreFromDatabase(new MingoDatabase()));
   try {
     await expect(runBackup(m.deps, { type: 'snapshot' })).rejects.toMatchObject({ status: 400 });
-    expect(listBackupIds(m.dir)).toEqual([]);
+    expect(await listBackupIds(localBackups(m.dir))).toEqual([]);
   } finally {
     await m.close();
   }

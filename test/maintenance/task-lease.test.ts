@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { listBackupIds } from '../../src/maintenance/backup-manifest.js';
+import { localBackups } from '../../src/maintenance/backup-area.js';
 import { runTask } from '../../src/maintenance/run-task.js';
 import { LOCK_NAME } from '../../src/maintenance/task-lock.js';
 import { SQLITE_FILE } from '../../src/store/open-store.js';
@@ -59,7 +60,7 @@ describe('maintenance lease', () => {
       message: expect.stringMatching(/^The maintenance lease `maintenance` was lost to another process; backup was stopped$/),
     });
     expect(takenOver).toBe(true);
-    expect(listBackupIds(f.dir)).toEqual([]);
+    expect(await listBackupIds(localBackups(f.dir))).toEqual([]);
     // The other process keeps the lease it took: the stopped run did not give it back on its behalf.
     expect(await f.store.acquireLock(LOCK_NAME, 'probe', 60_000)).toBe(false);
   });
@@ -88,7 +89,7 @@ describe('maintenance lease', () => {
     expect(err?.message).toMatch(new RegExp(`^The maintenance lease \`maintenance\` could not be renewed since \\S+ \\(${reason}\\); backup was stopped$`));
     const since = /since (\S+) /.exec(err!.message)![1];
     expect(since >= before && since <= new Date().toISOString()).toBe(true);
-    expect(listBackupIds(f.dir)).toEqual([]);
+    expect(await listBackupIds(localBackups(f.dir))).toEqual([]);
   });
 
   it('two processes start the same task at once: exactly one runs it, the other gets a 409 naming it', async () => {
@@ -103,6 +104,6 @@ describe('maintenance lease', () => {
     const refused = (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason as { status: number; message: string };
     expect(refused.status).toBe(409);
     expect(refused.message).toMatch(/^Maintenance task backup is already running \(since \S+\); backup was not started$/);
-    expect(listBackupIds(f.dir)).toHaveLength(1);
+    expect(await listBackupIds(localBackups(f.dir))).toHaveLength(1);
   });
 });
