@@ -12,12 +12,15 @@ import { createDicomwebRouter } from '../routes/dicomweb-router.js';
 import { errorHandler } from '../routes/error-handler.js';
 import { type Config, isLoopbackHost } from './config.js';
 import { FileArea } from './files/file-area.js';
+import type { FileStore } from './files/file-store.js';
+import { LocalFileStore } from './files/local-file-store.js';
+import { openFileStore } from './files/open-file-store.js';
 import { notFound } from './fhir/outcomes.js';
 import type { Logger } from './logger.js';
 import { operations } from '../operations/index.js';
 import { createJobManager } from './jobs/create-job-manager.js';
 import type { JobManager } from './jobs/job-manager.js';
-import { runTask } from './maintenance/run-task.js';
+import { migrateAtStart } from './maintenance/migrate-at-start.js';
 import { parseSchedules, startSchedules } from './maintenance/schedules.js';
 import { openStore } from './store/open-store.js';
 import type { ResourceStore } from './store/resource-store.js';
@@ -25,6 +28,8 @@ import type { ResourceStore } from './store/resource-store.js';
 export interface AppDependencies {
   store: ResourceStore;
   files: FileArea;
+  /** Where DICOM instances and job files live (MEDGEN_FILES_URL); the data folder when left out. */
+  fileStore?: FileStore;
   config: Config;
   logger: Logger;
   jobs?: JobManager;
@@ -38,10 +43,11 @@ export function createApp(deps: AppDependencies): Express {
     res.json({ status: 'ok', store: deps.store.kind });
   });
   if (deps.config.corsOrigins.length > 0) app.use(['/fhir', '/dicomweb'], cors(deps.config.corsOrigins));
-  // $enhance-imaging writes DICOM files, so it is made over this server's file area.
-  app.use('/fhir', createDataManagementRouter({ ...deps, operations: [...operations, createEnhanceImagingOperation(deps.files)] }));
+  // $enhance-imaging writes the DICOM files that /dicomweb serves, so both are made over the same file store.
+  const fileStore = deps.fileStore ?? new LocalFileStore(deps.config.dataDir);
+  app.use('/fhir', createDataManagementRouter({ ...deps, operations: [...operations, createEnhanceImagingOperation(fileStore)] }));
   if (deps.config.apiKeys.length > 0) app.use('/dicomweb', bearerAuth(deps.config.apiKeys, () => false));
-  app.use('/dicomweb', createDicomwebRouter(deps));
+  app.use('/dicomweb', createDicomwebRouter({ ...deps, fileStore }));
   app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path.slice(0, 200)}`)));
   app.use(errorHandler(deps.logger));
   return app;
@@ -62,15 +68,26 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     throw new Error(`Refusing to listen on ${config.host} without MEDGEN_API_KEYS: set keys or use a loopback HOST such as 127.0.0.1`);
   }
   const schedules = parseSchedules(process.env);
+  const fileStore = openFileStore(config.filesUrl, config.dataDir);
+  await fileStore.check();
   const store = await openStore(config);
-  await runTask({ store, config, logger }, 'migrate');
+  // A start that fails after the store is open closes it, or its connection would keep the process alive.
+  await migrateAtStart({ store, config, logger }).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   const files = new FileArea(config.dataDir);
-  const jobs = createJobManager({ files, store, config, logger });
+  const jobs = createJobManager({ fileStore, store, config, logger });
   const cron = startSchedules(schedules, (task) => jobs.submit('maintenance', { task }));
-  const app = createApp({ store, files, config, logger, jobs });
+  const app = createApp({ store, files, fileStore, config, logger, jobs });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
+  }).catch(async (err: unknown) => {
+    cron.stop();
+    await jobs.close();
+    await store.close();
+    throw err;
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
