@@ -178,4 +178,18 @@ describe('two server processes on one MongoDB database and one S3 bucket', () =>
     expect(partsB.map((p) => p.subarray(128, 132).toString())).toEqual(partsB.map(() => 'DICM'));
     expect(partsB.every((p, i) => p.equals(partsA[i]))).toBe(true);
   }, 300_000);
+
+  it_('a server whose file store cannot be used stops at start with one line saying why', async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ MEDGEN_FILES_URL: 's3://medgen-no-such-bucket/x' }, /bucket medgen-no-such-bucket does not exist/],
+      [{ AWS_SECRET_ACCESS_KEY: 'wrong-secret' }, /refused the credentials/],
+      [{ AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9' }, /Cannot reach the S3 endpoint http:\/\/127\.0\.0\.1:9/],
+    ];
+    for (const [env, message] of cases) {
+      const server = serveProcess({ ...replicaEnv(), ...env });
+      servers.push(server);
+      expect(await server.exited).not.toBe(0);
+      expect(server.output()).toMatch(message);
+    }
+  }, 120_000);
 });
