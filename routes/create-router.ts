@@ -7,7 +7,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Config } from '../src/config.js';
 import type { FileArea } from '../src/files/file-area.js';
 import type { FileStore } from '../src/files/file-store.js';
-import { LocalFileStore } from '../src/files/local-file-store.js';
+import { openFileStore } from '../src/files/open-file-store.js';
 import type { FhirOperation } from '../src/fhir/rest/operation.js';
 import { createJobManager } from '../src/jobs/create-job-manager.js';
 import type { JobManager } from '../src/jobs/job-manager.js';
@@ -27,11 +27,11 @@ import { sendFhir } from './send.js';
 export interface DataManagementRouterOptions {
   store: ResourceStore;
   files: FileArea;
-  /** `validateWrites` may be left out by a host app: REST writes are then validated strictly. */
-  config: Pick<Config, 'apiKeys' | 'bodyLimitBytes' | 'dataDir' | 'mongodbUri' | 'mongodbDb'> & Partial<Pick<Config, 'validateWrites'>>;
+  /** A host app may leave out `validateWrites` (REST writes are then validated strictly) and the file and job settings (the defaults). */
+  config: Pick<Config, 'apiKeys' | 'bodyLimitBytes' | 'dataDir' | 'mongodbUri' | 'mongodbDb'> & Partial<Pick<Config, 'validateWrites' | 'filesUrl' | 'backupUrl' | 'jobConcurrency' | 'jobLeaseMs' | 'jobRetentionDays'>>;
   logger: Logger;
   operations?: FhirOperation[];
-  /** Where job files live; by default the data folder. */
+  /** Where job files live; by default the one MEDGEN_FILES_URL names (`config.filesUrl`), else the data folder. */
   fileStore?: FileStore;
   /** Asynchronous jobs; by default a manager over the store and `fileStore`, which takes up pending jobs. Pass one to close it. */
   jobs?: JobManager;
@@ -64,7 +64,7 @@ const header = (req: Request, name: string): string | undefined => {
 export function createDataManagementRouter(options: DataManagementRouterOptions): Router {
   const { store, config, logger } = options;
   const operations = new Map((options.operations ?? []).map((op) => [op.code, op]));
-  const jobs = options.jobs ?? createJobManager({ fileStore: options.fileStore ?? new LocalFileStore(config.dataDir), store, config, logger });
+  const jobs = options.jobs ?? createJobManager({ fileStore: options.fileStore ?? openFileStore(config.filesUrl, config.dataDir), store, config, logger });
   const router = express.Router();
   const isPublic = (req: Request) => req.method === 'GET' && /^\/metadata\/?(\?|$)/.test(req.url);
   if (logger.isLevelEnabled('debug')) {
