@@ -4,7 +4,8 @@
  * answered by the other, and finished by it when the first is killed mid-run; a backup made through one is
  * listed, verified and restored through others; DICOM files one writes the other serves.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -141,11 +142,11 @@ describe('two server processes on one MongoDB database and one S3 bucket', () =>
     const id = result.result.id;
     expect(id).toMatch(/-full$/);
 
-    const cli = (...args: string[]) => spawnSync(process.execPath, [path.resolve('bin/medgen-data.js'), 'backup', ...args, '--json'], { encoding: 'utf8', env: { ...process.env, ...replicaEnv(db) } });
-    const listed = cli('--list');
-    expect(listed.status).toBe(0);
+    // Run without blocking: a synchronous spawn would stall fetch's pooled connections past the servers' keep-alive.
+    const cli = (...args: string[]) => promisify(execFile)(process.execPath, [path.resolve('bin/medgen-data.js'), 'backup', ...args, '--json'], { encoding: 'utf8', env: { ...process.env, ...replicaEnv(db) } });
+    const listed = await cli('--list');
     expect((JSON.parse(listed.stdout) as { id: string }[]).map((r) => r.id)).toContain(id);
-    const verified = cli('--verify', id);
+    const verified = await cli('--verify', id);
     expect(JSON.parse(verified.stdout)).toMatchObject({ id, ok: true, problems: [] });
 
     expect((await fetch(`${urlA}/fhir/Patient/so-keep`, { method: 'DELETE' })).status).toBeLessThan(300);
