@@ -153,8 +153,10 @@ describe('jobs in the store', () => {
     const g = gate();
     const a = manager(await store(), { work: g.worker });
     const b = manager(await store(), {});
-    const running = await a.submit('work', {});
-    const queued = await a.submit('work', {});
+    const jobs = [await a.submit('work', {}), await a.submit('work', {})];
+    // Submitted within one millisecond, either may be the one A takes first.
+    await until(async () => g.started.length, (n) => n === 1);
+    const [running, queued] = jobs[0].id === g.started[0] ? jobs : [jobs[1], jobs[0]];
     await until(() => b.get(running.id), (r) => r.status === 'running');
     expect((await b.cancel(queued.id)).status).toBe('cancelled');
     expect((await b.cancel(running.id)).status).toBe('running');
