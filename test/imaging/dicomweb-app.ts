@@ -35,3 +35,17 @@ export function binary(res: request.Response, done: (err: Error | null, body: Bu
   stream.on('data', (c: Buffer) => chunks.push(c));
   stream.on('end', () => done(null, Buffer.concat(chunks)));
 }
+
+/** The parts of a multipart/related body, split on the boundary from its Content-Type. */
+export function parts(body: Buffer, contentType: string): Buffer[] {
+  const boundary = /boundary=([^;]+)/.exec(contentType)![1];
+  const out: Buffer[] = [];
+  let at = body.indexOf(`--${boundary}\r\n`);
+  while (at >= 0) {
+    const start = body.indexOf('\r\n\r\n', at) + 4;
+    const next = body.indexOf(`\r\n--${boundary}`, start);
+    out.push(body.subarray(start, next));
+    at = body.indexOf(`--${boundary}\r\n`, next);
+  }
+  return out;
+}

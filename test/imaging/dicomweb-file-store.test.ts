@@ -13,25 +13,11 @@ import request from 'supertest';
 import { readAll } from '../../src/files/file-store.js';
 import { openFileStore } from '../../src/files/open-file-store.js';
 import { type TestFn, skipped } from '../external-tool.js';
-import { binary, imagingApp, value, type Json } from './dicomweb-app.js';
+import { binary, imagingApp, parts, value, type Json } from './dicomweb-app.js';
 import type { ImagingFixture } from './imaging-fixture.js';
 
 const s3Url = process.env.MEDGEN_TEST_S3_URL;
 const s3Test: TestFn = s3Url ? test : skipped('MEDGEN_TEST_S3_URL not set; tools/seaweedfs/start.sh starts an S3 server and sets it');
-
-/** The parts of a multipart/related body, split on the boundary from its Content-Type. */
-function parts(body: Buffer, contentType: string): Buffer[] {
-  const boundary = /boundary=([^;]+)/.exec(contentType)![1];
-  const out: Buffer[] = [];
-  let at = body.indexOf(`--${boundary}\r\n`);
-  while (at >= 0) {
-    const start = body.indexOf('\r\n\r\n', at) + 4;
-    const next = body.indexOf(`\r\n--${boundary}`, start);
-    out.push(body.subarray(start, next));
-    at = body.indexOf(`--${boundary}\r\n`, next);
-  }
-  return out;
-}
 
 let fx: ImagingFixture | undefined;
 let app: express.Express;

@@ -12,6 +12,7 @@ import { createDicomwebRouter } from '../../routes/dicomweb-router.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { makeImagingFixture, PATIENT_ID, type ImagingFixture } from './imaging-fixture.js';
+import { parts } from './dicomweb-app.js';
 
 type Json = Record<string, { vr: string; Value?: unknown[] }>;
 
@@ -21,20 +22,6 @@ function binary(res: request.Response, done: (err: Error | null, body: Buffer) =
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
   stream.on('end', () => done(null, Buffer.concat(chunks)));
-}
-
-/** The parts of a multipart/related body, split on the boundary from its Content-Type. */
-function parts(body: Buffer, contentType: string): Buffer[] {
-  const boundary = /boundary=([^;]+)/.exec(contentType)![1];
-  const out: Buffer[] = [];
-  let at = body.indexOf(`--${boundary}\r\n`);
-  while (at >= 0) {
-    const start = body.indexOf('\r\n\r\n', at) + 4;
-    const next = body.indexOf(`\r\n--${boundary}`, start);
-    out.push(body.subarray(start, next));
-    at = body.indexOf(`--${boundary}\r\n`, next);
-  }
-  return out;
 }
 
 const value = (ds: Json, tag: string) => ds[tag]?.Value?.[0];
