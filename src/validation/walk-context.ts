@@ -37,6 +37,8 @@ export interface WalkContext {
   impliedProfiles?: 'error' | 'warning';
   /** The severity of a UCUM code that is not a UCUM unit (ValidateOptions.unitCodes). */
   unitCodes?: 'error' | 'warning';
+  /** Whether the JSON schema may refuse something the walk met, so the schema validator must run. */
+  structural?: boolean;
   /** When given, receives every constrained node, native ones included (for the native-equality checks). */
   everyConstrained?: ConstrainedNode[];
 }

@@ -3,18 +3,19 @@
  * JSON schema cannot (minimum cardinality, one variant per choice, no empty arrays or objects: ele-1,
  * extensions with a value or sub-extensions: ext-1) and handing each typed value to the terminology and
  * reference checks, and each constrained node to the invariants layer. Unknown properties and JSON types are
- * the schema's; the walk skips them.
+ * the schema's to report: the walk only notes, as it passes each key, whether the schema could object
+ * (`ctx.structural`), and goes no deeper where it could.
  * @see https://hl7.org/fhir/R4/conformance-rules.html#cardinality
  */
 import { issue } from '../fhir/outcomes.js';
 import { checkContained } from './contained-rules.js';
-import { typeDefinition, type PreparedType, type PropertyDef } from './element-definitions.js';
+import { typeDefinition, type PreparedType } from './element-definitions.js';
 import { applyConstraints } from './invariants.js';
-import { PRIMITIVE_RULES } from './primitive-formats.js';
+import { hasRequiredKeys, keyAccepts, objectShape } from './schema-shapes.js';
 import { checkReferenceFormat } from './reference-format.js';
 import { checkBinding, checkCodeFormat } from './terminology.js';
-import { TYPE_RULES } from './type-rules.js';
 import { pathOf, type WalkContext } from './walk-context.js';
+import { frameOf, resourceFrame, type Frame, type Slot } from './walk-frames.js';
 
 /** Deeper than any real resource; also keeps the recursion far from the stack limit. */
 export const MAX_DEPTH = 64;
@@ -35,7 +36,6 @@ interface Owners {
  * reports no error for `"profile": []` itself, only the minimum cardinality it leaves unmet. An empty array of
  * a complex type it does refuse.
  */
-const isPrimitive = (prop: PropertyDef) => typeDefinition(prop.type)?.def.kind === 'primitive';
 const isPresent = (value: unknown) => value !== undefined && !(Array.isArray(value) && value.length === 0);
 
 /**
@@ -47,40 +47,8 @@ function checkEmptyValue(extensions: unknown, ctx: WalkContext): void {
   ctx.issues.push(issue('error', 'invariant', 'ele-1: A primitive value cannot be empty: it needs a value or extensions', pathOf(ctx)));
 }
 
-function checkObject(node: Json, type: PreparedType, owners: Owners, ctx: WalkContext, depth: number): void {
-  if (depth > MAX_DEPTH) {
-    ctx.issues.push(issue('fatal', 'too-costly', `Nesting deeper than ${MAX_DEPTH} levels`, pathOf(ctx)));
-    return;
-  }
-  let count = 0;
-  for (const key in node) {
-    count++;
-    if (key === 'resourceType') continue;
-    const primitiveExtension = key.charCodeAt(0) === 95; /* _ */
-    const name = primitiveExtension ? key.slice(1) : key;
-    const prop = type.properties.get(name);
-    if (prop === undefined) continue;
-    const value = node[key];
-    ctx.at.push(name);
-    if (Array.isArray(value)) {
-      if (value.length === 0 && !isPrimitive(prop)) ctx.issues.push(issue('error', 'invalid', 'Arrays must not be empty', pathOf(ctx)));
-      for (let i = 0; i < value.length; i++) {
-        ctx.at.push(i);
-        if (value[i] === '' && !primitiveExtension) checkEmptyValue((node[`_${key}`] as unknown[] | undefined)?.[i], ctx);
-        else checkValue(value[i], prop, primitiveExtension, owners, ctx, depth);
-        ctx.at.pop();
-      }
-    } else if (value === '' && !primitiveExtension) {
-      checkEmptyValue(node[`_${key}`], ctx);
-    } else {
-      checkValue(value, prop, primitiveExtension, owners, ctx, depth);
-    }
-    ctx.at.pop();
-  }
-  // ele-1 is a rule of elements; a resource with nothing but its type is merely empty.
-  if (type.def.kind !== 'resource' && (count === 0 || (count === 1 && node.id !== undefined))) {
-    ctx.issues.push(issue('error', 'invariant', 'ele-1: All FHIR elements must have a @value or children', pathOf(ctx)));
-  }
+/** Minimum cardinality and one variant per choice, each element looked up: run when the key bits saw a fault. */
+function checkCardinality(node: Json, type: PreparedType, ctx: WalkContext): void {
   for (const required of type.required) {
     if (!required.names.some((n) => isPresent(node[n]))) {
       ctx.issues.push(issue('error', 'required', `Missing required element '${required.element}' (minimum cardinality 1)`, pathOf(ctx)));
@@ -91,15 +59,68 @@ function checkObject(node: Json, type: PreparedType, owners: Owners, ctx: WalkCo
     for (const n of choice.names) if (node[n] !== undefined) present++;
     if (present > 1) ctx.issues.push(issue('error', 'structure', `Only one type of '${choice.element}' is allowed`, pathOf(ctx, `.${choice.element.slice(0, -3)}`)));
   }
-  if (type.name === 'Extension') {
+}
+
+/**
+ * The frame's schema shape is what the JSON schema asks of the node (schema-shapes.ts): a key or value it may
+ * refuse marks `ctx.structural`, so that the schema validator runs. Where the walk goes no deeper, it marks it too.
+ */
+function checkObject(node: Json, frame: Frame, owners: Owners, ctx: WalkContext, depth: number): void {
+  if (depth > MAX_DEPTH) {
+    ctx.issues.push(issue('fatal', 'too-costly', `Nesting deeper than ${MAX_DEPTH} levels`, pathOf(ctx)));
+    return;
+  }
+  const { type, shape } = frame;
+  if (shape === undefined || (shape.required.length > 0 && !hasRequiredKeys(node, shape))) ctx.structural = true;
+  let count = 0;
+  let required = 0;
+  let choices = 0;
+  let doubled = false;
+  for (const key in node) {
+    count++;
+    const value = node[key];
+    const slot = frame.slots.get(key);
+    if (slot === undefined) {
+      const keyShape = shape?.keys.get(key);
+      if (key !== 'resourceType' || keyShape === undefined || !keyAccepts(keyShape, value)) ctx.structural = true;
+      continue;
+    }
+    if (!keyAccepts(slot.keyShape, value)) ctx.structural = true;
+    if (slot.requiredBit !== 0 && isPresent(value)) required |= slot.requiredBit;
+    if (slot.choiceBit !== 0 && value !== undefined) {
+      if ((choices & slot.choiceBit) !== 0) doubled = true;
+      choices |= slot.choiceBit;
+    }
+    ctx.at.push(slot.name);
+    if (Array.isArray(value)) {
+      if (value.length === 0 && !slot.primitive) ctx.issues.push(issue('error', 'invalid', 'Arrays must not be empty', pathOf(ctx)));
+      for (let i = 0; i < value.length; i++) {
+        ctx.at.push(i);
+        if (value[i] === '' && !slot.primitiveExtension) checkEmptyValue((node[`_${key}`] as unknown[] | undefined)?.[i], ctx);
+        else checkValue(value[i], slot, owners, ctx, depth);
+        ctx.at.pop();
+      }
+    } else if (value === '' && !slot.primitiveExtension) {
+      checkEmptyValue(node[`_${key}`], ctx);
+    } else {
+      checkValue(value, slot, owners, ctx, depth);
+    }
+    ctx.at.pop();
+  }
+  // ele-1 is a rule of elements; a resource with nothing but its type is merely empty.
+  if (type.def.kind !== 'resource' && (count === 0 || (count === 1 && node.id !== undefined))) {
+    ctx.issues.push(issue('error', 'invariant', 'ele-1: All FHIR elements must have a @value or children', pathOf(ctx)));
+  }
+  if (required !== frame.requiredAll || doubled) checkCardinality(node, type, ctx);
+  if (frame.extensionValues) {
     // As in FHIRPath, a value that is only a primitive's `_valueX` (id, extensions) still counts as a value.
-    const hasValue = type.choices[0].names.some((n) => node[n] !== undefined || node[`_${n}`] !== undefined);
+    const hasValue = frame.extensionValues.some((n) => node[n] !== undefined);
     if (hasValue === (node.extension !== undefined)) {
       ctx.issues.push(issue('error', 'invariant', 'ext-1: Must have either extensions or value[x], not both', pathOf(ctx)));
     }
   }
   if (type.def.constraints) applyConstraints(node, type.name, type.def.constraints, owners.resource, owners.root, ctx);
-  TYPE_RULES[type.name]?.(node, ctx, owners.resource);
+  frame.typeRule?.(node, ctx, owners.resource);
 }
 
 /**
@@ -115,10 +136,22 @@ const URL_TYPES = new Set(['uri', 'url', 'canonical']);
 const EXAMPLE_HOSTS = ['example.org/', 'acme.com/', 'acme.org/', 'example.com/', 'example.net/'];
 const isExampleUrl = (url: string) => EXAMPLE_HOSTS.some((host) => url.includes(host));
 
-function checkValue(value: unknown, prop: PropertyDef, primitiveExtension: boolean, owners: Owners, ctx: WalkContext, depth: number): void {
+/** The frame a value of `slot` that is an object is walked with; undefined when the walk does not go into it. */
+function childFrame(value: Json, slot: Slot): Frame | undefined {
+  if (!slot.primitiveExtension && slot.prop.type === 'Resource') return resourceFrame(String(value.resourceType));
+  if (slot.child) return slot.child;
+  const type = typeDefinition(slot.primitiveExtension ? 'Element' : slot.prop.type);
+  if (type === undefined || type.def.kind === 'primitive') return undefined;
+  const ref = slot.keyShape.ref;
+  slot.child = frameOf(type, ref === undefined ? undefined : objectShape(ref));
+  return slot.child;
+}
+
+function checkValue(value: unknown, slot: Slot, owners: Owners, ctx: WalkContext, depth: number): void {
+  const { prop, primitiveExtension } = slot;
   if (value === null || typeof value !== 'object') {
     if (primitiveExtension) return;
-    PRIMITIVE_RULES[prop.type]?.(value, ctx);
+    slot.rule?.(value, ctx);
     if (typeof value !== 'string') return;
     if (prop.def.valueSet) checkBinding(value, prop, ctx);
     if (prop.type === 'canonical' && !ABSOLUTE_OR_FRAGMENT.test(value)) {
@@ -132,19 +165,23 @@ function checkValue(value: unknown, prop: PropertyDef, primitiveExtension: boole
     }
     return;
   }
-  if (Array.isArray(value)) return;
-  let typeName = prop.type;
+  if (Array.isArray(value)) {
+    ctx.structural = true;
+    return;
+  }
   let inner = owners;
-  if (primitiveExtension) typeName = 'Element';
-  else if (typeName === 'Resource') {
-    typeName = String((value as Json).resourceType);
+  if (!primitiveExtension && prop.type === 'Resource') {
     // A contained resource's %rootResource is its container; any other resource (a Bundle entry) is its own.
     inner = { resource: value, root: prop.element === 'contained' ? owners.root : value };
     if (prop.element === 'contained') checkContained(value as Json, ctx);
   }
-  const type = typeDefinition(typeName);
-  if (type === undefined || type.def.kind === 'primitive') return;
-  checkObject(value as Json, type, inner, ctx, depth + 1);
+  const frame = childFrame(value as Json, slot);
+  if (frame === undefined) {
+    ctx.structural = true;
+    return;
+  }
+  const typeName = frame.type.name;
+  checkObject(value as Json, frame, inner, ctx, depth + 1);
   if (prop.def.constraints) applyConstraints(value as Json, typeName, prop.def.constraints, inner.resource, inner.root, ctx);
   if (prop.def.valueSet && !primitiveExtension) checkBinding(value, prop, ctx);
   if (typeName === 'Coding' || typeName === 'Quantity') checkCodeFormat(value as Json, ctx);
@@ -153,9 +190,9 @@ function checkValue(value: unknown, prop: PropertyDef, primitiveExtension: boole
 
 /** Walks a resource of a known type, its FHIRPath rooted at its type name. */
 export function walkResource(resource: Json, ctx: WalkContext): void {
-  const type = typeDefinition(String(resource.resourceType));
-  if (!type) return;
-  ctx.at.push(type.name);
-  checkObject(resource, type, { resource, root: resource }, ctx, 0);
+  const frame = resourceFrame(String(resource.resourceType));
+  if (!frame) return;
+  ctx.at.push(frame.type.name);
+  checkObject(resource, frame, { resource, root: resource }, ctx, 0);
   ctx.at.pop();
 }
