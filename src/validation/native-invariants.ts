@@ -7,6 +7,7 @@
  * @see https://hl7.org/fhir/R4/datatypes.html#Period
  */
 import { CONTAINED_INVARIANTS } from './native-contained.js';
+import { STATUS_INVARIANTS } from './native-status.js';
 import { bounds, codingsOf, present, type Json, type NativeInvariant } from './native-support.js';
 
 /**
@@ -71,10 +72,16 @@ export const NATIVE_INVARIANTS: Record<string, NativeInvariant> = {
   'qty-3': emptyOrExists('code', 'system'),
   'cpt-2': emptyOrExists('value', 'system'),
   'att-1': emptyOrExists('data', 'contentType'),
+  'tim-2': emptyOrExists('period', 'periodUnit'),
+  // A period that is no number (or only `_period`) compares to nothing, and the implication holds; fhirpath.js
+  // throws on a string one instead, which only repeats what the schema reports there.
+  'tim-5': { expression: 'period.exists() implies period >= 0', check: (node) => typeof node.period !== 'number' || node.period >= 0 },
+  'cpl-3': { expression: 'detail.empty() or reference.empty()', check: (node) => !present(node, 'detail') || !present(node, 'reference') },
   // org-2 and org-3 sit on Organization.address and .telecom: `where()` filters the one node in focus.
   'org-1': { expression: '(identifier.count() + name.count()) > 0', check: (node) => count(node.identifier) + count(node.name) + count(node._name) > 0 },
   'org-2': { expression: "where(use = 'home').empty()", check: (node) => node.use !== 'home' },
   'org-3': { expression: "where(use = 'home').empty()", check: (node) => node.use !== 'home' },
   'obs-7': { expression: 'value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()', check: obs7 },
   ...CONTAINED_INVARIANTS,
+  ...STATUS_INVARIANTS,
 };

@@ -20,6 +20,21 @@ export function present(node: Json | null | undefined, name: string): boolean {
   return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
 }
 
+/** A value as the FHIRPath collection it is: a list as it is, one value as a list of one, nothing as none. */
+export const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
+
+/** Whether a CodeableConcept (or, as FHIRPath flattens, a list of them) has a coding of `system` with one of `codes`. */
+export function hasCoding(concept: unknown, system: string, codes: string[]): boolean {
+  for (const c of asList(concept)) {
+    if (c === null || typeof c !== 'object') continue;
+    for (const coding of asList((c as Json).coding)) {
+      const { system: s, code } = (coding ?? {}) as Json;
+      if (s === system && typeof code === 'string' && codes.includes(code)) return true;
+    }
+  }
+  return false;
+}
+
 /** The codings of a CodeableConcept, those that are JSON objects. */
 export function codingsOf(concept: unknown): Json[] {
   const coding = (concept as Json | null | undefined)?.coding;
