@@ -3,11 +3,11 @@
  * `$maintenance` job and the cron schedules all call `runTask`, so they behave the same and never overlap.
  * A task stops through `deps.signal`, which is aborted when its job is cancelled or its lease is lost.
  */
-import path from 'node:path';
 import { badRequest } from '../fhir/outcomes.js';
-import { qualityReport, writeQualityReport } from '../report/quality-report.js';
-import { validateAll } from '../validation/validate-all.js';
+import { qualityReport, qualityReportFiles } from '../report/quality-report.js';
+import { validateAll, validationReportFiles } from '../validation/validate-all.js';
 import { parseBackupType } from './backup-ids.js';
+import { saveReports } from './report-files.js';
 import { cleanupOrphans } from './cleanup-orphans.js';
 import { dedupePatients } from './dedupe-patients.js';
 import type { MaintenanceDeps } from './maintenance-deps.js';
@@ -23,11 +23,10 @@ export type MaintenanceTask = (typeof MAINTENANCE_TASKS)[number] | 'restore';
 type Params = Record<string, unknown>;
 type TaskFn = (deps: MaintenanceDeps, params: Params) => Promise<{ result: unknown; counts: Record<string, number> }>;
 
-const reportsDir = (deps: MaintenanceDeps) => path.join(deps.config.dataDir, 'reports');
-
 const TASKS: Record<MaintenanceTask, TaskFn> = {
   validate: async (deps) => {
-    const r = await validateAll(deps.store, reportsDir(deps));
+    const report = await validateAll(deps.store);
+    const r = { ...report, files: await saveReports(deps, validationReportFiles(report)) };
     return { result: r, counts: { resources: r.resources, errors: r.errors, warnings: r.warnings } };
   },
   'cleanup-orphans': async (deps, p) => {
@@ -40,7 +39,7 @@ const TASKS: Record<MaintenanceTask, TaskFn> = {
   },
   statistics: async (deps) => {
     const r = await qualityReport(deps.store);
-    const files = writeQualityReport(r, reportsDir(deps));
+    const files = await saveReports(deps, qualityReportFiles(r));
     return { result: { ...r, files }, counts: { resources: r.resources, patients: r.demographics.patients } };
   },
   migrate: async (deps) => {

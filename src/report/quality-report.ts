@@ -78,12 +78,24 @@ export async function qualityReport(store: ResourceStore, now = new Date()): Pro
   };
 }
 
+/** The report's files by name: quality-report.json, and quality-report.html to read. */
+export function qualityReportFiles(report: QualityReport): { name: string; body: string }[] {
+  return [
+    { name: 'quality-report.json', body: `${JSON.stringify(report, null, 2)}\n` },
+    { name: 'quality-report.html', body: renderReportHtml(report) },
+  ];
+}
+
 /** Writes quality-report.json and quality-report.html into `dir` (or the given paths); the paths written. */
 export function writeQualityReport(report: QualityReport, dir: string, paths: { json?: string; html?: string } = {}): string[] {
-  const json = paths.json ?? path.join(dir, 'quality-report.json');
-  const html = paths.html ?? path.join(dir, 'quality-report.html');
-  for (const file of [json, html]) fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-  fs.writeFileSync(html, renderReportHtml(report));
-  return [json, html];
+  const [json, html] = qualityReportFiles(report);
+  const files: [string, string][] = [
+    [paths.json ?? path.join(dir, json.name), json.body],
+    [paths.html ?? path.join(dir, html.name), html.body],
+  ];
+  for (const [file, body] of files) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, body);
+  }
+  return files.map(([file]) => file);
 }

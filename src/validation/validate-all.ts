@@ -29,11 +29,18 @@ export async function validateAll(store: ResourceStore, outDir?: string): Promis
   const report: ValidationReport & { files?: string[] } = builder.finish();
   if (outDir) {
     mkdirSync(outDir, { recursive: true });
-    const json = path.join(outDir, 'validation-report.json');
-    const text = path.join(outDir, 'validation-report.txt');
-    writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(text, summarize(report));
-    report.files = [json, text];
+    report.files = validationReportFiles(report).map(({ name, body }) => {
+      writeFileSync(path.join(outDir, name), body);
+      return path.join(outDir, name);
+    });
   }
   return report;
+}
+
+/** The report's files by name: validation-report.json, and validation-report.txt to read. */
+export function validationReportFiles(report: ValidationReport): { name: string; body: string }[] {
+  return [
+    { name: 'validation-report.json', body: `${JSON.stringify(report, null, 2)}\n` },
+    { name: 'validation-report.txt', body: summarize(report) },
+  ];
 }
