@@ -18,14 +18,18 @@ describe('medgen-data full and wipe', () => {
     expect(result.report.patients.total).toBe(3);
     expect(result.report.byType.Patient).toBe(3);
     expect(fs.existsSync(path.join(dataDir, 'reports', 'validation-report.json'))).toBe(true);
+    const dicomFiles = fs.readdirSync(path.join(dataDir, 'dicom'), { recursive: true }).filter((f) => String(f).endsWith('.dcm'));
+    expect(dicomFiles.length).toBe(result.imaging.filesWritten);
 
     const refused = run(['wipe', '--data-dir', dataDir]);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/--yes/);
     const wiped = run(['wipe', '--yes', '--data-dir', dataDir]);
     expect(wiped.status).toBe(0);
-    expect(wiped.stdout).toMatch(new RegExp(`wiped ${result.report.resources} resources`));
+    expect(wiped.stdout).toMatch(new RegExp(`wiped ${result.report.resources} resources .*, ${dicomFiles.length + 2} DICOM and report files`));
     expect(fs.existsSync(path.join(dataDir, 'generated'))).toBe(false);
+    // The DICOM instances of the imaging studies wiped from the store go with them.
+    expect(fs.readdirSync(dataDir, { recursive: true }).filter((f) => /\.(dcm|json|html|txt)$/.test(String(f)))).toEqual([]);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 });
