@@ -56,6 +56,17 @@ interface Active {
 
 const isPending = (status: JobStatus) => status === 'queued' || status === 'running';
 
+let lastCreated = 0;
+
+/**
+ * A job's creation time, later than the one before it in this process even within one millisecond: the queue
+ * runs jobs in the order of their creation times, so a client's jobs start in the order it submitted them.
+ */
+function creationTime(): string {
+  lastCreated = Math.max(Date.now(), lastCreated + 1);
+  return new Date(lastCreated).toISOString();
+}
+
 export class JobManager {
   /** Unique per process and start, so a restarted process does not mistake its predecessor's leases for its own. */
   readonly owner = `${os.hostname()}:${process.pid}:${randomUUID()}`;
@@ -86,7 +97,7 @@ export class JobManager {
   /** Saves the input (if any) in the file store and queues the job; the record answers the request at once. */
   async submit(kind: string, params: Record<string, unknown>, input?: { stream: Readable; name: string }): Promise<JobRecord> {
     if (!this.o.workers[kind]) throw new Error(`no worker for job kind ${kind}`);
-    const record: JobRecord = { id: newId(), kind, status: 'queued', params, created: new Date().toISOString(), progress: { done: 0 }, output: [], errorCount: 0 };
+    const record: JobRecord = { id: newId(), kind, status: 'queued', params, created: creationTime(), progress: { done: 0 }, output: [], errorCount: 0 };
     if (input) {
       record.input = input.name;
       await this.o.files.write(jobKey(record.id, input.name), input.stream);
