@@ -4,10 +4,11 @@
  */
 import type { FhirOperation } from '../src/fhir/rest/operation.js';
 import { backupOperation } from './backup.js';
+import { exportOperation } from './export.js';
 import { generateOperation } from './generate.js';
 import { importOperation } from './import.js';
 import { maintenanceOperation } from './maintenance.js';
 import { restoreOperation } from './restore.js';
 import { validateOperation } from './validate.js';
 
-export const operations: FhirOperation[] = [importOperation, validateOperation, generateOperation, backupOperation, restoreOperation, maintenanceOperation];
+export const operations: FhirOperation[] = [importOperation, validateOperation, generateOperation, backupOperation, restoreOperation, maintenanceOperation, exportOperation];

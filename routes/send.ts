@@ -3,6 +3,7 @@
  * `application/fhir+json`. It writes with `res.end` rather than Express's `res.send`, which would hash
  * every body for an ETag we already have; conditional reads (`If-None-Match`) answer 304 here instead.
  */
+import { createGzip } from 'node:zlib';
 import type { Request, Response } from 'express';
 import type { OperationOutcomeError } from '../src/fhir/outcomes.js';
 import type { FhirResponse } from '../src/fhir/rest/types.js';
@@ -16,13 +17,32 @@ function notModified(req: Request, response: FhirResponse): boolean {
   return wanted.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*');
 }
 
+/** Whether the client takes gzip (`Accept-Encoding: gzip`, not refused with q=0). */
+function acceptsGzip(req: Request): boolean {
+  const header = req.headers['accept-encoding'];
+  if (typeof header !== 'string') return false;
+  return header.split(',').some((part) => {
+    const [coding, ...params] = part.trim().split(';');
+    return coding.trim().toLowerCase() === 'gzip' && !params.some((p) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(p));
+  });
+}
+
 export function sendFhir(req: Request, res: Response, response: FhirResponse): void {
   const headers = response.headers ?? {};
   for (const name in headers) res.setHeader(name, headers[name]);
   if (response.file) {
     res.statusCode = response.status;
     res.setHeader('Content-Type', response.file.contentType);
-    response.file.body.on('error', () => res.destroy()).pipe(res);
+    res.setHeader('Vary', 'Accept-Encoding');
+    const body = response.file.body.on('error', () => res.destroy());
+    if (req.method === 'HEAD') {
+      body.destroy();
+      res.end();
+    } else if (acceptsGzip(req)) {
+      // Files (export and job outputs) are NDJSON that compresses several times over: worth it on the wire.
+      res.setHeader('Content-Encoding', 'gzip');
+      body.pipe(createGzip().on('error', () => res.destroy())).pipe(res);
+    } else body.pipe(res);
     return;
   }
   if (notModified(req, response)) {

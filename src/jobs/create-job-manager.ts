@@ -1,6 +1,7 @@
 /** The job manager with every kind of job this server runs, looking for work (its own and other processes'). */
 import path from 'node:path';
 import type { Config } from '../config.js';
+import { exportWorker } from '../export/export-job.js';
 import type { FileStore } from '../files/file-store.js';
 import { generateWorker } from '../generate/generate-job.js';
 import { importWorker } from '../import/import-job.js';
@@ -19,6 +20,7 @@ export function createJobManager(options: { fileStore: FileStore; store: Resourc
     import: importWorker(store, logger),
     generate: generateWorker(store, logger),
     maintenance: maintenanceWorker(store, config, logger),
+    export: exportWorker(store),
   };
   const jobs = new JobManager({
     store,

@@ -126,7 +126,7 @@ export class JobManager {
   /** A file the job wrote (an output or the error file); 404 for any other name or one not written yet. */
   async openFile(id: string, name: string): Promise<Readable> {
     const record = await this.get(id);
-    const known = name === ERROR_FILE || record.output.some((o) => o.file === name);
+    const known = name === ERROR_FILE || [...record.output, ...(record.deleted ?? [])].some((o) => o.file === name);
     const body = known ? await this.o.files.read(jobKey(id, name)) : null;
     if (body === null) throw notFound(`Job ${id} has no file ${name.slice(0, 80)}`);
     return body;
@@ -160,6 +160,18 @@ export class JobManager {
     } finally {
       await this.o.store.releaseLock(name, this.owner);
     }
+  }
+
+  /**
+   * DELETE of a job: a pending one is cancelled; a finished one is removed with its files, as a Bulk Data
+   * client says it no longer needs them. 404 for an unknown id.
+   */
+  async remove(id: string): Promise<JobRecord> {
+    const record = await this.get(id);
+    if (isPending(record.status)) return this.cancel(id);
+    await this.o.files.deletePrefix(jobKey(id));
+    await this.o.store.deleteJob(id);
+    return record;
   }
 
   private poll(): void {
@@ -262,7 +274,10 @@ export class JobManager {
       const result = await this.work(record, folder.dir, controller.signal, save);
       if (controller.signal.aborted) throw controller.signal.reason;
       final = { status: 'completed', counts: result.counts, output: result.output ?? [] };
-      await folder.publish([...final.output!.map((o) => o.file), ...(record.errorCount > 0 ? [ERROR_FILE] : [])], controller.signal);
+      if (result.deleted) final.deleted = result.deleted;
+      if (result.transactionTime) final.transactionTime = result.transactionTime;
+      const files = [...final.output!, ...(final.deleted ?? [])].map((o) => o.file);
+      await folder.publish([...files, ...(record.errorCount > 0 ? [ERROR_FILE] : [])], controller.signal);
     } catch (err) {
       if (active.reason !== undefined) final = { status: active.reason === 'cancelled' ? 'cancelled' : 'queued' };
       else {
@@ -279,7 +294,11 @@ export class JobManager {
       delete record.owner;
       Object.assign(record, done);
       await save();
-      if (final.status === 'cancelled') await store.putSystem(cancelKey(record.id), null).catch(() => undefined);
+      if (final.status === 'cancelled') {
+        await store.putSystem(cancelKey(record.id), null).catch(() => undefined);
+        // A cancelled job leaves no files behind; its input too is of no use any more.
+        await this.o.files.deletePrefix(jobKey(record.id)).catch((err: unknown) => logger.warn({ err, job: record.id }, 'removing a cancelled job\'s files failed'));
+      }
     }
     await lease.release().catch((err: unknown) => logger.warn({ err, job: record.id }, 'releasing the job lease failed'));
   }

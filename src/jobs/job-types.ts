@@ -26,6 +26,10 @@ export interface JobRecord {
   counts?: Record<string, unknown>;
   /** Files the worker wrote in the job's folder (besides the error file). */
   output: { type: string; file: string; count?: number }[];
+  /** Files listing deletions (a Bulk Data export with `_since`): Bundles of DELETE entries. */
+  deleted?: { type: string; file: string; count?: number }[];
+  /** The instant the job's output reflects (an export's snapshot); the manifest gives `finished` otherwise. */
+  transactionTime?: string;
   /** Number of OperationOutcomes in the job's error file. */
   errorCount: number;
   /** Why the job itself failed (not its entries). */
@@ -51,6 +55,8 @@ export interface JobRun {
 export interface JobResult {
   counts?: Record<string, unknown>;
   output?: JobRecord['output'];
+  deleted?: JobRecord['deleted'];
+  transactionTime?: string;
 }
 
 export type JobWorker = (run: JobRun) => Promise<JobResult>;

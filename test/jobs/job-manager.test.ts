@@ -173,6 +173,8 @@ describe('jobs in the store', () => {
     await sleep(200);
     expect(g.started).toEqual([running.id]);
     expect((await b.get(queued.id)).status).toBe('cancelled');
+    // A cancelled job leaves none of its files behind.
+    expect(fs.existsSync(path.join(dir, 'jobs', running.id))).toBe(false);
   });
 
   it('a closing process puts its job back in the queue, and another takes it up at once', async () => {

@@ -2,7 +2,8 @@
  * `GET /_jobs`: the jobs, newest first (`status`, `_count`), each with its status, progress and address.
  * `GET /_jobs/{id}`: 202 with `X-Progress` while the job is queued or running, then 200 and a manifest in the
  * style of FHIR Bulk Data (output files, NDJSON OperationOutcome error files, counts); `GET
- * /_jobs/{id}/{file}` streams one of its files; `DELETE /_jobs/{id}` cancels.
+ * /_jobs/{id}/{file}` streams one of its files; `DELETE /_jobs/{id}` cancels a pending job and removes a finished one
+ * with its files (then the job is 404).
  * @see https://hl7.org/fhir/uv/bulkdata/export.html#bulk-data-status-request
  */
 import { ERROR_FILE } from '../../jobs/job-manager.js';
@@ -13,13 +14,16 @@ import type { FhirContext, FhirRequest, FhirResponse } from './types.js';
 
 function manifest(ctx: FhirContext, record: JobRecord): Record<string, unknown> {
   const url = (file: string) => `${ctx.baseUrl}/_jobs/${record.id}/${file}`;
+  const files = (list: JobRecord['output']) => list.map((o) => ({ type: o.type, url: url(o.file), count: o.count }));
+  const request = typeof record.params.request === 'string' ? record.params.request : `${ctx.baseUrl}/$${record.kind}`;
   return {
-    transactionTime: record.finished,
-    request: `${ctx.baseUrl}/$${record.kind}`,
+    transactionTime: record.transactionTime ?? record.finished,
+    request,
     requiresAccessToken: false,
     status: record.status,
     counts: record.counts ?? {},
-    output: record.output.map((o) => ({ type: o.type, url: url(o.file), count: o.count })),
+    output: files(record.output),
+    ...(record.deleted ? { deleted: files(record.deleted) } : {}),
     error: record.errorCount > 0 ? [{ type: 'OperationOutcome', url: url(ERROR_FILE), count: record.errorCount }] : [],
   };
 }
@@ -50,8 +54,9 @@ export async function jobInteraction(ctx: FhirContext, req: FhirRequest): Promis
   }
   if (req.segments.length > 3) throw notAllowed('Address a job as /_jobs/{id}', []);
   if (req.method === 'DELETE' && file === undefined) {
-    const record = await ctx.jobs.cancel(id);
-    return { status: 202, body: allOk(`Job ${record.id} is ${record.status === 'running' ? 'being cancelled' : record.status}`) };
+    const record = await ctx.jobs.remove(id);
+    const state = record.status === 'running' ? 'being cancelled' : record.status === 'queued' || record.status === 'cancelled' ? 'cancelled' : 'removed with its files';
+    return { status: 202, body: allOk(`Job ${record.id} is ${state}`) };
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') throw notAllowed(`${req.method} is not allowed on a job${file === undefined ? '' : "'s file"}`, file === undefined ? ['GET', 'HEAD', 'DELETE'] : ['GET', 'HEAD']);
   if (file !== undefined) {

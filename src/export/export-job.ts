@@ -1,0 +1,13 @@
+/** The `export` job worker: a Bulk Data export (run-export.ts) into the job's folder, its files the job's output. */
+import type { JobWorker } from '../jobs/job-types.js';
+import type { ResourceStore } from '../store/resource-store.js';
+import type { ExportRequest } from './export-request.js';
+import { runExport } from './run-export.js';
+
+export function exportWorker(store: ResourceStore): JobWorker {
+  return async (run) => {
+    const request = run.record.params.export as ExportRequest;
+    const result = await runExport({ store, request, dir: run.dir, signal: run.signal, progress: run.progress });
+    return { counts: result.counts, output: result.output, deleted: request.since === undefined ? undefined : result.deleted, transactionTime: result.transactionTime };
+  };
+}
