@@ -9,6 +9,7 @@ import { generateOperation } from './generate.js';
 import { importOperation } from './import.js';
 import { maintenanceOperation } from './maintenance.js';
 import { restoreOperation } from './restore.js';
+import { subsetOperation } from './subset.js';
 import { validateOperation } from './validate.js';
 
-export const operations: FhirOperation[] = [importOperation, validateOperation, generateOperation, backupOperation, restoreOperation, maintenanceOperation, exportOperation];
+export const operations: FhirOperation[] = [importOperation, validateOperation, generateOperation, backupOperation, restoreOperation, maintenanceOperation, exportOperation, subsetOperation];

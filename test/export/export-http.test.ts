@@ -3,99 +3,28 @@
  * with deletions, `_typeFilter`, `_elements`, the manifest, file serving, DELETE, and the refusals at kick-off.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import request from 'supertest';
 import type { Express } from 'express';
 import type { Resource } from 'fhir/r4.js';
-import { loadConfig } from '../../src/config.js';
-import { FileArea } from '../../src/files/file-area.js';
-import { LocalFileStore } from '../../src/files/local-file-store.js';
-import { generatePopulation } from '../../src/generate/population.js';
-import { unitsOfDocument } from '../../src/import/bundle-units.js';
+import { compartmentPatients } from '../../src/export/patient-compartment.js';
 import { createImportContext } from '../../src/import/import-context.js';
 import { unitsOfNdjson } from '../../src/import/ndjson-units.js';
 import { runImport } from '../../src/import/run-import.js';
-import { createJobManager } from '../../src/jobs/create-job-manager.js';
-import { createLogger } from '../../src/logger.js';
-import { createApp } from '../../src/server.js';
-import { referenceLinks } from '../../src/search/reference-links.js';
-import { compartmentPatients } from '../../src/export/patient-compartment.js';
-import { openStore } from '../../src/store/open-store.js';
-import type { ResourceStore } from '../../src/store/resource-store.js';
+import { all, closeServers, dangling, finished, keyOf, logger, outputOf, populate, server, type Json, type Manifest } from './export-fixture.js';
 
-type Json = Record<string, unknown>;
-type Manifest = { transactionTime: string; request: string; output: { type: string; url: string; count: number }[]; deleted?: { type: string; url: string; count: number }[]; error: unknown[] };
-
-const logger = createLogger('silent');
-const dirs: string[] = [];
-const closers: (() => Promise<void>)[] = [];
-afterAll(async () => {
-  for (const close of closers) await close();
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function server() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-export-'));
-  dirs.push(dir);
-  const config = loadConfig({}, { dataDir: dir });
-  const store = await openStore(config);
-  const jobs = createJobManager({ fileStore: new LocalFileStore(config.dataDir), store, config, logger });
-  const app = createApp({ store, files: new FileArea(dir), config, logger, jobs });
-  closers.push(async () => (await jobs.close(), await store.close()));
-  return { app, store, dir };
-}
-
-async function populate(store: ResourceStore): Promise<void> {
-  const population = generatePopulation({ count: 4, seed: 11, yearsOfHistory: 3 });
-  const documents = [population.hospitalInformation, population.practitionerInformation, ...population.patients];
-  const summary = await runImport(createImportContext({ store, mode: 'strict', logger }), documents.flatMap((d) => [...unitsOfDocument(structuredClone(d))]));
-  expect(summary.failed).toBe(0);
-}
+afterAll(closeServers);
 
 async function kickOff(app: Express, url: string) {
   return request(app).get(url).set('Prefer', 'respond-async').set('Accept', 'application/fhir+json');
-}
-
-/** Polls the status URL until the job is done; the manifest. */
-async function finished(app: Express, location: string): Promise<Manifest> {
-  const url = new URL(location).pathname;
-  for (let i = 0; i < 300; i++) {
-    const res = await request(app).get(url);
-    if (res.status === 200) return res.body as Manifest;
-    expect(res.status).toBe(202);
-    expect(res.headers['x-progress']).toBeDefined();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('export did not finish');
 }
 
 async function exported(app: Express, url: string): Promise<{ manifest: Manifest; byType: Map<string, Json[]>; location: string }> {
   const res = await kickOff(app, url);
   expect(res.status).toBe(202);
   const manifest = await finished(app, res.headers['content-location']);
-  const byType = new Map<string, Json[]>();
-  for (const file of manifest.output) {
-    const body = await request(app).get(new URL(file.url).pathname).buffer(true).parse((r, done) => {
-      let text = '';
-      r.on('data', (c: Buffer) => (text += c.toString('utf8')));
-      r.on('end', () => done(null, text));
-    });
-    expect(body.status).toBe(200);
-    const lines = (body.body as string).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Json);
-    expect(lines).toHaveLength(file.count);
-    byType.set(file.type, lines);
-  }
-  return { manifest, byType, location: res.headers['content-location'] };
-}
-
-const all = (byType: Map<string, Json[]>) => [...byType.values()].flat();
-const keyOf = (r: Json) => `${String(r.resourceType)}/${String(r.id)}`;
-
-function dangling(resources: Json[]): string[] {
-  const present = new Set(resources.map(keyOf));
-  return resources.flatMap((r) => referenceLinks(r).filter((l) => l.targetType !== null && !present.has(`${l.targetType}/${l.targetId}`)).map((l) => `${keyOf(r)} -> ${l.targetType}/${l.targetId}`));
+  return { manifest, byType: await outputOf(app, manifest), location: res.headers['content-location'] };
 }
 
 describe('$export', () => {
