@@ -20,7 +20,7 @@ import type { RawVersionRecord, ResourceStore } from '../store/resource-store.js
 import { ExportScope, groupMembers, typeFilterIds } from './export-scope.js';
 import type { ExportRequest } from './export-request.js';
 import { NdjsonOutput } from './ndjson-output.js';
-import { compartmentTypes, isCompartmentType } from './patient-compartment.js';
+import { isCompartmentType } from './patient-compartment.js';
 
 export interface ExportOptions {
   store: ResourceStore;
@@ -175,7 +175,9 @@ export async function runExport(o: ExportOptions): Promise<ExportResult> {
   const transactionTime = new Date().toISOString();
   const mark = await o.store.markHistory();
   const run = new Export(o, scope);
-  const types = (scope.byPatient ? compartmentTypes() : await typesWithHistory(o.store)).filter((t) => scope.typeWanted(t));
+  // Without _since only types holding resources matter; with it, a type whose every resource was deleted too.
+  const stored = o.request.since === undefined ? Object.keys(await o.store.countByType()) : await typesWithHistory(o.store);
+  const types = stored.filter((t) => scope.typeWanted(t) && (!scope.byPatient || isCompartmentType(t))).sort();
   try {
     for (const type of types) await run.exportType(type, mark);
     if (scope.byPatient) await run.closure();

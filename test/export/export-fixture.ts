@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
+import { MongoClient } from 'mongodb';
 import { loadConfig } from '../../src/config.js';
 import { FileArea } from '../../src/files/file-area.js';
 import { LocalFileStore } from '../../src/files/local-file-store.js';
@@ -31,14 +32,25 @@ export async function closeServers(): Promise<void> {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
-export async function server() {
+let databases = 0;
+
+/** A server over a fresh store: SQLite in a new data folder, or a new database of the MongoDB server `mongodbUri` names. */
+export async function server(mongodbUri?: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-export-'));
   dirs.push(dir);
-  const config = loadConfig({}, { dataDir: dir });
+  const mongodbDb = `medgen_export_${process.pid}_${++databases}`;
+  const config = loadConfig({}, { dataDir: dir, mongodbUri, mongodbDb });
   const store = await openStore(config);
   const jobs = createJobManager({ fileStore: new LocalFileStore(config.dataDir), store, config, logger });
   const app = createApp({ store, files: new FileArea(dir), config, logger, jobs });
-  closers.push(async () => (await jobs.close(), await store.close()));
+  closers.push(async () => {
+    await jobs.close();
+    await store.close();
+    if (mongodbUri) {
+      const client = await new MongoClient(mongodbUri).connect();
+      await client.db(mongodbDb).dropDatabase().finally(() => client.close());
+    }
+  });
   return { app, store, dir };
 }
 

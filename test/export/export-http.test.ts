@@ -12,9 +12,15 @@ import { compartmentPatients } from '../../src/export/patient-compartment.js';
 import { createImportContext } from '../../src/import/import-context.js';
 import { unitsOfNdjson } from '../../src/import/ndjson-units.js';
 import { runImport } from '../../src/import/run-import.js';
+import { serverUri } from '../store/server-uri.js';
 import { all, closeServers, dangling, finished, keyOf, logger, outputOf, populate, server, type Json, type Manifest } from './export-fixture.js';
 
-afterAll(closeServers);
+afterAll(closeServers, 60_000);
+
+const SKIPPED = '$export on a MongoDB store skipped: MONGODB_URI is not set';
+const backends: [string, string | undefined][] = [['SQLite', undefined]];
+if (serverUri) backends.push(['MongoDB', serverUri]);
+else test(SKIPPED, () => console.warn(`${SKIPPED} (set MONGODB_URI for npm test to run it against a server)`));
 
 async function kickOff(app: Express, url: string) {
   return request(app).get(url).set('Prefer', 'respond-async').set('Accept', 'application/fhir+json');
@@ -27,10 +33,10 @@ async function exported(app: Express, url: string): Promise<{ manifest: Manifest
   return { manifest, byType: await outputOf(app, manifest), location: res.headers['content-location'] };
 }
 
-describe('$export', () => {
+describe.each(backends)('$export on %s', (_, uri) => {
   let s: Awaited<ReturnType<typeof server>>;
   beforeAll(async () => {
-    s = await server();
+    s = await server(uri);
     await populate(s.store);
   }, 120_000);
 
@@ -73,7 +79,7 @@ describe('$export', () => {
     for (const r of resources) expect(compartmentPatients(r as unknown as Resource).every((p) => members.includes(p))).toBe(true);
     expect(byType.get('Practitioner')?.length).toBeGreaterThan(0);
     expect(dangling(resources)).toEqual([]);
-    const target = await server();
+    const target = await server(uri);
     const ndjson = resources.map((r) => JSON.stringify(r)).join('\n');
     const summary = await runImport(createImportContext({ store: target.store, mode: 'strict', logger }), unitsOfNdjson(Readable.from([ndjson])));
     expect(summary.failed).toBe(0);
@@ -115,7 +121,7 @@ describe('$export', () => {
     const bundle = JSON.parse(String(deletions.text).trim()) as { type: string; entry: { request: { method: string; url: string } }[] };
     expect(bundle.type).toBe('transaction');
     expect(bundle.entry.map((e) => e.request)).toEqual([{ method: 'DELETE', url: `Encounter/${gone.id}` }]);
-  });
+  }, 120_000);
 
   it('bad kick-offs are refused at once with an OperationOutcome that names the parameter', async () => {
     const exportJobs = async () => ((await request(s.app).get('/fhir/_jobs?_count=1000')).body.jobs as { kind: string }[]).filter((j) => j.kind === 'export').length;
