@@ -15,11 +15,12 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   generate: async () => (await import('./generate.js')).benchGenerate,
   imaging: async () => (await import('./imaging.js')).benchImaging,
   backup: async () => (await import('./backup.js')).benchBackup,
+  export: async () => (await import('./export.js')).benchExport,
 };
 
 const name = process.argv.slice(2).find((a) => !a.startsWith('--'));
 if (!name || !BENCHES[name]) {
-  process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [--json] [--data DIR | --count PATIENTS] [import: --store sqlite|mongo]\n`);
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [--json] [--data DIR | --count PATIENTS] [import, backup, export: --ndjson-mb N] [import: --store sqlite|mongo]\n`);
   process.exit(2);
 }
 const bench = await BENCHES[name]();

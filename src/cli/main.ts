@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   serve: async () => (await import('./serve.js')).registerServe,
   generate: async () => (await import('./generate.js')).registerGenerate,
   import: async () => (await import('./import.js')).registerImport,
+  export: async () => (await import('./export.js')).registerExport,
   enhance: async () => (await import('./enhance.js')).registerEnhance,
   validate: async () => (await import('./validate.js')).registerValidate,
   full: async () => (await import('./full.js')).registerFull,
