@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   generate: async () => (await import('./generate.js')).registerGenerate,
   import: async () => (await import('./import.js')).registerImport,
   export: async () => (await import('./export.js')).registerExport,
+  subset: async () => (await import('./subset.js')).registerSubset,
   enhance: async () => (await import('./enhance.js')).registerEnhance,
   validate: async () => (await import('./validate.js')).registerValidate,
   full: async () => (await import('./full.js')).registerFull,

@@ -1,7 +1,9 @@
 /**
  * Import units from files and directories: `.json` documents, `.ndjson`/`.jsonl` streams, each optionally
  * `.gz`. A directory is read recursively, Synthea's `hospitalInformation*`/`practitionerInformation*` files
- * first (patient bundles reference what they define), and NDJSON files named by type in reference order.
+ * first (patient bundles reference what they define), and NDJSON files named by type in reference order. A
+ * folder's `manifest.json` is passed over: `medgen-data export` and `subset` write it beside their NDJSON to
+ * describe the files, and it holds no resource, so the folder they write imports as it is.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +18,7 @@ import { unitsOfNdjson } from './ndjson-units.js';
 const JSON_FILE = /\.json(\.gz)?$/i;
 const NDJSON_FILE = /\.(ndjson|jsonl)(\.gz)?$/i;
 const SUPPORT_FILE = /^(hospitalInformation|practitionerInformation)/;
+const EXPORT_MANIFEST = 'manifest.json';
 /** Types that others reference, loaded first when NDJSON files are named by type (Bulk Data export style). */
 const REFERENCED_FIRST = ['Organization', 'Location', 'Practitioner', 'PractitionerRole', 'Patient', 'Encounter'];
 
@@ -34,7 +37,7 @@ export function listImportFiles(paths: string[]): string[] {
     const stat = fs.statSync(p, { throwIfNoEntry: false });
     if (!stat) throw badRequest(`No such file or directory: ${p}`);
     if (stat.isDirectory()) {
-      for (const name of fs.readdirSync(p).sort()) visit(path.join(p, name), false);
+      for (const name of fs.readdirSync(p).sort()) if (name !== EXPORT_MANIFEST) visit(path.join(p, name), false);
     } else if (JSON_FILE.test(p) || NDJSON_FILE.test(p)) {
       files.push(p);
     } else if (explicit) {

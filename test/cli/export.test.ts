@@ -14,6 +14,7 @@ import { createImportContext } from '../../src/import/import-context.js';
 import { runImport } from '../../src/import/run-import.js';
 import { createLogger } from '../../src/logger.js';
 import { openStore } from '../../src/store/open-store.js';
+import { refusedBy } from './refusal.js';
 
 type Files = { type: string; url: string; count: number }[];
 type Manifest = { transactionTime: string; request: string; requiresAccessToken: boolean; output: Files; deleted?: Files; error: unknown[] };
@@ -26,15 +27,7 @@ let counts: Record<string, number>;
 const run = (args: string[]) => spawnSync(process.execPath, [bin, 'export', ...args, '--data-dir', dataDir], { encoding: 'utf8' });
 const lines = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
 
-/** A refusal: exit 2, one line on stderr from the command, no usage text. */
-function refused(result: ReturnType<typeof run>): string {
-  expect(result.status).toBe(2);
-  expect(result.stderr).toMatch(/^medgen-data export: /);
-  expect(result.stderr.trim().split('\n')).toHaveLength(1);
-  expect(result.stderr).not.toMatch(/Usage:/);
-  expect(result.stdout).toBe('');
-  return result.stderr;
-}
+const refused = (result: ReturnType<typeof run>) => refusedBy('export', result);
 
 beforeAll(async () => {
   const store = await openStore(loadConfig({}, { dataDir }));
