@@ -4,6 +4,7 @@
  */
 import type { FhirOperation } from '../src/fhir/rest/operation.js';
 import { backupOperation } from './backup.js';
+import { everythingOperation } from './everything.js';
 import { exportOperation } from './export.js';
 import { generateOperation } from './generate.js';
 import { importOperation } from './import.js';
@@ -12,4 +13,4 @@ import { restoreOperation } from './restore.js';
 import { subsetOperation } from './subset.js';
 import { validateOperation } from './validate.js';
 
-export const operations: FhirOperation[] = [importOperation, validateOperation, generateOperation, backupOperation, restoreOperation, maintenanceOperation, exportOperation, subsetOperation];
+export const operations: FhirOperation[] = [importOperation, validateOperation, generateOperation, backupOperation, restoreOperation, maintenanceOperation, exportOperation, subsetOperation, everythingOperation];

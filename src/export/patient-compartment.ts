@@ -23,11 +23,6 @@ function patientCompartment(): Record<string, string[]> {
   return definition;
 }
 
-/** The types a Patient compartment holds (Patient included). */
-export function compartmentTypes(): string[] {
-  return Object.keys(patientCompartment()).sort();
-}
-
 export function isCompartmentType(type: string): boolean {
   return Object.hasOwn(patientCompartment(), type);
 }
