@@ -1,6 +1,6 @@
 /**
- * `$restore` / `medgen-data restore <id>`: a snapshot is handed to the embedded store, which copies its rows
- * back in one transaction (store/sqlite/snapshot.ts). Otherwise the full backup an id starts from and every
+ * `$restore` / `medgen-data restore <id>`: a snapshot is handed to the embedded store, which puts a copy of
+ * it in place of its file in one rename (store/sqlite/snapshot.ts). Otherwise the full backup an id starts from and every
  * incremental up to the id, written type by type into an empty store; the chain's files of a type are merged so that each
  * version is written once, from the latest backup holding it (chain-versions.ts). Nothing is written until
  * every file of the chain has passed verification and the emptiness check; a store with content is refused
@@ -11,7 +11,7 @@
  */
 import { badRequest, conflict, unprocessable } from '../fhir/outcomes.js';
 import { heapCollector } from '../import/heap-collector.js';
-import type { ResourceStore } from '../store/resource-store.js';
+import type { ResourceStore, SnapshotDigest } from '../store/resource-store.js';
 import { type BackupArea, openBackupArea } from './backup-area.js';
 import { backupTypeOf, SNAPSHOT_FILE } from './backup-ids.js';
 import { typesWithHistory } from './backup-types.js';
@@ -64,18 +64,30 @@ function filesOf(area: BackupArea, chain: BackupManifest[], type: string): Chain
   return chain.flatMap((m) => m.files.filter((f) => f.resourceType === type).map((file) => ({ open: open(m.id, file.file), file })));
 }
 
-/** A snapshot back into the embedded store it was taken of (or one of the same schema), after its checksum holds. */
+/** Throws 422, as verification does, when the copied snapshot is not the file its manifest describes. */
+function checkCopied(manifest: BackupManifest, copied: SnapshotDigest): void {
+  const entry = manifest.files.find((f) => f.file === SNAPSHOT_FILE);
+  const problem =
+    entry === undefined ? `the manifest lists no ${SNAPSHOT_FILE}`
+    : copied.bytes !== entry.bytes ? `${SNAPSHOT_FILE}: ${copied.bytes} bytes, manifest says ${entry.bytes}`
+    : copied.sha256 !== entry.sha256 ? `${SNAPSHOT_FILE}: SHA-256 ${copied.sha256} differs from the manifest's ${entry.sha256}`
+    : undefined;
+  if (problem) throw unprocessable(`Backup ${manifest.id} failed verification, nothing was restored: ${problem}`);
+}
+
+/** A snapshot back into the embedded store it was taken of (or one of the same schema), once its checksum holds. */
 async function restoreSnapshot(deps: MaintenanceDeps, id: string, replace: boolean): Promise<RestoreResult> {
   const { store } = deps;
   if (!store.restoreSnapshot) throw badRequest(`Backup ${id} is a snapshot of the embedded SQLite store; this store is ${store.kind}: restore a full backup`, 'backup');
   const area = openBackupArea(deps.config);
-  await assertVerified(area, [id]);
+  const manifest = await readManifest(area, id);
   if (!replace && (await hasContent(store, await typesWithHistory(store)))) {
     throw conflict('The store is not empty; restore refuses to overwrite it unless asked to replace its content');
   }
-  // One transaction replaces everything, so a store with content needs no clearing first, and a failure leaves it as it was.
+  // One rename replaces everything, so a store with content needs no clearing first, and a failure leaves it as
+  // it was. The store hashes the file as it copies it, and the copy takes its place only once the checksum holds.
   const file = await area.localFile(id, SNAPSHOT_FILE);
-  const restored = await store.restoreSnapshot(file.path).finally(() => file.dispose());
+  const restored = await store.restoreSnapshot(file.path, (copied) => checkCopied(manifest, copied)).finally(() => file.dispose());
   deps.logger?.info({ backup: id, versions: restored.versions }, 'snapshot restored');
   return { backups: [id], versions: restored.versions, skipped: 0, byType: await store.countByType() };
 }

@@ -213,10 +213,12 @@ export interface ResourceStore {
    */
   writeSnapshot?(file: string): Promise<SnapshotCounts>;
   /**
-   * The embedded store only: replaces every resource, version and index row with the snapshot's, in one
-   * transaction (leases and system documents stay). 422 when the file is not a snapshot of this schema.
+   * The embedded store only: replaces every resource, version and index row with the snapshot's, in one step
+   * (leases, system documents and jobs stay). `verify` is handed the size and SHA-256 of the bytes copied,
+   * and nothing is replaced if it throws. 422 when the file is not a snapshot of this schema, 409 when another connection has
+   * the store's file open.
    */
-  restoreSnapshot?(file: string): Promise<SnapshotCounts>;
+  restoreSnapshot?(file: string, verify?: (copied: SnapshotDigest) => void): Promise<SnapshotCounts>;
   close(): Promise<void>;
 }
 
@@ -237,4 +239,10 @@ export interface SnapshotCounts {
   current: number;
   deletions: number;
   schema: number;
+}
+
+/** The size and SHA-256 (hex) of a snapshot file as a restore copied it. */
+export interface SnapshotDigest {
+  bytes: number;
+  sha256: string;
 }

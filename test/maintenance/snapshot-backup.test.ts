@@ -1,8 +1,8 @@
 /**
- * Snapshot backups of the embedded store: the database file copied while it serves, restored in one
- * transaction. Exact (every version, deletion and index row: searches answer as before), refused where it
- * cannot hold (another schema, a damaged file, a store with content unless replacing, a MongoDB store), and an
- * incremental after a restore holds everything written since.
+ * Snapshot backups of the embedded store: the database file copied while it serves, restored by putting a
+ * copy in place of the store's file. Exact (every version, deletion and index row: searches answer as before),
+ * refused where it cannot hold (another schema, a damaged file, a store with content unless replacing, another
+ * connection to the file, a MongoDB store), and an incremental after a restore holds everything written since.
  */
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
@@ -11,6 +11,8 @@ import { backupDir, SNAPSHOT_FILE } from '../../src/maintenance/backup-ids.js';
 import { listBackupIds } from '../../src/maintenance/backup-manifest.js';
 import { localBackups } from '../../src/maintenance/backup-area.js';
 import { restoreBackup } from '../../src/maintenance/restore-backup.js';
+import { SQLITE_FILE } from '../../src/store/open-store.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { runBackup } from '../../src/maintenance/run-backup.js';
 import { verifyBackup } from '../../src/maintenance/verify-backup.js';
 import { parseSearchQuery } from '../../src/search/parse-query.js';
@@ -84,7 +86,7 @@ describe('snapshot backups', () => {
     const bytes = fs.readFileSync(file);
     bytes[bytes.length - 100] ^= 0xff;
     fs.writeFileSync(file, bytes);
-    await expect(restoreBackup(f.deps, { id: manifest.id, replace: true })).rejects.toMatchObject({ status: 422 });
+    await expect(restoreBackup(f.deps, { id: manifest.id, replace: true })).rejects.toMatchObject({ status: 422, message: expect.stringContaining('SHA-256') });
     expect(await dumpHistory(f.store)).toEqual(now);
     await expect(f.store.restoreSnapshot!(path.join(f.dir, 'missing.sqlite'))).rejects.toMatchObject({ status: 422 });
     const older = path.join(f.dir, 'older.sqlite');
@@ -96,6 +98,45 @@ describe('snapshot backups', () => {
     fs.writeFileSync(path.join(f.dir, 'not-a-db.sqlite'), 'hello');
     await expect(f.store.restoreSnapshot!(path.join(f.dir, 'not-a-db.sqlite'))).rejects.toMatchObject({ status: 422 });
     expect(await dumpHistory(f.store)).toEqual(now);
+    expect(fs.readdirSync(f.dir).filter((name) => name.includes('restore'))).toEqual([]);
+  });
+
+  it("a restore replaces the store's file: jobs kept, a store opened on the file later sees the restored content, no copy left", async () => {
+    await seed(f);
+    const before = await dumpHistory(f.store);
+    const { manifest } = await runBackup(f.deps, { type: 'snapshot' });
+    await f.store.update(patient('p1', 'After'));
+    await f.store.putJob({ id: 'job-1', status: 'running', created: new Date().toISOString() });
+    await restoreBackup(f.deps, { id: manifest.id, replace: true });
+    expect(await f.store.getJob('job-1')).toMatchObject({ status: 'running' });
+    expect(fs.readdirSync(f.dir).filter((name) => name.includes('restore'))).toEqual([]);
+    await f.store.close();
+    const reopened = createSqliteStore({ path: path.join(f.dir, SQLITE_FILE) });
+    try {
+      expect(await dumpHistory(reopened)).toEqual(before);
+      expect(await reopened.getJob('job-1')).toMatchObject({ status: 'running' });
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it("another connection to the store's file refuses the restore with a 409 and the store serves on as it was", async () => {
+    await seed(f);
+    const { manifest } = await runBackup(f.deps, { type: 'snapshot' });
+    await f.store.update(patient('p1', 'Kept'));
+    const now = await dumpHistory(f.store);
+    const other = new Database(path.join(f.dir, SQLITE_FILE));
+    try {
+      other.prepare('SELECT count(*) FROM resources').get();
+      await expect(restoreBackup(f.deps, { id: manifest.id, replace: true })).rejects.toMatchObject({ status: 409 });
+      expect(await dumpHistory(f.store)).toEqual(now);
+      expect((await f.store.update(patient('p1', 'Again'))).resource.meta.versionId).toBe('4');
+    } finally {
+      other.close();
+    }
+    expect(fs.readdirSync(f.dir).filter((name) => name.includes('restore'))).toEqual([]);
+    await restoreBackup(f.deps, { id: manifest.id, replace: true });
+    expect((await f.store.read('Patient', 'p1')).meta.versionId).toBe('2');
   });
 
   it('retention keeps the newest N snapshots', async () => {

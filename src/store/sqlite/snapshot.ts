@@ -1,25 +1,42 @@
 /**
- * Snapshot backups of the embedded store, both ways through SQLite's online backup API (better-sqlite3's
- * `backup`). Writing copies the store's file page by page; SQLite restarts the copy if another connection
- * writes meanwhile, so it is one consistent state. The copy is then taken out of WAL mode, so reading it
- * later leaves no journal beside it and its bytes never change. Restoring copies the snapshot's pages into
- * the store's file through a connection of its own, in one write transaction: every connection to the file,
- * the store's own and other processes', sees the old content or the restored one, never a mix, and the pages
- * move as they are, with no JSON parsed and no index entry computed, which is what makes it many times faster
- * than replaying versions. The store's leases, system documents and jobs describe the deployment, not the
- * data (the restore itself runs as a job), so they are put back as they were, in a transaction right after. Its commit checkpoints the file's pages out of
- * the write-ahead log, the second write an atomic replacement costs. The restored version counter gets a new series, so no history mark taken
- * before the restore bounds what comes after it (history-mark.ts): the next incremental backup holds everything.
+ * Snapshot backups of the embedded store. Writing goes through SQLite's online backup API (better-sqlite3's
+ * `backup`): it copies the store's file page by page and restarts if another connection writes meanwhile, so
+ * the copy is one consistent state. The copy is then taken out of WAL mode, so reading it later leaves no
+ * journal beside it and its bytes never change.
+ *
+ * Restoring puts a copy of the snapshot in place of the store's file. The snapshot is copied beside that file
+ * while the store keeps serving, in one pass that computes the checksum the caller checks, and synced to disk
+ * (reading the file twice, once to check and once to copy, took 8 s of a 10.5 s restore); opening the copy
+ * refuses a file that is no database or one of another schema (422). Then, in one synchronous step
+ * nothing else in the process can interleave with: the store's leases, system documents and jobs, which
+ * describe the deployment, not the data (the restore itself runs as a job), and a new series of the version
+ * counter are written into the copy in one transaction; the store's connection closes; the copy is renamed
+ * over the file (atomic on POSIX) and the folder synced; a new connection opens it and the store rebuilds its
+ * statements and caches on it (connection.ts). A failure before the rename leaves the store's file as it was. With the new series no
+ * history mark taken before the restore bounds what comes after it (history-mark.ts): the next incremental
+ * backup holds everything. Writes accepted while the copy is made are replaced with the rest of the content,
+ * and a stream still reading the old connection fails instead of mixing both.
+ * Each page is written once. Copying the pages into the live file through the backup API, as this did before,
+ * wrote each twice (to the write-ahead log, then back at the checkpoint) and was 4.5 times faster than
+ * replaying the versions of the 1 GB benchmark population; replacing the file is ten times faster or more.
+ *
+ * Other connections: one holding the old file would go on reading, and writing, a file nobody sees any more,
+ * and the param ids another process caches would not match the restored ones. So the file is replaced only
+ * when the store's connection was the last: SQLite removes the write-ahead log when the last connection to
+ * the file closes, so a log left after the store's close means another is open (say a server beside a CLI
+ * restore), and the restore is refused (409) with the store reopened as it was. The embedded store is one
+ * process, normally; a process opening the file between that check and the rename goes unnoticed.
  * @see https://www.sqlite.org/backup.html
+ * @see https://www.sqlite.org/wal.html
  */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
-import { badRequest, unprocessable } from '../../fhir/outcomes.js';
+import { badRequest, conflict, unprocessable } from '../../fhir/outcomes.js';
 import { newSeries } from '../history-mark.js';
-import type { SnapshotCounts } from '../resource-store.js';
-import { SCHEMA_VERSION } from './schema.js';
-
-/** Pages per backup step: all of them, so a restore is one write transaction on the store's file. */
-const ALL_PAGES = 2 ** 31 - 1;
+import type { SnapshotCounts, SnapshotDigest } from '../resource-store.js';
+import { openDatabase, SCHEMA_VERSION } from './schema.js';
 
 function counts(db: Database.Database): SnapshotCounts {
   const one = (sql: string) => db.prepare(sql).pluck().get() as number;
@@ -42,44 +59,128 @@ export async function writeSnapshot(db: Database.Database, file: string): Promis
   }
 }
 
-/** The snapshot opened read-only with what it holds; 422 when it is no database, or one of another schema. */
-function openSnapshot(file: string): { source: Database.Database; found: SnapshotCounts } {
-  let source: Database.Database | undefined;
+const notSnapshot = (file: string, err: unknown) => unprocessable(`${file} is not a snapshot of this store: ${(err as Error).message}`);
+
+/** Bytes per read: large reads keep the copy near the disk's speed (1 MB reads hashed a 2.3 GB snapshot in 2.3 s, 8 MB in 1.5 s). */
+const CHUNK = 8 << 20;
+
+/**
+ * `file` copied to `staged` in one pass that hashes each chunk it copies, synced, so the commit made into the
+ * copy later writes a few pages, not the whole file. Reading the next chunk overlaps writing the last one. The
+ * checksum is of the bytes copied, so nothing can change between the check and the copy.
+ */
+async function copyHashed(file: string, staged: string): Promise<SnapshotDigest> {
+  const source = await fs.promises.open(file, 'r').catch((err: NodeJS.ErrnoException) => {
+    throw err.code === 'ENOENT' ? notSnapshot(file, err) : err;
+  });
+  const hash = createHash('sha256');
+  let bytes = 0;
   try {
-    source = new Database(file, { readonly: true, fileMustExist: true });
-    const found = counts(source);
-    if (found.schema === SCHEMA_VERSION) return { source, found };
-    source.close();
+    const target = await fs.promises.open(staged, 'wx');
+    try {
+      const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+      let writing: Promise<unknown> = Promise.resolve();
+      for (let i = 0; ; i++) {
+        // The other buffer's write was awaited before this one's started, so this one is free to read into.
+        const buffer = buffers[i % 2];
+        const { bytesRead } = await source.read(buffer, 0, CHUNK, null);
+        if (bytesRead === 0) break;
+        const chunk = buffer.subarray(0, bytesRead);
+        hash.update(chunk);
+        bytes += bytesRead;
+        await writing;
+        writing = target.write(chunk, 0, bytesRead, null);
+      }
+      await writing;
+      await target.sync();
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await source.close();
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+/** The staged copy opened with what it holds; 422 when it is no database, or one of another schema. */
+function openStaged(file: string, staged: string): { copy: Database.Database; found: SnapshotCounts } {
+  const copy = new Database(staged, { fileMustExist: true });
+  try {
+    const found = counts(copy);
+    if (found.schema === SCHEMA_VERSION) return { copy, found };
     throw unprocessable(`The snapshot has schema version ${found.schema} and this store ${SCHEMA_VERSION}: restore a full backup instead`);
   } catch (err) {
-    source?.close();
+    copy.close();
     if (err instanceof Error && 'status' in err) throw err;
-    throw unprocessable(`${file} is not a snapshot of this store: ${(err as Error).message}`);
+    throw notSnapshot(file, err);
   }
 }
 
-/** Replaces the content of the store's file with the snapshot's; `afterRestore` drops the caller's caches. */
-export async function restoreSnapshot(db: Database.Database, file: string, afterRestore: () => void): Promise<SnapshotCounts> {
-  if (db.memory) throw badRequest('An in-memory store has no file to restore a snapshot into');
-  const { source, found } = openSnapshot(file);
+/** The store's leases, system documents and jobs into the copy, replacing the snapshot's, with a new version series. */
+function keepDeployment(db: Database.Database, copy: Database.Database): void {
+  const locks = db.prepare('SELECT name, owner, expires FROM locks').all();
+  const system = db.prepare('SELECT key, json FROM system').all();
+  const jobs = db.prepare('SELECT id, status, created, json FROM jobs').all();
+  copy.transaction(() => {
+    copy.exec('DELETE FROM locks; DELETE FROM system; DELETE FROM jobs');
+    const lock = copy.prepare('INSERT INTO locks (name, owner, expires) VALUES (@name, @owner, @expires)');
+    for (const row of locks) lock.run(row);
+    const doc = copy.prepare('INSERT INTO system (key, json) VALUES (@key, @json)');
+    for (const row of system) doc.run(row);
+    const job = copy.prepare('INSERT INTO jobs (id, status, created, json) VALUES (@id, @status, @created, @json)');
+    for (const row of jobs) job.run(row);
+    copy.prepare('UPDATE version_seq SET series = ?').run(newSeries());
+  }).immediate();
+}
+
+/** Closes the store's connection, renames `staged` over its file when it was the last, and hands `reconnect` the new connection. */
+function swap(db: Database.Database, staged: string, reconnect: (db: Database.Database) => void): void {
+  const file = db.name;
+  db.close();
+  if (fs.existsSync(`${file}-wal`)) {
+    reconnect(openDatabase(file));
+    throw conflict('Another connection has the store open (a server beside this command?): restore through it, or stop it first');
+  }
   try {
-    const locks = db.prepare('SELECT name, owner, expires FROM locks').all();
-    const system = db.prepare('SELECT key, json FROM system').all();
-    const jobs = db.prepare('SELECT id, status, created, json FROM jobs').all();
-    await source.backup(db.name, { progress: () => ALL_PAGES });
-    db.transaction(() => {
-      db.exec('DELETE FROM locks; DELETE FROM system; DELETE FROM jobs');
-      const lock = db.prepare('INSERT INTO locks (name, owner, expires) VALUES (@name, @owner, @expires)');
-      for (const row of locks) lock.run(row);
-      const doc = db.prepare('INSERT INTO system (key, json) VALUES (@key, @json)');
-      for (const row of system) doc.run(row);
-      const job = db.prepare('INSERT INTO jobs (id, status, created, json) VALUES (@id, @status, @created, @json)');
-      for (const row of jobs) job.run(row);
-      db.prepare('UPDATE version_seq SET series = ?').run(newSeries());
-    }).immediate();
-    afterRestore();
-    return found;
+    fs.renameSync(staged, file);
+  } catch (err) {
+    reconnect(openDatabase(file));
+    throw err;
+  }
+  if (process.platform !== 'win32') {
+    const dir = fs.openSync(path.dirname(file), 'r');
+    try {
+      fs.fsyncSync(dir);
+    } finally {
+      fs.closeSync(dir);
+    }
+  }
+  reconnect(openDatabase(file));
+}
+
+/**
+ * Replaces the store's file with a copy of the snapshot, once `verify` accepts the size and SHA-256 of what was
+ * copied; `reconnect` takes the connection to the new file.
+ */
+export async function restoreSnapshot(
+  db: Database.Database,
+  file: string,
+  reconnect: (db: Database.Database) => void,
+  verify: (copied: SnapshotDigest) => void = () => undefined,
+): Promise<SnapshotCounts> {
+  if (db.memory) throw badRequest('An in-memory store has no file to restore a snapshot into');
+  const staged = `${db.name}-restore`;
+  let copy: Database.Database | undefined;
+  try {
+    verify(await copyHashed(file, staged));
+    const opened = openStaged(file, staged);
+    copy = opened.copy;
+    keepDeployment(db, copy);
+    copy.close();
+    swap(db, staged, reconnect);
+    return opened.found;
   } finally {
-    source.close();
+    if (copy?.open) copy.close();
+    for (const left of [staged, `${staged}-journal`]) fs.rmSync(left, { force: true });
   }
 }

@@ -18,6 +18,7 @@ import type {
   RawVersionRecord,
   ResourceStore,
   SnapshotCounts,
+  SnapshotDigest,
   StoredJob,
   StoredResource,
   StreamOptions,
@@ -28,21 +29,13 @@ import type {
   WriteResult,
   WriteStatus,
 } from '../resource-store.js';
-import { IndexRowBuffer } from './index-row-buffer.js';
-import { createParamIds, createRowWriter } from './index-rows.js';
+import { connect, type Connection } from './connection.js';
 import { referencesFrom, referencesTo } from './reference-reads.js';
 import { readCurrent, readHistory, readVersion, toRawVersionRecord, toVersionRecord } from './reads.js';
-import { createHistoryPager } from './history-page.js';
-import { createRestorer, type Restorer } from './restore-versions.js';
 import { INDEX_TABLES, openDatabase } from './schema.js';
 import { buildSearchSql } from './search-sql.js';
 import { restoreSnapshot, writeSnapshot } from './snapshot.js';
-import { prepareStatements, type Statements } from './statements.js';
 import { streamCurrent, streamVersions } from './streams.js';
-import { createSystemTables, type SystemTables } from './system-tables.js';
-import { createJobTable } from './job-table.js';
-import { VersionSeq } from './version-seq.js';
-import { createBatchWriter, type BatchWriter } from './write-batch.js';
 import type { Indexer } from './write-op.js';
 
 export type { Indexer } from './write-op.js';
@@ -61,51 +54,31 @@ const SEARCH_CACHE_SIZE = 256;
 
 export class SqliteStore implements ResourceStore {
   readonly kind = 'sqlite';
-  private readonly db: Database.Database;
-  private readonly s: Statements;
-  private readonly writer: BatchWriter;
-  private readonly restorer: Restorer;
-  private readonly system: SystemTables;
-  private readonly jobs: ReturnType<typeof createJobTable>;
+  /** Replaced, never changed, when a snapshot restore swaps the file (connection.ts). */
+  private c: Connection;
   private readonly clock: () => number;
   private readonly computeIndex: Indexer;
-  private readonly rows: IndexRowBuffer;
-  private readonly seq: VersionSeq;
-  /** Forgets cached param ids after a rollback the batch writer did not see. */
-  private readonly resetParams: () => void;
-  private readonly searchCache = new Map<string, Database.Statement>();
-  private readonly historyPager: ReturnType<typeof createHistoryPager>;
 
   constructor(options: SqliteStoreOptions) {
-    this.db = openDatabase(options.path);
-    this.s = prepareStatements(this.db);
-    const params = createParamIds(this.s);
-    this.rows = new IndexRowBuffer(createRowWriter(this.db), params.pid);
-    this.seq = new VersionSeq(this.db);
-    this.writer = createBatchWriter(this.db, params.reset);
-    this.resetParams = params.reset;
-    this.restorer = createRestorer(this.db, params.reset);
-    this.system = createSystemTables(this.db);
-    this.jobs = createJobTable(this.db);
+    this.c = connect(openDatabase(options.path));
     this.clock = createClock(options.now);
     this.computeIndex = options.computeIndex ?? computeIndex;
-    this.historyPager = createHistoryPager(this.db);
   }
 
   async read(resourceType: string, id: string): Promise<StoredResource> {
-    return readCurrent(this.s, resourceType, id);
+    return readCurrent(this.c.s, resourceType, id);
   }
 
   async vread(resourceType: string, id: string, versionId: string): Promise<StoredResource> {
-    return readVersion(this.s, resourceType, id, versionId);
+    return readVersion(this.c.s, resourceType, id, versionId);
   }
 
   async history(resourceType: string, id: string): Promise<VersionRecord[]> {
-    return readHistory(this.s, resourceType, id);
+    return readHistory(this.c.s, resourceType, id);
   }
 
   async historyPage(resourceType: string | null, page: HistoryPage): Promise<{ versions: VersionRecord[]; total: number }> {
-    return this.historyPager(resourceType, page);
+    return this.c.historyPager(resourceType, page);
   }
 
   async create(resource: Resource): Promise<StoredResource> {
@@ -125,19 +98,19 @@ export class SqliteStore implements ResourceStore {
   async write(ops: WriteOp[], options: WriteOptions = {}): Promise<WriteResult[]> {
     if (!Array.isArray(ops)) throw badRequest('write() takes an array of operations');
     const system = checkSystemOption(options);
-    const run = () => (ops.length ? this.writer({ s: this.s, computeIndex: this.computeIndex, rows: this.rows, now: this.clock(), seq: this.seq }, ops, options.atomic === true) : []);
+    const run = () => (ops.length ? this.c.writer({ s: this.c.s, computeIndex: this.computeIndex, rows: this.c.rows, now: this.clock(), seq: this.c.seq }, ops, options.atomic === true) : []);
     if (!system) return run();
     // The batch writer's transaction nests as a savepoint inside this one, which also holds the document.
     try {
-      return this.db
+      return this.c.db
         .transaction(() => {
           const results = run();
-          this.system.put(system.key, system.doc);
+          this.c.system.put(system.key, system.doc);
           return results;
         })
         .immediate();
     } catch (err) {
-      this.resetParams();
+      this.c.resetParams();
       throw err;
     }
   }
@@ -151,117 +124,117 @@ export class SqliteStore implements ResourceStore {
   }
 
   stream(resourceType: string, options?: StreamOptions): AsyncIterable<StoredResource> {
-    return streamCurrent(this.s, resourceType, options);
+    return streamCurrent(this.c.s, resourceType, options);
   }
 
   streamHistory(resourceType: string, options?: HistoryStreamOptions): AsyncIterable<VersionRecord> {
-    return streamVersions(this.s, resourceType, toVersionRecord, options);
+    return streamVersions(this.c.s, resourceType, toVersionRecord, options);
   }
 
   streamHistoryRaw(resourceType: string, options?: HistoryStreamOptions): AsyncIterable<RawVersionRecord> {
-    return streamVersions(this.s, resourceType, toRawVersionRecord, options);
+    return streamVersions(this.c.s, resourceType, toRawVersionRecord, options);
   }
 
   /** The last `seq` given: a write still open numbers its versions after it, as it commits after this read. */
   async markHistory(): Promise<string> {
-    const { series, value } = this.s.lastSeq.get()!;
+    const { series, value } = this.c.s.lastSeq.get()!;
     return formatMark(series, value);
   }
 
   async restoreVersions(records: RawVersionRecord[]): Promise<number> {
-    return this.restorer({ s: this.s, computeIndex: this.computeIndex, rows: this.rows, seq: this.seq }, records);
+    return this.c.restorer({ s: this.c.s, computeIndex: this.computeIndex, rows: this.c.rows, seq: this.c.seq }, records);
   }
 
   /** Wall-clock time, not the store clock: leases are shared with other processes. */
   async acquireLock(name: string, owner: string, ttlMs: number): Promise<boolean> {
     assertLeaseArgs(name, owner, ttlMs);
-    return this.system.acquire(name, owner, ttlMs, Date.now());
+    return this.c.system.acquire(name, owner, ttlMs, Date.now());
   }
 
   async releaseLock(name: string, owner: string): Promise<void> {
     assertLeaseArgs(name, owner);
-    this.system.release(name, owner);
+    this.c.system.release(name, owner);
   }
 
   async getSystem<T = unknown>(key: string): Promise<T | null> {
     assertSystemKey(key);
-    return this.system.get<T>(key);
+    return this.c.system.get<T>(key);
   }
 
   async putSystem(key: string, doc: unknown): Promise<void> {
     assertSystemKey(key);
-    this.system.put(key, doc);
+    this.c.system.put(key, doc);
   }
 
   async putJob(record: StoredJob): Promise<void> {
     assertJob(record);
-    this.jobs.put(record);
+    this.c.jobs.put(record);
   }
 
   async getJob<T extends StoredJob = StoredJob>(id: string): Promise<T | null> {
     assertSystemKey(id);
-    return this.jobs.get<T>(id);
+    return this.c.jobs.get<T>(id);
   }
 
   async listJobs<T extends StoredJob = StoredJob>(options: { statuses?: readonly string[]; limit: number }): Promise<T[]> {
     assertJobListArgs(options);
-    return this.jobs.list<T>(options.statuses, options.limit);
+    return this.c.jobs.list<T>(options.statuses, options.limit);
   }
 
   async deleteJob(id: string): Promise<void> {
     assertSystemKey(id);
-    this.jobs.delete(id);
+    this.c.jobs.delete(id);
   }
 
   async countByType(): Promise<Record<string, number>> {
-    return Object.fromEntries(this.s.countByType.all().map((row) => [row.type, row.n]));
+    return Object.fromEntries(this.c.s.countByType.all().map((row) => [row.type, row.n]));
   }
 
   async findByIdentifier(resourceType: string, system: string | null, value: string): Promise<string[]> {
-    return this.s.identifier.all(resourceType, resourceType, value, system, system);
+    return this.c.s.identifier.all(resourceType, resourceType, value, system, system);
   }
 
   /** One indexed lookup each: SQLite answers in microseconds, in process. */
   async findByIdentifiers(identifiers: TypedIdentifier[]): Promise<string[][]> {
-    return identifiers.map(({ resourceType, system, value }) => this.s.identifier.all(resourceType, resourceType, value, system, system));
+    return identifiers.map(({ resourceType, system, value }) => this.c.s.identifier.all(resourceType, resourceType, value, system, system));
   }
 
   async referencesTo(targetType: string, targetId: string): Promise<{ resourceType: string; id: string; path: string }[]> {
-    return referencesTo(this.s, targetType, targetId);
+    return referencesTo(this.c.s, targetType, targetId);
   }
 
   async referencesFrom(resourceType: string, id: string): Promise<{ path: string; targetType: string | null; targetId: string | null; url: string | null }[]> {
-    return referencesFrom(this.s, resourceType, id);
+    return referencesFrom(this.c.s, resourceType, id);
   }
 
   async clear(): Promise<void> {
-    this.db
+    this.c.db
       .transaction(() => {
         // params stays: it names parameters, not data, and the cached ids remain valid.
-        for (const table of ['resources', 'versions', ...INDEX_TABLES]) this.db.exec(`DELETE FROM ${table}`);
+        for (const table of ['resources', 'versions', ...INDEX_TABLES]) this.c.db.exec(`DELETE FROM ${table}`);
       })
       .immediate();
   }
 
   async writeSnapshot(file: string): Promise<SnapshotCounts> {
-    return writeSnapshot(this.db, file);
+    return writeSnapshot(this.c.db, file);
   }
 
-  async restoreSnapshot(file: string): Promise<SnapshotCounts> {
-    return restoreSnapshot(this.db, file, this.resetParams);
+  async restoreSnapshot(file: string, verify?: (copied: SnapshotDigest) => void): Promise<SnapshotCounts> {
+    return restoreSnapshot(this.c.db, file, (db) => (this.c = connect(db)), verify);
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.c.db.open) this.c.db.close();
   }
 
   /** A cached single-column (plucked) statement for generated search SQL. */
   private prepared(sql: string): Database.Statement {
-    let stmt = this.searchCache.get(sql);
+    let stmt = this.c.searchCache.get(sql);
     if (!stmt) {
-      if (this.searchCache.size >= SEARCH_CACHE_SIZE) this.searchCache.delete(this.searchCache.keys().next().value!);
-      stmt = this.db.prepare(sql).pluck();
-      this.searchCache.set(sql, stmt);
+      if (this.c.searchCache.size >= SEARCH_CACHE_SIZE) this.c.searchCache.delete(this.c.searchCache.keys().next().value!);
+      stmt = this.c.db.prepare(sql).pluck();
+      this.c.searchCache.set(sql, stmt);
     }
     return stmt;
   }
