@@ -38,6 +38,7 @@ const definition: OperationDefinition = {
     { name: '_typeFilter', use: 'in', min: 0, max: '*', type: 'string', documentation: 'Type?search: a resource of that type is exported when one of its type\'s searches matches' },
     text('_elements', 'Comma-separated top-level elements to keep (name, or Type.name); mandatory ones stay; such resources are tagged SUBSETTED'),
     { name: 'patient', use: 'in', min: 0, max: '*', type: 'Reference', documentation: 'POST, Patient and Group levels: only these patients' },
+    text('_deidentify', 'A de-identification profile (safe-harbor | shifted) every resource is written through; needs MEDGEN_DEID_KEY'),
   ],
 };
 
@@ -77,7 +78,7 @@ async function handler(ctx: FhirContext, req: FhirRequest, target: OperationTarg
   if (req.method !== 'GET' && req.method !== 'POST') throw badRequest('$export takes GET or POST');
   const level = levelOf(target);
   if (!parsePrefer(req.headers.prefer).respondAsync) throw badRequest('$export runs asynchronously: send Prefer: respond-async', 'Prefer');
-  const request = parseExportRequest(level, parametersOf(req), target.id);
+  const request = parseExportRequest(level, parametersOf(req), target.id, ctx.deidKey);
   if (level === 'group') await groupMembers(ctx.store, target.id as string);
   const record = await ctx.jobs.submit('export', { export: request, request: requestUrl(ctx, req) });
   return { status: 202, headers: { 'Content-Location': `${ctx.baseUrl}/_jobs/${record.id}` }, body: allOk(`Export job ${record.id} accepted`) };

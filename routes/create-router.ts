@@ -28,7 +28,7 @@ export interface DataManagementRouterOptions {
   store: ResourceStore;
   files: FileArea;
   /** A host app may leave out `validateWrites` (REST writes are then validated strictly) and the file and job settings (the defaults). */
-  config: Pick<Config, 'apiKeys' | 'bodyLimitBytes' | 'dataDir' | 'mongodbUri' | 'mongodbDb'> & Partial<Pick<Config, 'validateWrites' | 'filesUrl' | 'backupUrl' | 'jobConcurrency' | 'jobLeaseMs' | 'jobRetentionDays'>>;
+  config: Pick<Config, 'apiKeys' | 'bodyLimitBytes' | 'dataDir' | 'mongodbUri' | 'mongodbDb'> & Partial<Pick<Config, 'validateWrites' | 'filesUrl' | 'backupUrl' | 'jobConcurrency' | 'jobLeaseMs' | 'jobRetentionDays' | 'deidKey'>>;
   logger: Logger;
   operations?: FhirOperation[];
   /** Where job files live; by default the one MEDGEN_FILES_URL names (`config.filesUrl`), else the data folder. */
@@ -98,7 +98,7 @@ export function createDataManagementRouter(options: DataManagementRouterOptions)
       contentType: mediaType(req),
       headers: { ifMatch: header(req, 'if-match'), ifNoneExist: header(req, 'if-none-exist'), prefer: header(req, 'prefer') },
     };
-    const ctx: FhirContext = { store, baseUrl: baseUrlOf(req), logger, operations, jobs, bodyLimitBytes: config.bodyLimitBytes, validateWrites: config.validateWrites ?? 'strict' };
+    const ctx: FhirContext = { store, baseUrl: baseUrlOf(req), logger, operations, jobs, bodyLimitBytes: config.bodyLimitBytes, validateWrites: config.validateWrites ?? 'strict', deidKey: config.deidKey };
     const response = await dispatch(ctx, fhirRequest);
     if (response.body) response.body = localizeDicomwebEndpoint(response.body, dicomwebBaseFor(ctx.baseUrl));
     sendFhir(req, res, response);

@@ -40,6 +40,8 @@ export interface Config {
   jobLeaseMs: number;
   /** How long finished jobs and their files are kept, in days (MEDGEN_JOB_RETENTION_DAYS). */
   jobRetentionDays: number;
+  /** The secret behind de-identified ids and date shifts (MEDGEN_DEID_KEY, `--key`); unset: no de-identification. */
+  deidKey?: string;
 }
 
 export type ConfigOverrides = Partial<Config>;
@@ -130,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     jobConcurrency: parsePositiveInt('MEDGEN_JOB_CONCURRENCY', env.MEDGEN_JOB_CONCURRENCY, 1),
     jobLeaseMs: parseMs('MEDGEN_JOB_LEASE_MS', env.MEDGEN_JOB_LEASE_MS, DEFAULT_JOB_LEASE_MS),
     jobRetentionDays: parsePositiveInt('MEDGEN_JOB_RETENTION_DAYS', env.MEDGEN_JOB_RETENTION_DAYS, 30),
+    deidKey: env.MEDGEN_DEID_KEY || undefined,
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;

@@ -14,6 +14,7 @@ export function configFrom(options: Record<string, unknown>, extra: ConfigOverri
     dataDir: options.dataDir as string | undefined,
     mongodbUri: options.mongodbUri as string | undefined,
     mongodbDb: options.mongodbDb as string | undefined,
+    deidKey: options.key as string | undefined,
     ...extra,
   });
 }

@@ -87,14 +87,15 @@ export interface FolderRun {
 export async function exportIntoFolder(e: FolderExport): Promise<FolderRun> {
   const dir = path.resolve(e.options.out as string);
   const existed = checkOut(e.command, dir);
-  const store = await openStore(configFrom(e.options));
+  const config = configFrom(e.options);
+  const store = await openStore(config);
   const progress = createProgress();
   const start = process.hrtime.bigint();
   try {
     const request = await e.prepare(store).catch(e.refuse);
     fs.mkdirSync(dir, { recursive: true });
     try {
-      const result = await runExport({ store, request, dir, progress: (done) => e.options.json || progress.update(`exporting: ${done} resources`) });
+      const result = await runExport({ store, request, dir, deidKey: config.deidKey, progress: (done) => e.options.json || progress.update(`exporting: ${done} resources`) });
       const manifest = manifestOf(result, e.commandLine, request.since !== undefined);
       fs.writeFileSync(path.join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
       return { dir, seconds: Number(process.hrtime.bigint() - start) / 1e9, result, manifest };

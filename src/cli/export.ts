@@ -1,10 +1,11 @@
 /**
  * `medgen-data export --out DIR [--type T,U] [--since INSTANT] [--type-filter 'Type?query']… [--elements a,b]
- * [--group ID | --patient-level] [--patient ID]…`: a Bulk Data export into a new or empty folder, NDJSON per type
- * and `manifest.json` (export-folder.ts). The parameters go through the same checks as `$export`
- * (export-request.ts), so a refusal says what the HTTP one says, prefixed with the flag it came from. Exit 0 on
- * success, 1 when the export fails, 2 on usage errors (a bad parameter, a missing Group, a non-empty --out), with
- * nothing written.
+ * [--group ID | --patient-level] [--patient ID]… [--deidentify P [--key K]]`: a Bulk Data export into a new or
+ * empty folder, NDJSON per type and `manifest.json` (export-folder.ts), de-identified with profile P when asked
+ * (the key from `--key` or MEDGEN_DEID_KEY, never written into the manifest's command line). The parameters go
+ * through the same checks as `$export` (export-request.ts), so a refusal says what the HTTP one says, prefixed
+ * with the flag it came from. Exit 0 on success, 1 when the export fails, 2 on usage errors (a bad parameter, a
+ * missing Group, a non-empty --out, `--deidentify` without a key), with nothing written.
  * @see https://hl7.org/fhir/uv/bulkdata/export.html
  */
 import type { Command } from 'commander';
@@ -13,11 +14,11 @@ import { groupMembers } from '../export/export-scope.js';
 import { assertValidId } from '../fhir/ids.js';
 import type { ResourceStore } from '../store/resource-store.js';
 import { CliFailure } from './cli-failure.js';
-import { addStoreOptions } from './common-options.js';
+import { addStoreOptions, configFrom } from './common-options.js';
 import { commandLineOf, exportIntoFolder, printRun, refusal } from './export-folder.js';
 
 /** Each `$export` parameter with the flag that gives it, so a refusal naming the parameter names the flag too. */
-const fail: (err: unknown) => never = refusal('export', { _type: '--type', _since: '--since', _typeFilter: '--type-filter', _elements: '--elements', patient: '--patient', Group: '--group', 'Group.member': '--group' });
+const fail: (err: unknown) => never = refusal('export', { _type: '--type', _since: '--since', _typeFilter: '--type-filter', _elements: '--elements', patient: '--patient', Group: '--group', 'Group.member': '--group', _deidentify: '--deidentify' });
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -38,6 +39,7 @@ function parse(o: Record<string, unknown>): Parsed {
     ['_typeFilter', list('typeFilter')],
     ['_elements', list('elements')],
     ['patient', list('patient').map((p) => (p.includes('/') ? p : `Patient/${p}`))],
+    ['_deidentify', o.deidentify === undefined ? [] : [o.deidentify as string]],
   ]);
   const words = ['medgen-data', 'export'];
   if (o.group !== undefined) words.push('--group', o.group as string);
@@ -45,9 +47,10 @@ function parse(o: Record<string, unknown>): Parsed {
   for (const name of ['type', 'since', 'typeFilter', 'elements', 'patient']) {
     for (const value of list(name)) words.push(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, value);
   }
+  if (o.deidentify !== undefined) words.push('--deidentify', o.deidentify as string);
   try {
     if (o.group !== undefined) assertValidId(o.group as string, 'Group');
-    return { request: parseExportRequest(level, params, o.group as string | undefined), commandLine: commandLineOf(words) };
+    return { request: parseExportRequest(level, params, o.group as string | undefined, configFrom(o).deidKey), commandLine: commandLineOf(words) };
   } catch (err) {
     fail(err);
   }
@@ -63,6 +66,8 @@ export function registerExport(program: Command): void {
     .option('--group <id>', 'only the compartments of this Group\'s members (Group/[id]/$export)')
     .option('--patient-level', 'only the patients\' compartments (Patient/$export)')
     .option('--patient <id>', 'only this patient\'s compartment (patient; repeatable; the patient level unless --group)', collect)
+    .option('--deidentify <profile>', 'write every resource through this de-identification profile: safe-harbor | shifted (_deidentify)')
+    .option('--key <key>', 'the de-identification key (MEDGEN_DEID_KEY; the variable keeps it out of process listings)')
     .option('--json', 'print the manifest, seconds and rate as one JSON document')
     .action(async (o: Record<string, unknown>) => {
       const { request, commandLine } = parse(o);

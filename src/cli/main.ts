@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   subset: async () => (await import('./subset.js')).registerSubset,
   enhance: async () => (await import('./enhance.js')).registerEnhance,
   validate: async () => (await import('./validate.js')).registerValidate,
+  deidentify: async () => (await import('./deidentify.js')).registerDeidentify,
   full: async () => (await import('./full.js')).registerFull,
   wipe: async () => (await import('./wipe.js')).registerWipe,
   backup: async () => (await import('./backup.js')).registerBackup,

@@ -10,6 +10,7 @@ import { assertValidId } from '../fhir/ids.js';
 import { parseElements } from '../search/result-params.js';
 import { parseSearchQuery } from '../search/parse-query.js';
 import { isKnownResourceType } from '../search/search-parameters.js';
+import { parseDeidentify } from './deidentify-parameter.js';
 
 export type ExportLevel = 'system' | 'patient' | 'group';
 
@@ -27,11 +28,13 @@ export interface ExportRequest {
   elements?: string[];
   /** `patient` (POST, patient and group levels): only these patients' compartments. */
   patients?: string[];
+  /** `_deidentify`: the de-identification profile every resource is written through. */
+  deidentify?: string;
 }
 
 /** The media types `_outputFormat` may name; all mean NDJSON, the one format written. */
 const NDJSON_FORMATS = new Set(['application/fhir+ndjson', 'application/ndjson', 'ndjson']);
-const KNOWN = new Set(['_outputFormat', '_type', '_since', '_typeFilter', '_elements', 'patient']);
+const KNOWN = new Set(['_outputFormat', '_type', '_since', '_typeFilter', '_elements', 'patient', '_deidentify']);
 /** A FHIR instant: a time of day and a zone are required. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 /** Search parameters that shape a result page rather than select resources: meaningless in a filter. */
@@ -101,9 +104,10 @@ function parsePatients(values: string[], level: ExportLevel): string[] | undefin
 
 /**
  * The request from its parameters, each name with all its values (query string of a GET, or the parameters of
- * a POSTed Parameters resource). 400 for an unknown parameter or an invalid value.
+ * a POSTed Parameters resource). 400 for an unknown parameter or an invalid value, and for `_deidentify`
+ * without a `deidKey` (MEDGEN_DEID_KEY).
  */
-export function parseExportRequest(level: ExportLevel, params: Map<string, string[]>, group?: string): ExportRequest {
+export function parseExportRequest(level: ExportLevel, params: Map<string, string[]>, group?: string, deidKey?: string): ExportRequest {
   for (const name of params.keys()) {
     if (!KNOWN.has(name)) throw badRequest(`$export does not support the parameter ${JSON.stringify(name.slice(0, 80))}`, name);
   }
@@ -123,5 +127,7 @@ export function parseExportRequest(level: ExportLevel, params: Map<string, strin
   if (elements) request.elements = elements;
   const patients = parsePatients(get('patient'), level);
   if (patients) request.patients = patients;
+  const deidentify = parseDeidentify(get('_deidentify'), deidKey, '_deidentify');
+  if (deidentify) request.deidentify = deidentify;
   return request;
 }

@@ -1,10 +1,11 @@
 /**
  * What an export selects, decided per resource: the patients whose compartments it covers (a Group's members,
- * the `patient` parameter, or every patient), the `_typeFilter` searches (run once, as id sets), and the
- * `_elements` kept per type.
+ * the `patient` parameter, or every patient), the `_typeFilter` searches (run once, as id sets), the
+ * `_elements` kept per type, and with `_deidentify` the de-identified copy written in each resource's place.
  * @see https://hl7.org/fhir/uv/bulkdata/export.html
  */
 import type { Group, Resource } from 'fhir/r4.js';
+import type { Deidentifier } from '../deidentify/deidentifier.js';
 import { notFound, unprocessable } from '../fhir/outcomes.js';
 import { selectElements } from '../fhir/resource-subset.js';
 import { parseSearchQuery } from '../search/parse-query.js';
@@ -59,6 +60,7 @@ export class ExportScope {
     readonly request: ExportRequest,
     readonly members: Set<string> | undefined,
     private readonly filters: Map<string, Set<string>>,
+    readonly deid?: Deidentifier,
   ) {}
 
   get byPatient(): boolean {
@@ -104,9 +106,15 @@ export class ExportScope {
     return names;
   }
 
-  /** The line exported for a resource: its stored JSON, or the subset `_elements` asks. */
+  /**
+   * The line exported for a resource: its stored JSON, or the subset `_elements` asks, de-identified when asked.
+   * The whole resource names the compartment whose date shift applies: `_elements` may leave out its subject.
+   */
   lineOf(type: string, json: string, parsed?: Resource): string {
     const names = this.elementsOf(type);
-    return names === null ? json : JSON.stringify(selectElements(parsed ?? (JSON.parse(json) as Resource), names));
+    if (names === null && this.deid === undefined) return json;
+    const resource = parsed ?? (JSON.parse(json) as Resource);
+    const kept = names === null ? resource : selectElements(resource, names);
+    return JSON.stringify(this.deid === undefined ? kept : this.deid.deidentify(kept, this.deid.patientOf(resource)));
   }
 }

@@ -9,7 +9,8 @@
  * Patient and Group exports keep the resources in the compartments of the patients in scope, then add what
  * those reference (practitioners, organizations, locations, medications, and what they reference in turn), so
  * the output is closed over references and imports on its own; a referenced resource in the compartment of a
- * patient out of scope is never added.
+ * patient out of scope is never added. With `_deidentify` each line is de-identified as it is written, and the
+ * deletions name pseudonymised ids: the closure follows the original references, which the output rewrites alike.
  * @see https://hl7.org/fhir/uv/bulkdata/export.html#response---complete-status
  */
 import path from 'node:path';
@@ -17,6 +18,7 @@ import type { Resource } from 'fhir/r4.js';
 import { typesWithHistory } from '../maintenance/backup-types.js';
 import { referenceLinks } from '../search/reference-links.js';
 import type { RawVersionRecord, ResourceStore } from '../store/resource-store.js';
+import { exportDeidentifier } from './deidentify-parameter.js';
 import { ExportScope, groupMembers, typeFilterIds } from './export-scope.js';
 import type { ExportRequest } from './export-request.js';
 import { NdjsonOutput } from './ndjson-output.js';
@@ -29,6 +31,8 @@ export interface ExportOptions {
   dir: string;
   signal?: AbortSignal;
   progress?: (done: number, total?: number) => void;
+  /** The de-identification key (MEDGEN_DEID_KEY), for a request with `deidentify`. */
+  deidKey?: string;
 }
 
 export interface ExportFile {
@@ -91,7 +95,8 @@ class Export {
   }
 
   async deletion(type: string, id: string): Promise<void> {
-    this.deletions.push(`${type}/${id}`);
+    const deid = this.scope.deid;
+    this.deletions.push(`${type}/${deid === undefined ? id : deid.pseudonymId(type, id)}`);
     if (this.deletions.length >= DELETES_PER_BUNDLE) await this.flushDeletions();
   }
 
@@ -163,15 +168,17 @@ class Export {
   }
 }
 
-async function scopeOf(store: ResourceStore, request: ExportRequest): Promise<ExportScope> {
+async function scopeOf(o: ExportOptions): Promise<ExportScope> {
+  const { store, request } = o;
+  const deid = exportDeidentifier(request.deidentify, o.deidKey);
   let members: Set<string> | undefined;
   if (request.level === 'group') members = await groupMembers(store, request.group as string);
   if (request.patients) members = new Set(request.patients.filter((p) => members === undefined || members.has(p)));
-  return new ExportScope(request, members, await typeFilterIds(store, request.typeFilters));
+  return new ExportScope(request, members, await typeFilterIds(store, request.typeFilters), deid);
 }
 
 export async function runExport(o: ExportOptions): Promise<ExportResult> {
-  const scope = await scopeOf(o.store, o.request);
+  const scope = await scopeOf(o);
   const transactionTime = new Date().toISOString();
   const mark = await o.store.markHistory();
   const run = new Export(o, scope);

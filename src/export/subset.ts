@@ -2,7 +2,7 @@
  * Subsets: N patients drawn from the store (the same N for the same seed and data), optionally only among those
  * a search selects (`Condition?code=44054006`: the patients in whose compartments a matching resource is), then
  * exported as a Patient export limited to them: their compartments, closed over references, shared resources
- * once, so the slice imports on its own into an empty store.
+ * once, so the slice imports on its own into an empty store; de-identified when `deidentify` names a profile.
  */
 import { badRequest, unprocessable } from '../fhir/outcomes.js';
 import { Random } from '../generate/prng.js';
@@ -10,6 +10,7 @@ import { parseSearchQuery } from '../search/parse-query.js';
 import { MAX_COUNT } from '../search/result-params.js';
 import { isKnownResourceType } from '../search/search-parameters.js';
 import type { ResourceStore } from '../store/resource-store.js';
+import { parseDeidentify } from './deidentify-parameter.js';
 import type { ExportRequest } from './export-request.js';
 import { compartmentPatients, isCompartmentType } from './patient-compartment.js';
 
@@ -18,6 +19,8 @@ export interface SubsetRequest {
   seed: number;
   /** `Type?query`: only patients with a matching resource in their compartment. */
   where?: string;
+  /** A de-identification profile the slice is written through. */
+  deidentify?: string;
 }
 
 /** More patients than this in one subset is a copy of the store, not a slice of it. */
@@ -32,8 +35,11 @@ function integer(value: string | undefined, name: string, min: number, max: numb
   return n;
 }
 
-/** The subset's parameters (`count`, `seed`, `where`); 400 naming the one that is wrong. */
-export function parseSubsetRequest(get: (name: string) => string | undefined): SubsetRequest {
+/**
+ * The subset's parameters (`count`, `seed`, `where`, and `deidentify` or, as `$export` names it, `_deidentify`);
+ * 400 naming the one that is wrong, `deidentify` among them when there is no `deidKey` (MEDGEN_DEID_KEY).
+ */
+export function parseSubsetRequest(get: (name: string) => string | undefined, deidKey?: string): SubsetRequest {
   const request: SubsetRequest = { count: integer(get('count'), 'count', 1, MAX_SUBSET), seed: integer(get('seed'), 'seed', 0, Number.MAX_SAFE_INTEGER, 1) };
   const where = get('where');
   if (where !== undefined) {
@@ -47,6 +53,9 @@ export function parseSubsetRequest(get: (name: string) => string | undefined): S
     }
     request.where = where;
   }
+  const parameter = get('_deidentify') === undefined ? 'deidentify' : '_deidentify';
+  const profile = get(parameter);
+  if (profile !== undefined) request.deidentify = parseDeidentify([profile], deidKey, parameter);
   return request;
 }
 
@@ -84,7 +93,7 @@ export async function choosePatients(store: ResourceStore, request: SubsetReques
   return pool.slice(0, take).sort();
 }
 
-/** The export a subset is: a Patient export of the chosen patients. */
-export function subsetExport(patients: string[]): ExportRequest {
-  return { level: 'patient', patients };
+/** The export a subset is: a Patient export of the chosen patients, de-identified with `deidentify` when given. */
+export function subsetExport(patients: string[], deidentify?: string): ExportRequest {
+  return deidentify === undefined ? { level: 'patient', patients } : { level: 'patient', patients, deidentify };
 }

@@ -12,7 +12,7 @@ import type { ResourceStore } from '../store/resource-store.js';
 import { JobManager } from './job-manager.js';
 
 /** The job settings of Config; a host app that leaves them out gets the defaults. */
-export type JobConfig = StoreConfig & Partial<Pick<Config, 'jobConcurrency' | 'jobLeaseMs' | 'jobRetentionDays'>>;
+export type JobConfig = StoreConfig & Partial<Pick<Config, 'jobConcurrency' | 'jobLeaseMs' | 'jobRetentionDays' | 'deidKey'>>;
 
 export function createJobManager(options: { fileStore: FileStore; store: ResourceStore; config: JobConfig; logger: Logger }): JobManager {
   const { fileStore, store, config, logger } = options;
@@ -20,7 +20,7 @@ export function createJobManager(options: { fileStore: FileStore; store: Resourc
     import: importWorker(store, logger),
     generate: generateWorker(store, logger),
     maintenance: maintenanceWorker(store, config, logger),
-    export: exportWorker(store),
+    export: exportWorker(store, config.deidKey),
   };
   const jobs = new JobManager({
     store,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
 import { MongoClient } from 'mongodb';
-import { loadConfig } from '../../src/config.js';
+import { type ConfigOverrides, loadConfig } from '../../src/config.js';
 import { FileArea } from '../../src/files/file-area.js';
 import { LocalFileStore } from '../../src/files/local-file-store.js';
 import { generatePopulation } from '../../src/generate/population.js';
@@ -34,12 +34,15 @@ export async function closeServers(): Promise<void> {
 
 let databases = 0;
 
-/** A server over a fresh store: SQLite in a new data folder, or a new database of the MongoDB server `mongodbUri` names. */
-export async function server(mongodbUri?: string) {
+/**
+ * A server over a fresh store: SQLite in a new data folder, or a new database of the MongoDB server `mongodbUri`
+ * names; `overrides` for the rest of its configuration (a de-identification key).
+ */
+export async function server(mongodbUri?: string, overrides: ConfigOverrides = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-export-'));
   dirs.push(dir);
   const mongodbDb = `medgen_export_${process.pid}_${++databases}`;
-  const config = loadConfig({}, { dataDir: dir, mongodbUri, mongodbDb });
+  const config = loadConfig({}, { ...overrides, dataDir: dir, mongodbUri, mongodbDb });
   const store = await openStore(config);
   const jobs = createJobManager({ fileStore: new LocalFileStore(config.dataDir), store, config, logger });
   const app = createApp({ store, files: new FileArea(dir), config, logger, jobs });

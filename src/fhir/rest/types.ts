@@ -53,4 +53,6 @@ export interface FhirContext {
   bodyLimitBytes: number;
   /** How REST writes are validated before they are stored (MEDGEN_VALIDATE_WRITES). */
   validateWrites: WriteValidation;
+  /** The de-identification key (MEDGEN_DEID_KEY): `_deidentify` is refused without one. */
+  deidKey?: string;
 }
