@@ -40,7 +40,10 @@ function subset(args: string[], out: string): Printed & { byType: Map<string, Js
     expect(resources).toHaveLength(f.count);
     byType.set(f.type, resources);
   }
-  expect((byType.get('Patient') ?? []).map((p) => p.id).sort()).toEqual(printed.patients);
+  // De-identified, the Patients carry pseudonyms of the ids drawn.
+  const ids = (byType.get('Patient') ?? []).map((p) => p.id).sort();
+  if (args.includes('--deidentify')) expect(ids).toHaveLength(printed.patients.length);
+  else expect(ids).toEqual(printed.patients);
   return { ...printed, byType };
 }
 
@@ -113,6 +116,21 @@ describe('medgen-data subset', () => {
     }
 
     expect(subset(['--count', '50'], path.join(work, 'everyone')).patients).toEqual([...patients].sort());
+  });
+
+  it('--deidentify writes the same draw through the profile: no source patient id left, references intact; refused without a key', () => {
+    const plain = subset(['--count', '2', '--seed', '5'], path.join(work, 'deid-plain'));
+    const out = path.join(work, 'deid');
+    const { patients: drawn, manifest, byType } = subset(['--count', '2', '--seed', '5', '--deidentify', 'safe-harbor', '--key', 'subset-key'], out);
+    expect(manifest.request).toBe('medgen-data subset --count 2 --seed 5 --deidentify safe-harbor');
+    expect(drawn).toEqual(plain.patients);
+    const text = fs.readdirSync(out).map((f) => fs.readFileSync(path.join(out, f), 'utf8')).join('\n');
+    for (const id of plain.patients) expect(text).not.toContain(id);
+    expect(text).not.toContain('subset-key');
+    expect(dangling([...byType.values()].flat())).toEqual([]);
+    const none = path.join(work, 'deid-refused');
+    expect(refused(run(['--count', '2', '--deidentify', 'safe-harbor', '--out', none]))).toMatch(/--deidentify: /);
+    expect(fs.existsSync(none)).toBe(false);
   });
 
   it('refuses what $subset refuses, and a non-empty --out, with exit 2, writing nothing', () => {
