@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,6 +58,20 @@ describe('medgen-data import', () => {
     expect((await store.countByType()).Patient).toBe(2);
     await store.close();
   });
+
+  it('loads NDJSON files named by type so that strict import finds every target: generated NDJSON imports with 0 failures', async () => {
+    const out = path.join(dir, 'ndjson');
+    const generated = spawnSync(process.execPath, [path.resolve('bin/medgen-data.js'), 'generate', '--count', '12', '--seed', '3', '--format', 'ndjson', '--out', out], { encoding: 'utf8' });
+    expect(generated.status).toBe(0);
+    const order = listImportFiles([out]).map((f) => path.basename(f).split('.')[0]);
+    for (const [before, after] of [['Practitioner', 'Encounter'], ['Observation', 'DiagnosticReport'], ['Procedure', 'Claim'], ['Claim', 'ExplanationOfBenefit'], ['ExplanationOfBenefit', 'Provenance']]) {
+      expect(order.indexOf(before)).toBeGreaterThanOrEqual(0);
+      expect(order.indexOf(before)).toBeLessThan(order.indexOf(after));
+    }
+    const { code, out: printed } = await run(['import', out, '--mode', 'strict', '--data-dir', path.join(dir, 'data'), '--json']);
+    expect(JSON.parse(printed)).toMatchObject({ failed: 0, failures: [] });
+    expect(code).toBe(0);
+  }, 60_000);
 
   it('exits 1 when entries fail, reporting file and line', async () => {
     const file = path.join(dir, 'Patient.ndjson');
