@@ -2,7 +2,9 @@
  * `$generate` (SPEC): synthetic patients. Small built-in counts answer at once: a Parameters resource with
  * totals, the support batch Bundles and one transaction Bundle per patient (ready for `$import`), or with
  * `import=true` the import counts. Counts over SYNC_LIMIT, `Prefer: respond-async` and engine=synthea (a
- * JVM run takes minutes) run as a `generate` job: 202 and the job's Content-Location.
+ * JVM run takes minutes) run as a `generate` job: 202 and the job's Content-Location. With `duplicates`, the
+ * answer also holds the ground truth, one `pair` part per duplicate or twin (a job writes duplicates.csv).
+ * `cohort` (JSON or YAML text) generates a cohort; its errors name their place in it (`cohort.age.min`).
  * @see https://hl7.org/fhir/R4/operations.html
  * @see https://hl7.org/fhir/R4/async.html
  */
@@ -12,6 +14,8 @@ import type { FhirOperation } from '../src/fhir/rest/operation.js';
 import { parsePrefer } from '../src/fhir/rest/prefer.js';
 import type { FhirContext, FhirResponse } from '../src/fhir/rest/types.js';
 import { date } from '../src/generate/clock.js';
+import { parseCohortText } from '../src/generate/cohort-text.js';
+import { groundTruthParameters } from '../src/generate/duplicate-ground-truth.js';
 import type { GenerateJobParams } from '../src/generate/generate-job.js';
 import { resolveOptions, type GenerateOptions } from '../src/generate/options.js';
 import { generatePopulation, type GeneratedPopulation } from '../src/generate/population.js';
@@ -47,8 +51,10 @@ const definition: OperationDefinition = {
     param('maxAge', 'integer', 'oldest age'),
     param('profile', 'code', 'default | chronic_disease | pediatric | emergency'),
     param('yearsOfHistory', 'integer', 'years of records before today; 0 = whole life (default 10)'),
+    param('cohort', 'string', 'a cohort spec as JSON or YAML text (schemas/cohort.schema.json): count, age, sex, state or city, required conditions, medications and encounters, exclusions; every patient meets every requirement'),
     param('engine', 'code', 'builtin (default) | synthea'),
     param('import', 'boolean', 'store the generated data (strict import) and answer the import counts instead of the bundles'),
+    param('duplicates', 'decimal', 'share (0..1) of patients who also get a corrupted duplicate record; adds twins and answers the ground truth as pair parts (left, right, relation duplicate | twin, kinds)'),
     { name: 'return', use: 'out', min: 1, max: '1', type: 'Parameters', documentation: 'patients, resources, and bundle parts (support batches first, then one transaction per patient)' },
   ],
 };
@@ -84,7 +90,7 @@ async function importPopulation(ctx: FhirContext, pop: GeneratedPopulation): Pro
   const bundles = [pop.hospitalInformation, pop.practitionerInformation, ...pop.patients];
   const summary = await runImport(importCtx, bundles.flatMap((b) => [...unitsOfDocument(b)]));
   const body = summaryParameters(summary);
-  body.parameter = [{ name: 'patients', valueInteger: pop.patients.length }, { name: 'seed', valueInteger: pop.options.seed }, ...(body.parameter ?? [])];
+  body.parameter = [{ name: 'patients', valueInteger: pop.patients.length }, { name: 'seed', valueInteger: pop.options.seed }, ...(body.parameter ?? []), ...groundTruthParameters(pop.groundTruth ?? [])];
   return { status: 200, body };
 }
 
@@ -93,6 +99,10 @@ export const generateOperation: FhirOperation = {
   definition,
   async handler(ctx, req) {
     const raw = readGenerateParameters(req.query, req.body);
+    // A cohort sent as parts or an attachment has no string value: refuse it rather than generate without it.
+    if (raw.cohort === undefined && (req.body as Parameters | undefined)?.parameter?.some((p) => p.name === 'cohort')) {
+      throw badRequest('cohort must be a valueString holding the spec as JSON or YAML text', 'cohort');
+    }
     const engine = String(raw.engine ?? 'builtin');
     if (engine !== 'builtin' && engine !== 'synthea') throw badRequest(`engine must be builtin or synthea, got "${engine}"`, 'engine');
     const importing = raw.import === true || raw.import === 'true';
@@ -109,12 +119,16 @@ export const generateOperation: FhirOperation = {
       profile: raw.profile as string | undefined,
       yearsOfHistory: str(raw.yearsOfHistory),
       referenceDate: (raw.referenceDate as string | undefined) ?? date(Date.now()),
+      duplicates: str(raw.duplicates),
+      cohort: raw.cohort === undefined ? undefined : parseCohortText(String(raw.cohort), 'the cohort parameter'),
     };
     // Bad parameters answer 400 before anything is queued, whichever engine runs.
     const resolved = resolveOptions(options);
+    if (engine === 'synthea' && resolved.duplicates !== undefined) throw badRequest('duplicates works with the builtin engine only', 'duplicates');
+    if (engine === 'synthea' && resolved.cohort) throw badRequest('cohort works with the builtin engine only', 'cohort');
     if (engine === 'synthea') {
       const env = syntheaEnvironment();
-      const missing = [env.java, env.jar].filter((c) => !c.ok).map((c) => c.detail);
+      const missing = [env.java, env.synthea].filter((c) => !c.ok).map((c) => c.detail);
       if (missing.length) throw new OperationOutcomeError(501, outcome(issue('error', 'not-supported', `engine=synthea is not available on this server: ${missing.join('; ')}`, 'engine')));
       return submit(ctx, { ...options, engine, import: importing });
     }
@@ -132,6 +146,7 @@ export const generateOperation: FhirOperation = {
         { name: 'bundle', resource: pop.hospitalInformation },
         { name: 'bundle', resource: pop.practitionerInformation },
         ...pop.patients.map((resource) => ({ name: 'bundle', resource })),
+        ...groundTruthParameters(pop.groundTruth ?? []),
       ],
     };
     return { status: 200, body };

@@ -32,6 +32,7 @@ export function generateInputFrom(o: Record<string, unknown>) {
     yearsOfHistory: o.years as string,
     modules: o.modules as string | undefined,
     referenceDate: (o.referenceDate as string | undefined) ?? date(Date.now()),
+    duplicates: o.duplicates as string | undefined,
   };
 }
 

@@ -3,7 +3,8 @@
  * population into the job folder (the built-in engine's files, or Synthea's `fhir/` files moved up, since
  * a job file is addressed by one name) and lists each file in the manifest; with `import=true` it then
  * imports them strictly. A resumed job regenerates the same files from its saved parameters (the reference
- * date is among them) and import keeps ids, so a re-run ends in the same state.
+ * date is among them) and import keeps ids, so a re-run ends in the same state. With `duplicates` the manifest
+ * also lists the ground truth, `duplicates.csv` (type `ground-truth`), which is not imported.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,7 +21,7 @@ export interface GenerateJobParams extends GenerateOptions {
   import: boolean;
 }
 
-async function generate(run: JobRun, p: GenerateJobParams, logger: Logger): Promise<{ files: string[]; counts: Record<string, unknown> }> {
+async function generate(run: JobRun, p: GenerateJobParams, logger: Logger): Promise<{ files: string[]; counts: Record<string, unknown>; groundTruth?: string }> {
   const { engine, import: _import, ...input } = p;
   if (engine === 'synthea') {
     const work = path.join(run.dir, 'synthea');
@@ -31,14 +32,15 @@ async function generate(run: JobRun, p: GenerateJobParams, logger: Logger): Prom
     return { files: result.files, counts: { engine, files: result.files.length, seconds: result.seconds } };
   }
   const { files, outDir: _outDir, ...summary } = await writePopulation(input, run.dir, 'bundle', { signal: run.signal, onProgress: (done, total) => run.progress(done, total) });
-  return { files, counts: { engine, ...summary } };
+  return { files, counts: { engine, ...summary }, groundTruth: summary.groundTruth };
 }
 
 export function generateWorker(store: ResourceStore, logger: Logger): JobWorker {
   return async (run): Promise<JobResult> => {
     const params = run.record.params as unknown as GenerateJobParams;
-    const { files, counts } = await generate(run, params, logger);
+    const { files, counts, groundTruth } = await generate(run, params, logger);
     const output = files.map((file) => ({ type: 'Bundle', file }));
+    if (groundTruth) output.push({ type: 'ground-truth', file: groundTruth });
     if (!params.import) return { counts, output };
     const imported = await importFiles(store, files.map((f) => path.join(run.dir, f)), { mode: 'strict', logger, signal: run.signal, onProgress: (done) => run.progress(done) });
     for (const f of imported.failures) {

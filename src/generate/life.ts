@@ -9,7 +9,7 @@ import { DAY, YEAR, ageAt } from './clock.js';
 import type { ResolvedOptions } from './options.js';
 import { DEATH_SPAN_YEARS, annualDeathRisk, type Person } from './person.js';
 import type { Random } from './prng.js';
-import { MODULES, interpolate, type DiseaseModule, type ModuleVariant } from './tables.js';
+import { MODULES, interpolate, type Code, type DiseaseModule, type EncounterSpec, type ModuleVariant } from './tables.js';
 
 export interface Diagnosis {
   id: string;
@@ -24,6 +24,15 @@ export interface Diagnosis {
   cesarean?: boolean;
 }
 
+/** An encounter a cohort requires (cohort-life.ts), at a set time, for the diagnosis it treats if any. */
+export interface RequiredVisit {
+  at: number;
+  minutes: number;
+  type: Code;
+  class: EncounterSpec['class'];
+  diagnosis?: Diagnosis;
+}
+
 export interface Life {
   /** Start of the exported records: birth, or `yearsOfHistory` before the reference date. */
   windowStart: number;
@@ -32,9 +41,22 @@ export interface Life {
   death?: number;
   causeOfDeath?: Diagnosis;
   diagnoses: Diagnosis[];
+  /** Encounters a cohort requires, beside those the diagnoses and the preventive schedule bring. */
+  required?: RequiredVisit[];
 }
 
-const GESTATION = 280 * DAY;
+/**
+ * What a cohort fixes before the life is drawn (cohort-life.ts): diagnoses with their onsets, and a time the
+ * person is alive at (their last required event). Death is drawn only after it: conditioning on the
+ * requirements, where rejecting lives that miss them would cost time in proportion to their rarity.
+ */
+export interface LifeGivens {
+  diagnoses: Diagnosis[];
+  aliveAt: number;
+}
+
+/** From a pregnancy's diagnosis, about 8 weeks in, to delivery at 280 days. */
+export const TO_DELIVERY = 280 * DAY - 8 * 7 * DAY;
 
 /**
  * The population's mean hazard ratio by whole year of age, from the chronic curves. The life table already
@@ -61,7 +83,7 @@ function onsetAge(module: DiseaseModule, share: number, maxAge: number): number 
   return maxAge;
 }
 
-export function planLife(rng: Random, person: Person, options: ResolvedOptions): Life {
+export function planLife(rng: Random, person: Person, options: ResolvedOptions, givens?: LifeGivens): Life {
   const ref = options.referenceTime;
   const windowStart = options.yearsOfHistory === 0 ? person.birth : Math.max(person.birth, ref - options.yearsOfHistory * YEAR);
   const ageNow = ageAt(person.birth, ref);
@@ -74,9 +96,10 @@ export function planLife(rng: Random, person: Person, options: ResolvedOptions):
     const onset = person.birth + age * YEAR;
     diagnoses.push({ id: rng.uuid(), module: m, variant: variant(m), onset, abatement: m.resolveDays ? onset + m.resolveDays * DAY : undefined });
   }
+  if (givens) diagnoses.push(...givens.diagnoses);
 
   let death: number | undefined;
-  for (let t = Math.max(windowStart, ref - DEATH_SPAN_YEARS * YEAR); t < ref && death === undefined; t += YEAR) {
+  for (let t = Math.max(windowStart, ref - DEATH_SPAN_YEARS * YEAR, givens?.aliveAt ?? -Infinity); t < ref && death === undefined; t += YEAR) {
     const hazard = diagnoses.filter((d) => d.onset <= t).reduce((h, d) => h * (d.module.mortality ?? 1), 1);
     const age = ageAt(person.birth, t);
     if (rng.chance((annualDeathRisk(age) * hazard) / meanHazard(age))) death = Math.min(t + rng.next() * YEAR, ref - DAY);
@@ -90,7 +113,7 @@ export function planLife(rng: Random, person: Person, options: ResolvedOptions):
       const t = year + rng.next() * YEAR;
       if (t >= end || t < blockedUntil || !rng.chance(moduleChance(m, person, options, ageAt(person.birth, t)))) continue;
       if (m.kind === 'pregnancy') {
-        const delivery = t + GESTATION - 8 * 7 * DAY;
+        const delivery = t + TO_DELIVERY;
         // A pregnancy is recorded only if the mother lives through it (or it is still ongoing today).
         if (death !== undefined && delivery >= death) continue;
         const delivered = delivery < end;

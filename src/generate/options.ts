@@ -6,6 +6,9 @@
  */
 import { badRequest } from '../fhir/outcomes.js';
 import { parseDate } from './clock.js';
+import { resolveCohortOptions } from './cohort-options.js';
+import type { Cohort } from './cohort-requirements.js';
+import { parseDuplicateRate } from './duplicate-rate.js';
 import { citiesOf } from './places.js';
 import { MODULES, PROFILES, STATES, type DiseaseModule, type Profile } from './tables.js';
 
@@ -34,6 +37,10 @@ export interface GenerateOptions {
   modules?: string[] | string;
   /** `YYYY-MM-DD`: "today" for the simulation. */
   referenceDate?: string;
+  /** Share (0..1) of the people who also get a corrupted duplicate record, with twins and a ground truth (duplicates.ts). */
+  duplicates?: number | string;
+  /** A cohort spec (schemas/cohort.schema.json), parsed from JSON or YAML: who to generate, met by construction. */
+  cohort?: unknown;
 }
 
 export interface ResolvedOptions {
@@ -51,6 +58,10 @@ export interface ResolvedOptions {
   referenceDate: string;
   /** Epoch ms of the reference date, 00:00 UTC. */
   referenceTime: number;
+  /** Set when duplicates were asked for, even 0 (then only twins and the ground truth). */
+  duplicates?: number;
+  /** The cohort's requirements, resolved (cohort-requirements.ts); patient-record.ts conditions each life on them. */
+  cohort?: Cohort;
 }
 
 function integer(value: number | string | undefined, name: string, min: number, max: number, fallback: number): number {
@@ -80,6 +91,7 @@ function resolveModules(value: string[] | string | undefined): DiseaseModule[] {
 
 /** Checks and completes raw parameters; throws `badRequest(message, parameterName)` on the first bad one. */
 export function resolveOptions(input: GenerateOptions): ResolvedOptions {
+  if (input.cohort !== undefined) return resolveCohortOptions(input, resolveOptions);
   const count = integer(input.count, 'count', 1, MAX_COUNT, 1);
   const seed = integer(input.seed, 'seed', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, DEFAULT_SEED);
   const profile = input.profile ?? 'default';
@@ -104,5 +116,5 @@ export function resolveOptions(input: GenerateOptions): ResolvedOptions {
   const referenceDate = input.referenceDate ?? DEFAULT_REFERENCE_DATE;
   const referenceTime = parseDate(referenceDate);
   if (Number.isNaN(referenceTime)) throw badRequest(`referenceDate must be a date YYYY-MM-DD, got "${referenceDate}"`, 'referenceDate');
-  return { count, seed, state, city, gender, minAge, maxAge, profile, profileSpec, yearsOfHistory, modules: resolveModules(input.modules), referenceDate, referenceTime };
+  return { count, seed, state, city, gender, minAge, maxAge, profile, profileSpec, yearsOfHistory, modules: resolveModules(input.modules), referenceDate, referenceTime, duplicates: parseDuplicateRate(input.duplicates) };
 }

@@ -12,6 +12,7 @@ import { claimPair, type BillableItem } from './claims.js';
 import { carePlanResource, conditionResource, encounterResource, immunizationResource, medicationResource, procedureResource, type VisitContext } from './clinical-resources.js';
 import { urn, usCore } from './fhir-common.js';
 import { vitalsAt } from './growth.js';
+import { cohortLife, cohortPersonOptions } from './cohort-life.js';
 import { planLife, type Diagnosis, type Life } from './life.js';
 import { causeOfDeath, labPanel, smokingStatus, vitalSigns } from './observations.js';
 import type { ResolvedOptions } from './options.js';
@@ -40,11 +41,14 @@ function payerOf(rng: Random, age: number): { payer: string; coinsurance: number
   return { payer: rng.pick(p.private), coinsurance: 0.2 };
 }
 
-/** Generates patient number `index` of a run; the same (options, index) always gives the same bundle. */
-export function generatePatient(options: ResolvedOptions, network: ProviderNetwork, index: number): PatientRecord {
+/**
+ * Generates patient number `index` of a run; the same (options, index) always gives the same bundle.
+ * `makePerson` draws who they are (duplicates.ts passes one that makes a twin of another patient).
+ */
+export function generatePatient(options: ResolvedOptions, network: ProviderNetwork, index: number, makePerson: (rng: Random, options: ResolvedOptions) => Person = createPerson): PatientRecord {
   const rng = new Random(options.seed, index);
-  const person = createPerson(rng, options);
-  const life = planLife(rng, person, options);
+  const person = makePerson(rng, options.cohort ? cohortPersonOptions(options, index) : options);
+  const life = options.cohort ? cohortLife(rng, person, options) : planLife(rng, person, options);
   const visits = planVisits(rng, person, life);
   const ageAtEnd = ageAt(person.birth, life.end);
   const { payer, coinsurance } = payerOf(rng, ageAtEnd);
@@ -125,6 +129,10 @@ export function generatePatient(options: ResolvedOptions, network: ProviderNetwo
       labs(d.module.followUp?.labs ?? []);
     } else if (d && v.kind === 'delivery' && d.module.delivery) {
       procedure(d.cesarean ? d.module.delivery.cesarean : d.module.delivery.normal, conditionRef.get(d.id));
+    } else if (v.kind === 'required') {
+      // A hospital stay or emergency visit a cohort asks for gets the admission vitals and bloods.
+      made.push(...vitalSigns(rng, ctx, vitals(), age));
+      if (v.class !== 'AMB') labs(['cbc', 'metabolic']);
     } else if (v.kind === 'death' && d) {
       made.push(causeOfDeath(rng.uuid(), ctx, d.variant.condition));
     }

@@ -1,12 +1,15 @@
 /**
  * What `--engine synthea` needs and whether this machine has it: a Java runtime (Synthea 3.x needs 11 or
- * newer; its current builds 17) and `SYNTHEA_JAR`, the `synthea-with-dependencies.jar` of a release. Each
- * check says what is missing and how to get it, since `setup`, `generate` and `$generate` all report it.
+ * newer; its current builds 17) and Synthea itself, either `SYNTHEA_JAR` (the `synthea-with-dependencies.jar`
+ * of a GitHub release; it wins when set) or the folder `setup --synthea` resolved from Maven Central
+ * (synthea-home.ts). Each check says what is missing and how to get it, since `setup`, `generate` and
+ * `$generate` all report it.
  * @see https://github.com/synthetichealth/synthea/wiki/Basic-Setup-and-Running
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { SYNTHEA_MAIN_CLASS, SYNTHEA_VERSION, installedSynthea, syntheaHome } from './synthea-home.js';
 
 export const MIN_JAVA = 11;
 export const SYNTHEA_JAR_URL = 'https://github.com/synthetichealth/synthea/releases/download/master-branch-latest/synthea-with-dependencies.jar';
@@ -19,7 +22,8 @@ export interface Check {
 
 export interface SyntheaEnvironment {
   java: Check & { command: string; major?: number };
-  jar: Check & { path?: string };
+  /** `launch`: the java arguments that start Synthea, before its own (`-jar <jar>` or `-cp <home>/lib/* App`). */
+  synthea: Check & { path?: string; launch?: string[] };
   /** Both checks pass: `--engine synthea` can run. */
   available: boolean;
 }
@@ -43,10 +47,9 @@ export function checkJava(command: string): SyntheaEnvironment['java'] {
   return { ok: true, command, major, detail: line };
 }
 
-/** SYNTHEA_JAR is set, names a readable file, and the file is a jar (a zip archive: it starts with `PK\x03\x04`). */
-export function checkSyntheaJar(jar: string | undefined): SyntheaEnvironment['jar'] {
+/** SYNTHEA_JAR names a readable file, and the file is a jar (a zip archive: it starts with `PK\x03\x04`). */
+export function checkSyntheaJar(jar: string): SyntheaEnvironment['synthea'] {
   const howTo = `download it with \`curl -LO ${SYNTHEA_JAR_URL}\` and set SYNTHEA_JAR=/absolute/path/synthea-with-dependencies.jar`;
-  if (!jar) return { ok: false, detail: `SYNTHEA_JAR is not set; ${howTo}` };
   const file = path.resolve(jar);
   const magic = Buffer.alloc(4);
   try {
@@ -62,12 +65,25 @@ export function checkSyntheaJar(jar: string | undefined): SyntheaEnvironment['ja
     return { ok: false, path: file, detail: `SYNTHEA_JAR=${jar} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}; ${howTo}` };
   }
   if (!magic.equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return { ok: false, path: file, detail: `SYNTHEA_JAR=${jar} is not a jar (not a zip archive); ${howTo}` };
-  return { ok: true, path: file, detail: file };
+  return { ok: true, path: file, detail: file, launch: ['-jar', file] };
 }
 
-/** Both checks, from the environment (SYNTHEA_JAR, JAVA_HOME). */
+/** SYNTHEA_JAR when set, else the Synthea in SYNTHEA_HOME (or its default), else how to get one. */
+export function locateSynthea(env: NodeJS.ProcessEnv = process.env): SyntheaEnvironment['synthea'] {
+  if (env.SYNTHEA_JAR) return checkSyntheaJar(env.SYNTHEA_JAR);
+  const home = syntheaHome(env);
+  const found = installedSynthea(home);
+  if (found) return { ok: true, path: home, detail: `Synthea ${found.version} in ${home} (${found.jars} jars)`, launch: ['-cp', found.classpath, SYNTHEA_MAIN_CLASS] };
+  return {
+    ok: false,
+    path: home,
+    detail: `Synthea is not installed (no SYNTHEA_JAR, nothing in ${env.SYNTHEA_HOME ? 'SYNTHEA_HOME=' : ''}${home}); run \`medgen-data setup --synthea\` to fetch Synthea ${SYNTHEA_VERSION} from Maven Central with Maven, or download it with \`curl -LO ${SYNTHEA_JAR_URL}\` and set SYNTHEA_JAR=/absolute/path/synthea-with-dependencies.jar`,
+  };
+}
+
+/** Both checks, from the environment (SYNTHEA_JAR, SYNTHEA_HOME, JAVA_HOME). */
 export function syntheaEnvironment(env: NodeJS.ProcessEnv = process.env): SyntheaEnvironment {
-  const jar = checkSyntheaJar(env.SYNTHEA_JAR);
+  const synthea = locateSynthea(env);
   const java = checkJava(javaCommand(env));
-  return { java, jar, available: java.ok && jar.ok };
+  return { java, synthea, available: java.ok && synthea.ok };
 }

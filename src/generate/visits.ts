@@ -1,8 +1,8 @@
 /**
  * The encounters of a life inside the records' window, in time order: wellness visits on the US preventive
  * schedule (Bright Futures well-child ages, then yearly / every two years / yearly from 50), a visit where
- * each condition is diagnosed, follow-ups at the module's cadence, prenatal visits and delivery, and the
- * death certification. Times fall on working hours and never before birth or after death.
+ * each condition is diagnosed, follow-ups at the module's cadence, prenatal visits and delivery, the
+ * encounters a cohort requires (at their set times), and the death certification. Times fall on working hours and never before birth or after death.
  */
 import { DAY, HOUR, MINUTE, YEAR } from './clock.js';
 import type { Diagnosis, Life } from './life.js';
@@ -10,7 +10,7 @@ import type { Person } from './person.js';
 import type { Random } from './prng.js';
 import { PROFILES, type Code, type EncounterSpec } from './tables.js';
 
-export type VisitKind = 'wellness' | 'onset' | 'followup' | 'prenatal' | 'delivery' | 'death';
+export type VisitKind = 'wellness' | 'onset' | 'followup' | 'prenatal' | 'delivery' | 'death' | 'required';
 
 export interface Visit {
   kind: VisitKind;
@@ -64,6 +64,7 @@ export function planVisits(rng: Random, person: Person, life: Life): Visit[] {
       for (let t = d.onset + step; t < life.end; t += step) add('followup', t, { ...m.followUp, minutes: 20 }, d);
     }
   }
+  for (const r of life.required ?? []) add('required', r.at, { ...r.type, class: r.class, minutes: r.minutes }, r.diagnosis, true);
   if (life.death !== undefined) add('death', life.death, W.death, life.causeOfDeath, true);
   return visits.sort((a, b) => a.start - b.start || a.end - b.end);
 }

@@ -83,16 +83,20 @@ describe('$generate beyond one answer', () => {
     expect((await store.countByType()).Patient).toBe(3);
   });
 
-  it('engine=synthea without SYNTHEA_JAR answers 501 naming what is missing; bad parameters still 400', async () => {
-    const saved = process.env.SYNTHEA_JAR;
+  it('engine=synthea without Synthea answers 501 naming what is missing; bad parameters still 400', async () => {
+    const saved = { SYNTHEA_JAR: process.env.SYNTHEA_JAR, SYNTHEA_HOME: process.env.SYNTHEA_HOME };
     delete process.env.SYNTHEA_JAR;
+    process.env.SYNTHEA_HOME = path.join(os.tmpdir(), 'medgen-no-synthea-here');
     try {
       const res = await generate([{ name: 'engine', valueCode: 'synthea' }]);
       expect(res.status).toBe(501);
-      expect(res.body.issue[0].diagnostics ?? res.body.issue[0].details?.text).toMatch(/SYNTHEA_JAR is not set/);
+      expect(res.body.issue[0].diagnostics ?? res.body.issue[0].details?.text).toMatch(/Synthea is not installed/);
       expect((await generate([{ name: 'engine', valueCode: 'synthea' }, { name: 'count', valueInteger: 0 }])).status).toBe(400);
     } finally {
-      if (saved !== undefined) process.env.SYNTHEA_JAR = saved;
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
   });
 

@@ -2,7 +2,8 @@
  * Stand-in Synthea jars, compiled with `javac` and packed with `jar` in a temp dir: `good.jar` logs to
  * stdout and stderr, records its arguments in `<baseDirectory>/args.txt` and writes a Synthea-shaped
  * `fhir/` folder (hospital and practitioner batches, one transaction Bundle per patient); with `-p 99` it
- * hangs (for the timeout). `bad.jar` prints an error and exits 3, as Synthea does on a bad module.
+ * hangs (for the timeout), and with `-m nosuchmodule` it logs that no module loaded and hangs, as Synthea runs
+ * on without one. `bad.jar` prints an error and exits 3, as Synthea does on a bad module.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +25,7 @@ public class Good {
     System.out.println("Population: " + count);
     System.err.println("WARN stand-in: no real modules loaded");
     if (count == 99) Thread.sleep(60000);
+    if (Arrays.asList(args).contains("nosuchmodule")) { System.out.println("Modules: "); System.out.println("       > [0 loaded]"); Thread.sleep(60000); }
     Path fhir = Paths.get(base, "fhir");
     Files.createDirectories(fhir);
     write(Paths.get(base, "args.txt"), String.join("\n", args));

@@ -60,7 +60,7 @@ export async function jobInteraction(ctx: FhirContext, req: FhirRequest): Promis
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') throw notAllowed(`${req.method} is not allowed on a job${file === undefined ? '' : "'s file"}`, file === undefined ? ['GET', 'HEAD', 'DELETE'] : ['GET', 'HEAD']);
   if (file !== undefined) {
-    const contentType = file.endsWith('.ndjson') ? 'application/fhir+ndjson' : 'application/fhir+json';
+    const contentType = file.endsWith('.ndjson') ? 'application/fhir+ndjson' : file.endsWith('.csv') ? 'text/csv' : 'application/fhir+json';
     return { status: 200, file: { body: await ctx.jobs.openFile(id, file), contentType } };
   }
   const record = await ctx.jobs.get(id);
