@@ -4,7 +4,7 @@
  * organization, US Core profile claims.
  * @see https://hl7.org/fhir/us/core/STU3.1.1/profiles.html
  */
-import type { CarePlan, Condition, Encounter, Immunization, MedicationRequest, Procedure, Reference } from 'fhir/r4.js';
+import type { CarePlan, Condition, Encounter, Immunization, MedicationRequest, Procedure, Provenance, Reference } from 'fhir/r4.js';
 import { dateTime } from './clock.js';
 import { CVX, RXNORM, SNOMED, category, concept, urn, usCore } from './fhir-common.js';
 import { locationRef, organizationRef, practitionerRef, type Clinician, type Provider } from './providers.js';
@@ -131,5 +131,21 @@ export function immunizationResource(id: string, v: VisitContext, vaccine: Code)
     occurrenceDateTime: dateTime(v.start),
     primarySource: true,
     location: locationRef(v.provider),
+  };
+}
+
+/** The Provenance closing a record's bundle: authored by the provider's first clinician on its behalf. */
+export function recordProvenance(id: string, entries: { fullUrl?: string }[], recorded: string, provider: Provider): Provenance {
+  return {
+    resourceType: 'Provenance',
+    id,
+    meta: usCore('us-core-provenance'),
+    target: entries.map((e) => ({ reference: e.fullUrl! })),
+    recorded,
+    agent: [{
+      type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author', display: 'Author' }], text: 'Author' },
+      who: practitionerRef(provider.clinicians[0]),
+      onBehalfOf: organizationRef(provider),
+    }],
   };
 }

@@ -7,15 +7,15 @@
  */
 import type { Bundle, BundleEntry, Patient, Resource } from 'fhir/r4.js';
 import { HOUR, MINUTE, DAY, ageAt, instant } from './clock.js';
-import { encounterResource, type VisitContext } from './clinical-resources.js';
+import { encounterResource, recordProvenance, type VisitContext } from './clinical-resources.js';
 import { corruptPatient, type CorruptionKind } from './duplicate-corruptions.js';
-import { urn, usCore } from './fhir-common.js';
+import { urn } from './fhir-common.js';
 import { vitalsAt } from './growth.js';
 import { vitalSigns } from './observations.js';
 import type { ResolvedOptions } from './options.js';
 import type { PatientRecord } from './patient-record.js';
 import type { Random } from './prng.js';
-import { SYNTHEA_ID_SYSTEM, organizationRef, practitionerRef, type ProviderNetwork } from './providers.js';
+import { SYNTHEA_ID_SYSTEM, type ProviderNetwork } from './providers.js';
 import type { Code, EncounterSpec } from './tables.js';
 
 type VisitSpec = Code & { class: EncounterSpec['class']; minutes: number; weight: number };
@@ -75,17 +75,6 @@ export function duplicateRecord(rng: Random, record: PatientRecord, options: Res
     add(encounterResource(ctx, v.spec, v.spec.class));
     for (const o of vitalSigns(rng, ctx, vitalsAt(record.person, age, hypertensiveAt(v.start), () => rng.normal()), age)) add(o);
   }
-  add({
-    resourceType: 'Provenance',
-    id: rng.uuid(),
-    meta: usCore('us-core-provenance'),
-    target: entries.map((e) => ({ reference: e.fullUrl! })),
-    recorded: instant(options.referenceTime),
-    agent: [{
-      type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author', display: 'Author' }], text: 'Author' },
-      who: practitionerRef(hospital.clinicians[0]),
-      onBehalfOf: organizationRef(hospital),
-    }],
-  } as Resource);
+  add(recordProvenance(rng.uuid(), entries, instant(options.referenceTime), hospital));
   return { patient, kinds, bundle: { resourceType: 'Bundle', type: 'transaction', entry: entries } };
 }

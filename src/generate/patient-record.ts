@@ -9,8 +9,8 @@ import type { Bundle, BundleEntry, Reference, Resource } from 'fhir/r4.js';
 import { ageAt, instant } from './clock.js';
 import { CareHistory } from './care.js';
 import { claimPair, type BillableItem } from './claims.js';
-import { carePlanResource, conditionResource, encounterResource, immunizationResource, medicationResource, procedureResource, type VisitContext } from './clinical-resources.js';
-import { urn, usCore } from './fhir-common.js';
+import { carePlanResource, conditionResource, encounterResource, immunizationResource, medicationResource, procedureResource, recordProvenance, type VisitContext } from './clinical-resources.js';
+import { urn } from './fhir-common.js';
 import { vitalsAt } from './growth.js';
 import { cohortLife, cohortPersonOptions } from './cohort-life.js';
 import { planLife, type Diagnosis, type Life } from './life.js';
@@ -19,7 +19,7 @@ import type { ResolvedOptions } from './options.js';
 import { patientResource, prefixOf } from './patient-resource.js';
 import { createPerson, maritalAt, type Person } from './person.js';
 import { Random } from './prng.js';
-import { organizationRef, practitionerRef, type Provider, type ProviderNetwork } from './providers.js';
+import type { Provider, ProviderNetwork } from './providers.js';
 import { DEMOGRAPHICS, type Code } from './tables.js';
 import { planVisits, type Visit } from './visits.js';
 
@@ -143,19 +143,7 @@ export function generatePatient(options: ResolvedOptions, network: ProviderNetwo
   };
   visits.forEach((v, i) => visit(v, i === 0));
 
-  const org = clinic.clinicians[0];
-  add({
-    resourceType: 'Provenance',
-    id: rng.uuid(),
-    meta: usCore('us-core-provenance'),
-    target: entries.map((e) => ({ reference: e.fullUrl! })),
-    recorded: instant(options.referenceTime),
-    agent: [{
-      type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author', display: 'Author' }], text: 'Author' },
-      who: practitionerRef(org),
-      onBehalfOf: organizationRef(clinic),
-    }],
-  } as Resource);
+  add(recordProvenance(rng.uuid(), entries, instant(options.referenceTime), clinic));
   return { person, life, bundle: { resourceType: 'Bundle', type: 'transaction', entry: entries } };
 }
 
