@@ -9,6 +9,7 @@ import { DAY, YEAR, ageAt } from './clock.js';
 import type { ResolvedOptions } from './options.js';
 import { DEATH_SPAN_YEARS, annualDeathRisk, type Person } from './person.js';
 import type { Random } from './prng.js';
+import { SPREAD } from './spread.js';
 import { MODULES, interpolate, type Code, type DiseaseModule, type EncounterSpec, type ModuleVariant } from './tables.js';
 
 export interface Diagnosis {
@@ -91,18 +92,22 @@ export function planLife(rng: Random, person: Person, options: ResolvedOptions, 
   const variant = (m: DiseaseModule) => rng.pick(m.variants);
 
   for (const m of options.modules.filter((x) => x.kind === 'chronic')) {
-    if (!rng.chance(moduleChance(m, person, options, ageNow))) continue;
+    if (rng.spread(SPREAD.chronic + MODULES.findIndex((x) => x.id === m.id)) >= moduleChance(m, person, options, ageNow)) continue;
     const age = Math.min(ageNow, onsetAge(m, rng.next() * interpolate(m.curve, ageNow), ageNow) + rng.range(0, 0.25));
     const onset = person.birth + age * YEAR;
     diagnoses.push({ id: rng.uuid(), module: m, variant: variant(m), onset, abatement: m.resolveDays ? onset + m.resolveDays * DAY : undefined });
   }
   if (givens) diagnoses.push(...givens.diagnoses);
 
+  // Death by inverting the survival curve at one spread draw: the year in which survival falls below it.
   let death: number | undefined;
+  const deathDraw = 1 - rng.spread(SPREAD.death);
+  let survival = 1;
   for (let t = Math.max(windowStart, ref - DEATH_SPAN_YEARS * YEAR, givens?.aliveAt ?? -Infinity); t < ref && death === undefined; t += YEAR) {
     const hazard = diagnoses.filter((d) => d.onset <= t).reduce((h, d) => h * (d.module.mortality ?? 1), 1);
     const age = ageAt(person.birth, t);
-    if (rng.chance((annualDeathRisk(age) * hazard) / meanHazard(age))) death = Math.min(t + rng.next() * YEAR, ref - DAY);
+    survival *= 1 - Math.min(1, (annualDeathRisk(age) * hazard) / meanHazard(age));
+    if (survival < deathDraw) death = Math.min(t + rng.next() * YEAR, ref - DAY);
   }
   const end = death ?? ref;
   const living = diagnoses.filter((d) => d.onset < end);

@@ -7,6 +7,7 @@ import { YEAR } from './clock.js';
 import type { ResolvedOptions } from './options.js';
 import { randomPlace, type Place } from './places.js';
 import type { Random } from './prng.js';
+import { SPREAD, normalQuantile } from './spread.js';
 import { stateAgeFactor } from './state-ages.js';
 import { DEMOGRAPHICS, NAMES, interpolate, type Code } from './tables.js';
 
@@ -57,7 +58,7 @@ function survival(age: number, span: number): number {
  * Age and sex from the state's census pyramid (state-ages.ts) in one-year slices. Each slice is weighted up
  * by 1 / survival over the death span: some of the people drawn die within the records' window, and the
  * census counts the living, so without this the living would come out younger than the census (65+ at 12%
- * instead of 17%).
+ * instead of 17%). Age and sex are spread draws (spread.ts), so a run's patients fill the pyramid evenly.
  */
 export function sampleAge(rng: Random, minAge: number, maxAge: number, span: number, stateCode: string, gender?: 'male' | 'female') {
   const top = maxAge + 1;
@@ -71,9 +72,14 @@ export function sampleAge(rng: Random, minAge: number, maxAge: number, span: num
     }
   }
   // Ages above the table's last band (100+) still fall in the last band's shape.
-  const slice = slices.length ? rng.weighted(slices) : { from: minAge, to: top, male: 0.4, weight: 1 };
-  const age = rng.range(slice.from, slice.to);
-  return { age, gender: gender ?? (rng.chance(slice.male) ? 'male' : 'female') };
+  if (!slices.length) slices.push({ from: minAge, to: top, male: 0.4, weight: 1 });
+  // The inverse of the age distribution at one spread draw: where in its slice the draw falls gives the age too.
+  const total = slices.reduce((sum, x) => sum + x.weight, 0);
+  let u = rng.spread(SPREAD.age) * total;
+  const slice = slices.find((x) => (u -= x.weight) < 0) ?? slices[slices.length - 1];
+  const within = Math.min(1, Math.max(0, 1 + u / slice.weight));
+  const age = slice.from + within * (slice.to - slice.from);
+  return { age, gender: gender ?? (rng.spread(SPREAD.sex) < slice.male ? 'male' : 'female') };
 }
 
 const numbered = (rng: Random, name: string) => `${name}${rng.int(1, 999)}`;
@@ -110,7 +116,7 @@ export function createPerson(rng: Random, options: ResolvedOptions): Person {
     language: { code: language.code, display: language.display },
     smoking,
     heightZ: Math.max(-2.5, Math.min(2.5, rng.normal())),
-    adultBmi: Math.max(16, Math.min(60, BMI_MEDIAN * Math.exp(rng.normal(0, BMI_LOG_SD)))),
+    adultBmi: Math.max(16, Math.min(60, BMI_MEDIAN * Math.exp(BMI_LOG_SD * normalQuantile(rng.spread(SPREAD.bmi))))),
     bpOffset: rng.normal(0, 6),
     // 999 is never issued as an SSN area number, so these cannot collide with real ones (Synthea does the same).
     ssn: `999-${rng.digits(2)}-${rng.digits(4)}`,

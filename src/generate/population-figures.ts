@@ -6,12 +6,11 @@
  */
 import type { Bundle, Condition, Observation, Patient, Resource } from 'fhir/r4.js';
 import { YEAR } from './clock.js';
+import { countImpossible, noImpossibleRecords, type ImpossibleCounts } from './impossible-records.js';
 
 /** Conditions counted as "diagnosed": SNOMED CT code → figure name. */
 export const DIAGNOSED = { hypertension: '59621000', diabetes: '44054006', asthma: '195967001' } as const;
 const BMI_LOINC = '39156-5';
-const PREGNANCY = new Set(['72892002']);
-const LICENCE_AGE = 16;
 
 export interface PopulationFigures {
   patients: number;
@@ -23,20 +22,8 @@ export interface PopulationFigures {
   /** Percent of the living in each age band [from, to) (both sexes), and the male percent. */
   ageShares: number[];
   malePercent: number;
-  impossible: { beforeBirth: number; afterDeath: number; malePregnancy: number; licenceUnder16: number };
-}
-
-/** Every dateTime-like value of a resource except Provenance.recorded (when the record was made, not an event). */
-function eventTimes(value: unknown, out: number[] = []): number[] {
-  if (Array.isArray(value)) value.forEach((v) => eventTimes(v, out));
-  else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)) {
-        if (k !== 'recorded') out.push(Date.parse(v));
-      } else eventTimes(v, out);
-    }
-  }
-  return out;
+  /** Per check of impossible-records.ts, the records that fail it. */
+  impossible: ImpossibleCounts;
 }
 
 const hasCode = (r: { code?: { coding?: { code?: string }[] } }, code: string) => r.code?.coding?.some((c) => c.code === code) ?? false;
@@ -51,7 +38,7 @@ export class FigureTally {
   private obese = 0;
   private males = 0;
   private readonly bandCounts: number[];
-  private readonly impossible = { beforeBirth: 0, afterDeath: 0, malePregnancy: 0, licenceUnder16: 0 };
+  private readonly impossible = noImpossibleRecords();
 
   /** `bands`: age bands [from, to) in years, as the census table gives them. */
   constructor(private readonly referenceTime: number, private readonly bands: [number, number][]) {
@@ -67,7 +54,7 @@ export class FigureTally {
     const death = patient.deceasedDateTime ? Date.parse(patient.deceasedDateTime) : undefined;
     const end = death ?? this.referenceTime;
     const ageAtEnd = (end - birth) / YEAR;
-    this.checkImpossible(patient, resources, birth, death, ageAtEnd);
+    countImpossible(patient, resources, this.referenceTime, this.impossible);
     if (death !== undefined) return;
 
     this.living++;
@@ -87,18 +74,6 @@ export class FigureTally {
       this.bmiAdults++;
       if (latest.valueQuantity.value >= 30) this.obese++;
     }
-  }
-
-  private checkImpossible(patient: Patient, resources: Resource[], birth: number, death: number | undefined, ageAtEnd: number): void {
-    for (const r of resources) {
-      if (r === patient) continue;
-      const times = eventTimes(r);
-      if (times.some((t) => t < birth)) this.impossible.beforeBirth++;
-      // An EOB's billablePeriod is a coverage window that runs past the claim (as Synthea writes it), not an event.
-      if (death !== undefined && r.resourceType !== 'ExplanationOfBenefit' && times.some((t) => t > death)) this.impossible.afterDeath++;
-      if (patient.gender === 'male' && r.resourceType === 'Condition' && (r as Condition).code?.coding?.some((c) => PREGNANCY.has(c.code ?? ''))) this.impossible.malePregnancy++;
-    }
-    if (ageAtEnd < LICENCE_AGE && patient.identifier?.some((i) => i.type?.coding?.some((c) => c.code === 'DL'))) this.impossible.licenceUnder16++;
   }
 
   result(): PopulationFigures {

@@ -4,6 +4,10 @@
  * derived from (seed, index), so a patient does not change when others are added or filtered.
  * @see https://prng.di.unimi.it/
  */
+import { spreadPoint } from './spread.js';
+
+/** The stream the spread sequence's per-seed shifts are drawn from (below the network's 0x7fffffff). */
+const SPREAD_STREAM = 0x7ffffffe;
 
 function splitmix32(state: number): () => number {
   let s = state >>> 0;
@@ -25,7 +29,7 @@ export class Random {
   private d: number;
 
   /** `seed` is any safe integer; `stream` separates independent sequences under one seed. */
-  constructor(seed: number, stream = 0) {
+  constructor(private readonly seed: number, private readonly stream = 0) {
     const lo = seed >>> 0;
     const hi = Math.floor(seed / 0x100000000) >>> 0;
     const mix = splitmix32(lo ^ Math.imul(hi, 0x27d4eb2f) ^ Math.imul(stream + 1, 0x165667b1));
@@ -33,6 +37,17 @@ export class Random {
     this.b = mix();
     this.c = mix();
     this.d = mix() | 1;
+  }
+
+  /**
+   * This stream's point of the seed's spread sequence in `dimension` (spread.ts): uniform over seeds, but even
+   * across the streams 0, 1, 2… of one seed. For the few draws that shape population figures, one per dimension.
+   */
+  spread(dimension: number): number {
+    const shifts = new Random(this.seed, SPREAD_STREAM);
+    let shift = shifts.next();
+    for (let k = 0; k < dimension; k++) shift = shifts.next();
+    return spreadPoint(this.stream, dimension, shift);
   }
 
   /** A uniform 32-bit unsigned integer. */

@@ -22,12 +22,12 @@ test('Utah comes out younger than the nation and Maine older; each shape adds up
 
 test('ages are drawn in the state\'s shape', () => {
   for (const state of ['UT', 'FL']) {
-    const rng = new Random(7);
     const counts = STATE_AGES.bins.map(() => 0);
     const n = 8_000;
-    // A span of 0 years: no deaths to correct for, so draws follow the shape itself.
+    // A span of 0 years: no deaths to correct for, so draws follow the shape itself. One stream per person,
+    // as patients have: the age is a spread draw, even across streams (spread.ts).
     for (let i = 0; i < n; i++) {
-      const { age } = sampleAge(rng, 0, 110, 0, state);
+      const { age } = sampleAge(new Random(7, i), 0, 110, 0, state);
       counts[STATE_AGES.bins.findIndex(([from, to]) => age >= from && age < to)]++;
     }
     const expected = stateAgeShape(state);
