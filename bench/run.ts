@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   imaging: async () => (await import('./imaging.js')).benchImaging,
   backup: async () => (await import('./backup.js')).benchBackup,
   export: async () => (await import('./export.js')).benchExport,
+  match: async () => (await import('./match.js')).benchMatch,
 };
 
 const name = process.argv.slice(2).find((a) => !a.startsWith('--'));

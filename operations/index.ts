@@ -9,8 +9,9 @@ import { exportOperation } from './export.js';
 import { generateOperation } from './generate.js';
 import { importOperation } from './import.js';
 import { maintenanceOperation } from './maintenance.js';
+import { matchOperation } from './match.js';
 import { restoreOperation } from './restore.js';
 import { subsetOperation } from './subset.js';
 import { validateOperation } from './validate.js';
 
-export const operations: FhirOperation[] = [importOperation, validateOperation, generateOperation, backupOperation, restoreOperation, maintenanceOperation, exportOperation, subsetOperation, everythingOperation];
+export const operations: FhirOperation[] = [importOperation, validateOperation, generateOperation, backupOperation, restoreOperation, maintenanceOperation, exportOperation, subsetOperation, everythingOperation, matchOperation];

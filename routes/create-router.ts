@@ -15,6 +15,7 @@ import { dispatch } from '../src/fhir/rest/dispatch.js';
 import type { FhirContext, FhirRequest } from '../src/fhir/rest/types.js';
 import { badRequest } from '../src/fhir/outcomes.js';
 import type { Logger } from '../src/logger.js';
+import { DEFAULT_MATCH_THRESHOLDS } from '../src/match/match-grade.js';
 import type { ResourceStore } from '../src/store/resource-store.js';
 import { bearerAuth } from './auth.js';
 import { errorHandler } from './error-handler.js';
@@ -28,7 +29,7 @@ export interface DataManagementRouterOptions {
   store: ResourceStore;
   files: FileArea;
   /** A host app may leave out `validateWrites` (REST writes are then validated strictly) and the file and job settings (the defaults). */
-  config: Pick<Config, 'apiKeys' | 'bodyLimitBytes' | 'dataDir' | 'mongodbUri' | 'mongodbDb'> & Partial<Pick<Config, 'validateWrites' | 'filesUrl' | 'backupUrl' | 'jobConcurrency' | 'jobLeaseMs' | 'jobRetentionDays' | 'deidKey'>>;
+  config: Pick<Config, 'apiKeys' | 'bodyLimitBytes' | 'dataDir' | 'mongodbUri' | 'mongodbDb'> & Partial<Pick<Config, 'validateWrites' | 'filesUrl' | 'backupUrl' | 'jobConcurrency' | 'jobLeaseMs' | 'jobRetentionDays' | 'deidKey' | 'matchThreshold' | 'possibleMatchThreshold'>>;
   logger: Logger;
   operations?: FhirOperation[];
   /** Where job files live; by default the one MEDGEN_FILES_URL names (`config.filesUrl`), else the data folder. */
@@ -66,6 +67,7 @@ export function createDataManagementRouter(options: DataManagementRouterOptions)
   const operations = new Map((options.operations ?? []).map((op) => [op.code, op]));
   const jobs = options.jobs ?? createJobManager({ fileStore: options.fileStore ?? openFileStore(config.filesUrl, config.dataDir), store, config, logger });
   const router = express.Router();
+  const matchThresholds = { match: config.matchThreshold ?? DEFAULT_MATCH_THRESHOLDS.match, possible: config.possibleMatchThreshold ?? DEFAULT_MATCH_THRESHOLDS.possible };
   const isPublic = (req: Request) => req.method === 'GET' && /^\/metadata\/?(\?|$)/.test(req.url);
   if (logger.isLevelEnabled('debug')) {
     router.use((req, res, next) => {
@@ -98,7 +100,7 @@ export function createDataManagementRouter(options: DataManagementRouterOptions)
       contentType: mediaType(req),
       headers: { ifMatch: header(req, 'if-match'), ifNoneExist: header(req, 'if-none-exist'), prefer: header(req, 'prefer') },
     };
-    const ctx: FhirContext = { store, baseUrl: baseUrlOf(req), logger, operations, jobs, bodyLimitBytes: config.bodyLimitBytes, validateWrites: config.validateWrites ?? 'strict', deidKey: config.deidKey };
+    const ctx: FhirContext = { store, baseUrl: baseUrlOf(req), logger, operations, jobs, bodyLimitBytes: config.bodyLimitBytes, validateWrites: config.validateWrites ?? 'strict', deidKey: config.deidKey, matchThresholds };
     const response = await dispatch(ctx, fhirRequest);
     if (response.body) response.body = localizeDicomwebEndpoint(response.body, dicomwebBaseFor(ctx.baseUrl));
     sendFhir(req, res, response);

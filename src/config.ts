@@ -3,6 +3,7 @@
  * flag and its variable always mean the same thing.
  */
 import path from 'node:path';
+import { DEFAULT_MATCH_THRESHOLDS } from './match/match-grade.js';
 
 /**
  * MEDGEN_VALIDATE_WRITES: `strict` refuses invalid REST writes (400 or 422); `warn` stores them and answers
@@ -42,6 +43,10 @@ export interface Config {
   jobRetentionDays: number;
   /** The secret behind de-identified ids and date shifts (MEDGEN_DEID_KEY, `--key`); unset: no de-identification. */
   deidKey?: string;
+  /** Patient matches scoring at least this (0..1) are certain: merged by dedupe (MEDGEN_MATCH_THRESHOLD). */
+  matchThreshold: number;
+  /** Patient matches scoring at least this are possible: listed for review (MEDGEN_POSSIBLE_MATCH_THRESHOLD). */
+  possibleMatchThreshold: number;
 }
 
 export type ConfigOverrides = Partial<Config>;
@@ -106,6 +111,14 @@ function parseMs(name: string, raw: string | undefined, fallback: number): numbe
   return ms;
 }
 
+/** A probability strictly between 0 and 1. */
+function parseProbability(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n >= 1) throw new Error(`${name} must be a number between 0 and 1, got "${raw}"`);
+  return n;
+}
+
 function parsePositiveInt(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -133,11 +146,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     jobLeaseMs: parseMs('MEDGEN_JOB_LEASE_MS', env.MEDGEN_JOB_LEASE_MS, DEFAULT_JOB_LEASE_MS),
     jobRetentionDays: parsePositiveInt('MEDGEN_JOB_RETENTION_DAYS', env.MEDGEN_JOB_RETENTION_DAYS, 30),
     deidKey: env.MEDGEN_DEID_KEY || undefined,
+    matchThreshold: parseProbability('MEDGEN_MATCH_THRESHOLD', env.MEDGEN_MATCH_THRESHOLD, DEFAULT_MATCH_THRESHOLDS.match),
+    possibleMatchThreshold: parseProbability('MEDGEN_POSSIBLE_MATCH_THRESHOLD', env.MEDGEN_POSSIBLE_MATCH_THRESHOLD, DEFAULT_MATCH_THRESHOLDS.possible),
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
   }
   config.dataDir = path.resolve(config.dataDir);
+  if (config.possibleMatchThreshold >= config.matchThreshold) {
+    throw new Error(`MEDGEN_POSSIBLE_MATCH_THRESHOLD (${config.possibleMatchThreshold}) must be below MEDGEN_MATCH_THRESHOLD (${config.matchThreshold})`);
+  }
   return config;
 }
 

@@ -1,14 +1,15 @@
 /**
- * Which patients are the same person: the same identifier (system and value), or the same normalised
- * family and given name, birth date, sex and address (first line, city, 5-digit postal code). Matches are
- * grouped transitively (union-find), so A~B by identifier and B~C by demographics make one group.
- * Patients already merged away (active false with a replaced-by link) take no part.
+ * The deterministic first pass of `dedupe`: pairs of patients with the same identifier (system and value), or
+ * the same normalised family and given name, birth date, sex and address (first line, city, 5-digit postal
+ * code). One pass over the records with a hash of keys; each record is paired with the first record that
+ * held the key, which is enough to group them transitively. The matcher then scores these pairs like any
+ * other (src/match/store-matches.ts): a pair the scores contradict, such as two people whose licence numbers
+ * collide, is reported instead of merged.
  */
 import type { Patient } from 'fhir/r4.js';
-import type { ResourceStore } from '../store/resource-store.js';
 
 /** Lower case, accents and punctuation dropped, spaces collapsed: "O'Brien-Smith " ~ "obrien smith". */
-export const normalise = (s: string | undefined) =>
+const normalise = (s: string | undefined) =>
   (s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9 ]+/g, '').replace(/\s+/g, ' ').trim();
 
 function demographicKey(p: Patient): string | undefined {
@@ -18,38 +19,39 @@ function demographicKey(p: Patient): string | undefined {
   return [normalise(name.family), normalise(name.given?.[0]), p.birthDate, p.gender, normalise(a.line?.[0]), normalise(a.city), (a.postalCode ?? '').slice(0, 5)].join('|');
 }
 
-const mergedAway = (p: Patient) => p.active === false && (p.link ?? []).some((l) => l.type === 'replaced-by');
+/** A patient merged away by an earlier dedupe (active false with a replaced-by link): it takes no part. */
+export const mergedAway = (p: Patient) => p.active === false && (p.link ?? []).some((l) => l.type === 'replaced-by');
 
-/** Groups of two or more patient ids (each sorted), with the reason each group was formed. */
-export async function findDuplicatePatients(store: ResourceStore): Promise<{ ids: string[]; reasons: string[] }[]> {
-  const parent = new Map<string, string>();
-  const find = (x: string): string => {
-    while (parent.get(x) !== x) x = parent.get(x)!;
-    return x;
-  };
-  const reasons = new Map<string, Set<string>>();
-  const firstWithKey = new Map<string, string>();
-  const patients: Patient[] = [];
-  for await (const r of store.stream('Patient')) {
-    const p = r as Patient & { id: string };
-    if (mergedAway(p)) continue;
-    patients.push(p);
-    parent.set(p.id, p.id);
-    const keys = (p.identifier ?? []).filter((i) => i.value).map((i) => `identifier ${i.system ?? ''}|${i.value}`);
-    const demo = demographicKey(p);
-    if (demo) keys.push(`demographics ${demo}`);
+export interface RulePair {
+  /** Indexes of the records, as given. */
+  left: number;
+  right: number;
+  reasons: string[];
+}
+
+/** The keys the rules pair a patient by: each identifier, and its demographics when complete. */
+export function ruleKeys(p: Patient): string[] {
+  const keys = (p.identifier ?? []).filter((x) => x.value).map((x) => `identifier ${x.system ?? ''}|${x.value}`);
+  const demo = demographicKey(p);
+  if (demo) keys.push(`demographics ${demo}`);
+  return keys;
+}
+
+/** The pairs the rules find, given each record's keys (ruleKeys). */
+export function deterministicPairs(keysOfRecords: readonly string[][]): RulePair[] {
+  const firstWithKey = new Map<string, number>();
+  const pairs = new Map<string, RulePair>();
+  keysOfRecords.forEach((keys, i) => {
     for (const key of keys) {
       const other = firstWithKey.get(key);
-      if (other === undefined) firstWithKey.set(key, p.id);
-      else {
-        parent.set(find(p.id), find(other));
-        (reasons.get(p.id) ?? reasons.set(p.id, new Set()).get(p.id)!).add(key.split(' ')[0] === 'identifier' ? key : 'same name, birth date, sex and address');
+      if (other === undefined) {
+        firstWithKey.set(key, i);
+        continue;
       }
+      const reason = key.startsWith('identifier ') ? key : 'same name, birth date, sex and address';
+      const pair = pairs.get(`${other} ${i}`) ?? pairs.set(`${other} ${i}`, { left: other, right: i, reasons: [] }).get(`${other} ${i}`)!;
+      if (!pair.reasons.includes(reason)) pair.reasons.push(reason);
     }
-  }
-  const groups = new Map<string, string[]>();
-  for (const p of patients) (groups.get(find(p.id!)) ?? groups.set(find(p.id!), []).get(find(p.id!))!).push(p.id!);
-  return [...groups.values()]
-    .filter((ids) => ids.length > 1)
-    .map((ids) => ({ ids: ids.sort(), reasons: [...new Set(ids.flatMap((id) => [...(reasons.get(id) ?? [])]))] }));
+  });
+  return [...pairs.values()];
 }

@@ -7,8 +7,8 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { ResourceStore } from '../store/resource-store.js';
 
-/** The store's settings, and where files and backups go (the data folder when left out). */
-export type StoreConfig = Pick<Config, 'dataDir' | 'mongodbUri' | 'mongodbDb'> & Partial<Pick<Config, 'filesUrl' | 'backupUrl'>>;
+/** The store's settings, where files and backups go (the data folder when left out), and dedupe's match thresholds (the defaults when left out). */
+export type StoreConfig = Pick<Config, 'dataDir' | 'mongodbUri' | 'mongodbDb'> & Partial<Pick<Config, 'filesUrl' | 'backupUrl' | 'matchThreshold' | 'possibleMatchThreshold'>>;
 
 export interface MaintenanceDeps {
   store: ResourceStore;

@@ -4,6 +4,7 @@
  * A task stops through `deps.signal`, which is aborted when its job is cancelled or its lease is lost.
  */
 import { badRequest } from '../fhir/outcomes.js';
+import { DEFAULT_MATCH_THRESHOLDS } from '../match/match-grade.js';
 import { qualityReport, qualityReportFiles } from '../report/quality-report.js';
 import { validateAll, validationReportFiles } from '../validation/validate-all.js';
 import { parseBackupType } from './backup-ids.js';
@@ -34,8 +35,9 @@ const TASKS: Record<MaintenanceTask, TaskFn> = {
     return { result: r, counts: { orphans: r.orphans.length, deleted: r.deleted } };
   },
   dedupe: async (deps, p) => {
-    const r = await dedupePatients(deps.store, { dryRun: p.dryRun === true, signal: deps.signal });
-    return { result: r, counts: { merges: r.merges.length, repointed: r.repointed, sharedIdentifiers: r.sharedIdentifiers.length } };
+    const { matchThreshold = DEFAULT_MATCH_THRESHOLDS.match, possibleMatchThreshold = DEFAULT_MATCH_THRESHOLDS.possible } = deps.config;
+    const r = await dedupePatients(deps.store, { dryRun: p.dryRun === true, signal: deps.signal, thresholds: { match: matchThreshold, possible: possibleMatchThreshold } });
+    return { result: r, counts: { merges: r.merges.length, repointed: r.repointed, review: r.review.length, sharedIdentifiers: r.sharedIdentifiers.length } };
   },
   statistics: async (deps) => {
     const r = await qualityReport(deps.store);

@@ -11,6 +11,7 @@ import type { ResourceStore } from '../../store/resource-store.js';
 import type { JobManager } from '../../jobs/job-manager.js';
 import type { FhirOperation } from './operation.js';
 import type { WriteValidation } from '../../config.js';
+import type { MatchThresholds } from '../../match/match-grade.js';
 
 export interface FhirRequest {
   method: string;
@@ -55,4 +56,6 @@ export interface FhirContext {
   validateWrites: WriteValidation;
   /** The de-identification key (MEDGEN_DEID_KEY): `_deidentify` is refused without one. */
   deidKey?: string;
+  /** `Patient/$match`'s certain and possible thresholds (MEDGEN_MATCH_THRESHOLD, …); the defaults when absent. */
+  matchThresholds?: MatchThresholds;
 }
