@@ -17,6 +17,7 @@ import { badRequest } from '../src/fhir/outcomes.js';
 import type { Logger } from '../src/logger.js';
 import { DEFAULT_MATCH_THRESHOLDS } from '../src/match/match-grade.js';
 import type { ResourceStore } from '../src/store/resource-store.js';
+import { changeStream } from './change-stream.js';
 import { bearerAuth } from './auth.js';
 import { errorHandler } from './error-handler.js';
 import { localizeDicomwebEndpoint } from '../src/imaging/endpoint-address.js';
@@ -80,6 +81,7 @@ export function createDataManagementRouter(options: DataManagementRouterOptions)
     });
   }
   if (config.apiKeys.length > 0) router.use(bearerAuth(config.apiKeys, isPublic));
+  router.get('/_changes', changeStream(store, logger));
 
   router.use(async (req: Request, res: Response) => {
     const { segments, query } = parseUrl(req);

@@ -107,6 +107,35 @@ export interface HistoryStreamOptions {
   through?: string;
 }
 
+/** One change as the outbox holds it: a version written (a deletion when `json` is null). */
+export interface ChangeEvent {
+  /** The event number: increasing in commit order, never reused. */
+  seq: number;
+  resourceType: string;
+  id: string;
+  versionId: string;
+  lastUpdated: string;
+  deleted: boolean;
+  /** The version's JSON as stored; null for a deletion. */
+  json: string | null;
+}
+
+export interface ChangeQuery {
+  /** At most this many changes. */
+  limit: number;
+  /** Only changes of these resource types (all when absent). */
+  types?: readonly string[];
+}
+
+export interface ChangePage {
+  changes: ChangeEvent[];
+  /**
+   * Every change numbered up to here and matching the query is in `changes` (or in an earlier page): at least
+   * `since`, at most the number of the last change committed.
+   */
+  through: number;
+}
+
 /** An identifier of a resource type, as findByIdentifier takes it (system null: any). */
 export interface TypedIdentifier {
   resourceType: string;
@@ -167,6 +196,16 @@ export interface ResourceStore {
    * written. Resolves with the number of versions written.
    */
   restoreVersions(records: RawVersionRecord[]): Promise<number>;
+  /**
+   * The outbox (src/events): the versions committed after event number `since`, in commit order. Every version
+   * a write stores is one change, stored in the same atomic unit as the resource itself (it is the version's
+   * history record), so a change is never lost nor reported for a write that did not land. `through` is the
+   * number up to which the answer is complete: the next call passes it as `since`. A number is never given to
+   * two changes, and a change read twice has the same number.
+   */
+  changes(since: number, options: ChangeQuery): Promise<ChangePage>;
+  /** The number of the last change committed (0 when none): where a reader that wants only new changes starts. */
+  lastChange(): Promise<number>;
   /** The resource types present, with the number of current live resources of each. */
   countByType(): Promise<Record<string, number>>;
 

@@ -5,6 +5,7 @@
  * @see ../../src/store/resource-store.ts
  */
 import type { ResourceStore } from '../../src/store/resource-store.js';
+import { changeContract } from './contract-changes.js';
 import { crudContract } from './contract-crud.js';
 import { includeContract } from './contract-includes.js';
 import { indexContract } from './contract-indexes.js';
@@ -48,5 +49,6 @@ export function runStoreContract(
     describe('streams, counts and clear', () => streamContract(get));
     describe('injection safety', () => injectionContract(get));
     describe('backup, restore, leases and system documents', () => maintenanceContract(get));
+    describe('the change feed (outbox)', () => changeContract(get));
   });
 }

@@ -98,7 +98,7 @@ interface HistoryWrite {
  * by replacement (inside a transaction, where a duplicate key would abort it).
  */
 function historyOps(plan: WritePlan, insertFirst: boolean): HistoryWrite[] {
-  const priors = [...plan.keys.values()].flatMap(({ prior }) => (prior === null ? [] : [toHistoryDoc(prior, plan.q)]));
+  const priors = [...plan.keys.values()].flatMap(({ prior }) => (prior === null ? [] : [toHistoryDoc(prior, plan.q, plan.ordinal())]));
   return [
     ...priors.map((doc) => ({ doc, prior: true, op: { insertOne: { document: doc } } })),
     ...plan.history.map((doc) => ({ doc, prior: false, op: insertFirst ? { insertOne: { document: doc } } : replaceHistory(doc) })),

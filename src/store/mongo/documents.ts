@@ -10,6 +10,7 @@
  * never queries inside the resource anyway (it queries `idx`), and a string round-trips byte for byte.
  * @see https://www.mongodb.com/docs/manual/core/dot-dollar-considerations/
  */
+import { tooLarge } from '../../fhir/outcomes.js';
 import type { IndexEntries } from '../../search/types.js';
 import type { RawVersionRecord, StoredResource, VersionRecord } from '../resource-store.js';
 import { type SortKeyEntry, sortEntries } from './derived-entries.js';
@@ -71,6 +72,11 @@ export interface HistoryDoc {
    * stored again under the same `_id` moves to the later call's place. Absent on documents from before it.
    */
   q?: number;
+  /**
+   * Its place among the documents of its write call, so (q, o) orders every version and numbers it in the change
+   * feed (change-feed.ts). Absent on documents from before it, which the feed does not give.
+   */
+  o?: number;
 }
 
 /** `_id` of a resource document. */
@@ -132,9 +138,21 @@ export function resourceDocFromJson(
 }
 
 /** The history entry of the version a resource document holds. */
-export function toHistoryDoc(doc: ResourceDoc, q?: number): HistoryDoc {
+export function toHistoryDoc(doc: ResourceDoc, q?: number, o?: number): HistoryDoc {
   const { type, id, v, lastUpdated, lu, deleted, json, w } = doc;
-  return { _id: historyKey(type, id, v), type, id, v, lastUpdated, lu, deleted, json, w, ...(q === undefined ? {} : { q }) };
+  return { _id: historyKey(type, id, v), type, id, v, lastUpdated, lu, deleted, json, w, ...(q === undefined ? {} : { q }), ...(o === undefined ? {} : { o }) };
+}
+
+/** Numbers one write call can give its history documents (change-feed.ts: a change's number is q * ORDINALS + o). */
+export const ORDINALS = 2 ** 20;
+
+/** Numbers the history documents of one write call, across all its rounds (HistoryDoc.o). */
+export function ordinals(): () => number {
+  let next = 0;
+  return () => {
+    if (next >= ORDINALS) throw tooLarge(`One write stores at most ${ORDINALS} versions: split it`);
+    return next++;
+  };
 }
 
 /** The resource a document holds; only live versions have one. */

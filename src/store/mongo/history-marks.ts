@@ -51,7 +51,12 @@ const COUNTER = 'history';
 /** How long a mark waits for the write calls open when it was taken, by default. */
 export const DEFAULT_MARK_WAIT_MS = 120_000;
 
-type CounterDoc = { _id: string; series: string; position: number; open: Record<string, 1> };
+/**
+ * An open write call: when it opened (epoch ms) and, once recorded, its position (see nextPosition). Releases
+ * before the change feed stored 1.
+ */
+type OpenCall = { t: number; p?: number } | 1;
+type CounterDoc = { _id: string; series: string; position: number; open: Record<string, OpenCall> };
 
 /** The highest position any history document has. */
 async function highestStored(db: MongoDatabaseLike): Promise<number> {
@@ -62,10 +67,14 @@ async function highestStored(db: MongoDatabaseLike): Promise<number> {
 /** Takes the next position, registering `openAs` as an open write call when given. */
 async function nextPosition(db: MongoDatabaseLike, openAs?: string): Promise<CounterDoc> {
   const counter = db.collection<CounterDoc>(POSITIONS);
-  const update = { $inc: { position: 1 }, ...(openAs === undefined ? {} : { $set: { [`open.${openAs}`]: 1 } }) };
   for (;;) {
-    const doc = await counter.findOneAndUpdate({ _id: COUNTER }, update);
-    if (doc !== null) return doc;
+    // The position is the counter's after the update, so the call cannot record it in the same update: a second
+    // one does, before the call writes anything. Until then the change feed waits (settledPosition).
+    const doc = await counter.findOneAndUpdate({ _id: COUNTER }, { $inc: { position: 1 }, ...(openAs === undefined ? {} : { $set: { [`open.${openAs}`]: { t: Date.now() } } }) });
+    if (doc !== null) {
+      if (openAs !== undefined) await counter.findOneAndUpdate({ _id: COUNTER, [`open.${openAs}`]: { $exists: true } }, { $set: { [`open.${openAs}.p`]: doc.position } });
+      return doc;
+    }
     // Two processes may create it at once: the unique _id keeps one, and both take positions from it.
     await counter.bulkWrite([{ insertOne: { document: { _id: COUNTER, series: newSeries(), position: await highestStored(db), open: {} } } }]);
   }
@@ -120,4 +129,27 @@ export async function markFilter(db: MongoDatabaseLike, options: HistoryStreamOp
   const { after, through } = markRange(options, series);
   if (through !== undefined) return { q: after === undefined ? { $not: { $gt: through } } : { $gt: after, $lte: through } };
   return after === undefined ? {} : { q: { $gt: after } };
+}
+
+/**
+ * The change feed's bound (change-feed.ts): the highest position P such that every write call holding a position
+ * up to P has closed, so every history document with `q <= P` has landed; null while a call that has opened
+ * has not yet recorded its position (it may be below anything), which lasts one round trip. A call open longer
+ * than `abandonMs` is abandoned as a mark abandons it (its process died, or paused: see the file comment).
+ */
+export async function settledPosition(db: MongoDatabaseLike, abandonMs = DEFAULT_MARK_WAIT_MS): Promise<{ position: number; series: string } | null> {
+  const counter = await db.collection<CounterDoc>(POSITIONS).findOne({ _id: COUNTER });
+  if (counter === null) return { position: await highestStored(db), series: '' };
+  let settled = counter.position;
+  const now = Date.now();
+  for (const [call, open] of Object.entries(counter.open ?? {})) {
+    const opened = open === 1 ? 0 : open.t;
+    if (now - opened > abandonMs) {
+      await close(db, call);
+      continue;
+    }
+    if (open === 1 || open.p === undefined) return null;
+    settled = Math.min(settled, open.p - 1);
+  }
+  return { position: settled, series: counter.series };
 }

@@ -45,8 +45,9 @@ export const STORE_INDEXES: IndexDefinition[] = [
   // history of one resource (v descending) and history streams (keyset by id then v, their mark range on `q`
   // from the keys).
   { collection: HISTORY, name: 'type_id_v_q', key: { type: 1, id: 1, v: 1, q: 1 } },
-  // history-marks.ts: the documents of an abandoned write call (`q: P`) and the highest position given.
-  { collection: HISTORY, name: 'q', key: { q: 1 } },
+  // history-marks.ts: the documents of an abandoned write call (`q: P`) and the highest position given; the
+  // change feed in commit order (change-feed.ts).
+  { collection: HISTORY, name: 'q_o', key: { q: 1, o: 1 } },
   // Type- and system-level history (history-page.ts), newest first: read backwards.
   { collection: HISTORY, name: 'type_lu_id_v', key: { type: 1, lu: 1, id: 1, v: 1 } },
   { collection: HISTORY, name: 'lu_type_id_v', key: { lu: 1, type: 1, id: 1, v: 1 } },

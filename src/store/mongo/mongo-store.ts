@@ -15,9 +15,11 @@ import { computeIndex } from '../../search/index-resource.js';
 import type { SearchQuery, SearchResult } from '../../search/types.js';
 import { assertJob, assertJobListArgs, assertLeaseArgs, assertSystemKey, checkSystemOption } from '../lease-args.js';
 import { createClock } from '../resource-meta.js';
-import type { RawVersionRecord, ResourceStore, StoredJob, StoredResource, WriteOp, WriteOptions, WriteResult, WriteStatus } from '../resource-store.js';
+import type { ChangePage, ChangeQuery, RawVersionRecord, ResourceStore, StoredJob, StoredResource, WriteOp, WriteOptions, WriteResult, WriteStatus } from '../resource-store.js';
+import { assertChangeArgs } from '../change-args.js';
+import { mongoChanges, mongoLastChange } from './change-feed.js';
 import type { MongoDatabaseLike } from './collection.js';
-import { HISTORY, RESOURCES, type ResourceDoc, parseResource } from './documents.js';
+import { HISTORY, RESOURCES, type ResourceDoc, ordinals, parseResource } from './documents.js';
 import { driverDatabase } from './driver-database.js';
 import { markHistory, withPosition } from './history-marks.js';
 import { upgradeLayout } from './layout-upgrade.js';
@@ -89,7 +91,7 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
       return withPosition(this.db, (q) =>
         this.db.withTransaction(async (tx) => {
           // The time is taken in the callback, so a transaction the server retries is stamped afresh.
-          const ctx = { now: this.clock(), token, q, index: this.index };
+          const ctx = { now: this.clock(), token, q, ordinal: ordinals(), index: this.index };
           const results = await writeCall(tx, ops, ctx, { atomic: true, transactional: await this.db.transactional() });
           // Inside the transaction when there is one; without, writeCall has thrown on any failure first.
           if (system) await putSystemDoc(tx, system.key, system.doc);
@@ -97,7 +99,7 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
         }),
       );
     }
-    return withPosition(this.db, (q) => writeCall(this.db, ops, { now: this.clock(), token, q, index: this.index }, { atomic: false, transactional: false }));
+    return withPosition(this.db, (q) => writeCall(this.db, ops, { now: this.clock(), token, q, ordinal: ordinals(), index: this.index }, { atomic: false, transactional: false }));
   }
 
   async search(query: SearchQuery): Promise<SearchResult<StoredResource>> {
@@ -125,6 +127,15 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
 
   markHistory(): Promise<string> {
     return markHistory(this.db, this.markWaitMs);
+  }
+
+  async changes(since: number, query: ChangeQuery): Promise<ChangePage> {
+    assertChangeArgs(since, query);
+    return mongoChanges(this.db, since, query);
+  }
+
+  lastChange(): Promise<number> {
+    return mongoLastChange(this.db);
   }
 
   /** Wall-clock time, not the store clock: leases are shared with other processes. */

@@ -12,7 +12,7 @@ import { groupRawVersions, parseCurrentVersion } from '../raw-versions.js';
 import type { RawVersionRecord } from '../resource-store.js';
 import { applyAtomically } from './apply-changes.js';
 import type { MongoDatabaseLike } from './collection.js';
-import { HISTORY, type HistoryDoc, RESOURCES, type ResourceDoc, historyKey, resourceDocFromJson, resourceKey } from './documents.js';
+import { HISTORY, type HistoryDoc, RESOURCES, type ResourceDoc, historyKey, ordinals, resourceDocFromJson, resourceKey } from './documents.js';
 import { withPosition } from './history-marks.js';
 import type { Indexer, WritePlan } from './write-plan.js';
 
@@ -22,8 +22,9 @@ export async function restoreVersions(db: MongoDatabaseLike, records: RawVersion
   const token = randomUUID();
   // Restored versions land now, so they take their place in commit order now (history-marks.ts).
   await withPosition(db, (q) => db.withTransaction(async (tx) => {
+    const ordinal = ordinals();
     const history: HistoryDoc[] = groups.flatMap((g) =>
-      g.versions.map((v) => ({ _id: historyKey(g.type, g.id, v.n), type: g.type, id: g.id, v: v.n, lastUpdated: v.lastUpdated, lu: v.lu, deleted: v.deleted, json: v.json, w: token, q })),
+      g.versions.map((v) => ({ _id: historyKey(g.type, g.id, v.n), type: g.type, id: g.id, v: v.n, lastUpdated: v.lastUpdated, lu: v.lu, deleted: v.deleted, json: v.json, w: token, q, o: ordinal() })),
     );
     // Checked first for a clear message; the unique _id still refuses a version a concurrent writer adds meanwhile.
     for await (const taken of tx.collection<HistoryDoc>(HISTORY).find({ _id: { $in: history.map((h) => h._id) } }, { projection: { _id: 1 }, limit: 1 })) {
@@ -31,7 +32,7 @@ export async function restoreVersions(db: MongoDatabaseLike, records: RawVersion
     }
     const loaded = new Map<string, ResourceDoc>();
     for await (const doc of tx.collection<ResourceDoc>(RESOURCES).find({ _id: { $in: groups.map((g) => resourceKey(g.type, g.id)) } })) loaded.set(doc._id, doc);
-    const plan: WritePlan = { results: [], keys: new Map(), history, q };
+    const plan: WritePlan = { results: [], keys: new Map(), history, q, ordinal };
     for (const g of groups) {
       for (const v of g.versions) if (v.json !== null) assertDocumentSize(g.type, g.id, v.json, null);
       const key = resourceKey(g.type, g.id);

@@ -32,6 +32,7 @@ function planAgain(ops: WriteOp[], positions: number[], loaded: Map<string, Reso
     keys: new Map([...sub.keys].map(([key, planned]) => [key, { ...planned, ops: planned.ops.map((i) => positions[i]) }])),
     history: sub.history,
     q: sub.q,
+    ordinal: sub.ordinal,
   };
 }
 
@@ -41,7 +42,7 @@ function merge(plan: WritePlan, again: WritePlan, keys: Set<string>): WritePlan 
   for (const r of again.results) results[r.index] = r;
   const kept = [...plan.keys].filter(([key]) => !keys.has(key));
   const history = plan.history.filter((h) => !keys.has(resourceKey(h.type, h.id)));
-  return { results, keys: new Map([...kept, ...again.keys]), history: [...history, ...again.history], q: plan.q };
+  return { results, keys: new Map([...kept, ...again.keys]), history: [...history, ...again.history], q: plan.q, ordinal: plan.ordinal };
 }
 
 export interface WriteCallOptions {

@@ -27,6 +27,8 @@ export interface PlanContext {
   token: string;
   /** The call's position in commit order, which its history documents carry (history-marks.ts). */
   q: number;
+  /** The next HistoryDoc.o of this call. */
+  ordinal: () => number;
   index: Indexer;
 }
 
@@ -45,6 +47,8 @@ export interface WritePlan {
   history: HistoryDoc[];
   /** The call's position, which the prior versions it stores again carry too. */
   q: number;
+  /** Numbers the prior versions it stores again, after its new ones. */
+  ordinal: () => number;
 }
 
 /** The key an op writes, when known before planning (a create without id gets a fresh one). */
@@ -84,7 +88,7 @@ export function planWrites(ops: WriteOp[], loaded: Map<string, ResourceDoc>, ctx
       planned.next = doc;
       planned.ops.push(index);
     } else keys.set(key, { prior: loaded.get(key) ?? null, next: doc, ops: [index] });
-    history.push(toHistoryDoc(doc, ctx.q));
+    history.push(toHistoryDoc(doc, ctx.q, ctx.ordinal()));
     return stored;
   };
 
@@ -127,5 +131,5 @@ export function planWrites(ops: WriteOp[], loaded: Map<string, ResourceDoc>, ctx
       return { index, status: 'failed', error: { status, outcome } };
     }
   });
-  return { results, keys, history, q: ctx.q };
+  return { results, keys, history, q: ctx.q, ordinal: ctx.ordinal };
 }

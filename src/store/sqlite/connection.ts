@@ -5,6 +5,7 @@
  * nothing prepared on, or cached from, the old file outlives it.
  */
 import type Database from 'better-sqlite3';
+import { createChangeFeed } from './change-feed.js';
 import { createHistoryPager } from './history-page.js';
 import { IndexRowBuffer } from './index-row-buffer.js';
 import { createParamIds, createRowWriter } from './index-rows.js';
@@ -30,6 +31,7 @@ export function connect(db: Database.Database) {
     system: createSystemTables(db),
     jobs: createJobTable(db),
     historyPager: createHistoryPager(db),
+    feed: createChangeFeed(db),
     /** Generated search SQL, prepared on first use (SqliteStore.prepared). */
     searchCache: new Map<string, Database.Statement>(),
   };

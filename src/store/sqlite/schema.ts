@@ -24,6 +24,8 @@
  *   Added in version 4; a file made before it is indexed at its first open by this release.
  * - `jobs` holds the asynchronous jobs' records (job-table.ts), listed newest first or by status. Added in
  *   version 5, as a new table.
+ * - `versions_seq` reads the versions in commit order: the change feed (change-feed.ts). Added in version 6;
+ *   a file made before it is indexed at its first open by this release.
  * @see https://hl7.org/fhir/R4/search.html
  * @see https://www.sqlite.org/wal.html
  */
@@ -31,7 +33,7 @@ import Database from 'better-sqlite3';
 import { newSeries } from '../history-mark.js';
 
 /** Bumped when the DDL changes; `user_version` tells which schema a file has. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** Tables holding the index rows of a resource; used by delete and clear. */
 export const INDEX_TABLES = ['idx_token', 'idx_string', 'idx_date', 'idx_ref', 'idx_number', 'idx_uri', 'refs'] as const;
@@ -120,6 +122,8 @@ function migrate(db: Database.Database): void {
   db.exec('BEGIN');
   db.exec(DDL);
   addVersionSeq(db);
+  // After addVersionSeq: a file from before version 3 has no seq column until then.
+  db.exec('CREATE INDEX IF NOT EXISTS versions_seq ON versions (seq) WHERE seq > 0');
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   db.exec('COMMIT');
 }

@@ -13,6 +13,8 @@ import { assertJob, assertJobListArgs, assertLeaseArgs, assertSystemKey, checkSy
 import { formatMark } from '../history-mark.js';
 import { createClock } from '../resource-meta.js';
 import type {
+  ChangePage,
+  ChangeQuery,
   HistoryPage,
   HistoryStreamOptions,
   RawVersionRecord,
@@ -184,6 +186,14 @@ export class SqliteStore implements ResourceStore {
   async deleteJob(id: string): Promise<void> {
     assertSystemKey(id);
     this.c.jobs.delete(id);
+  }
+
+  async changes(since: number, query: ChangeQuery): Promise<ChangePage> {
+    return this.c.feed.changes(since, query);
+  }
+
+  async lastChange(): Promise<number> {
+    return this.c.feed.lastChange();
   }
 
   async countByType(): Promise<Record<string, number>> {

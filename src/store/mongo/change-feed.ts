@@ -1,0 +1,72 @@
+/**
+ * The outbox on MongoDB (ResourceStore.changes): the `history` documents themselves. A version's history
+ * document is written by the write call that writes the resource, inside its transaction on a replica set, and
+ * compensated with it on a standalone server or FerretDB (apply-changes.ts), so a change exists exactly when
+ * its version does. Its number is its place in commit order: the call's position `q` (history-marks.ts) and
+ * the document's place `o` within the call, as q * 2^20 + o.
+ *
+ * Positions are taken before a call writes and calls land in any order, so a reader must not pass a position
+ * whose call is still landing: it reads only up to the settled position (history-marks.ts settledPosition),
+ * below every call still open. A call that never closes (its process was killed) holds the feed back until it
+ * is abandoned (two minutes, as marks do); the feed then reads what it landed under its position.
+ * Limits: a call abandoned while alive numbers its documents again when it closes, so what the feed had given
+ * of it comes again under new numbers; a prior version stored again where it was missing (apply-changes.ts) is
+ * a change of its own.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { OperationOutcomeError, outcome, issue } from '../../fhir/outcomes.js';
+import type { ChangeEvent, ChangePage, ChangeQuery } from '../resource-store.js';
+import type { MongoDatabaseLike, MongoFilter } from './collection.js';
+import { HISTORY, type HistoryDoc, ORDINALS } from './documents.js';
+import { settledPosition } from './history-marks.js';
+
+/** How long a read waits for a call to record its position (one round trip, normally). */
+const SETTLE_TRIES = 50;
+const SETTLE_PAUSE_MS = 10;
+
+const seqOf = (doc: HistoryDoc): number => (doc.q as number) * ORDINALS + (doc.o as number);
+
+const toEvent = (doc: HistoryDoc): ChangeEvent => ({
+  seq: seqOf(doc),
+  resourceType: doc.type,
+  id: doc.id,
+  versionId: String(doc.v),
+  lastUpdated: doc.lastUpdated,
+  deleted: doc.deleted,
+  json: doc.json,
+});
+
+/** The settled position, waiting briefly while a call records its own; 503 when it does not. */
+async function settled(db: MongoDatabaseLike): Promise<number> {
+  for (let i = 0; i < SETTLE_TRIES; i++) {
+    const s = await settledPosition(db);
+    if (s !== null) return s.position;
+    await sleep(SETTLE_PAUSE_MS);
+  }
+  throw new OperationOutcomeError(503, outcome(issue('error', 'transient', 'Writes are landing; ask for the changes again')));
+}
+
+/** The highest change number the settled position covers: every later change is numbered above it. */
+const settledThrough = (position: number) => (position + 1) * ORDINALS - 1;
+
+export async function mongoChanges(db: MongoDatabaseLike, since: number, query: ChangeQuery): Promise<ChangePage> {
+  const bound = await settled(db);
+  const through = Math.max(since, settledThrough(bound));
+  if (bound * ORDINALS + ORDINALS - 1 <= since) return { changes: [], through };
+  const qs = Math.floor(since / ORDINALS);
+  const os = since % ORDINALS;
+  const filter: MongoFilter = {
+    q: { $gte: qs, $lte: bound },
+    // Documents from before `o` existed are no changes anyone can ask for (`$gte` leaves out a missing field).
+    o: { $gte: 0 },
+    $or: [{ q: { $gt: qs } }, { o: { $gt: os } }],
+    ...(query.types ? { type: { $in: [...query.types] } } : {}),
+  };
+  const docs: HistoryDoc[] = [];
+  for await (const doc of db.collection<HistoryDoc>(HISTORY).find(filter, { sort: { q: 1, o: 1 }, limit: query.limit })) docs.push(doc);
+  return { changes: docs.map(toEvent), through: docs.length === query.limit ? seqOf(docs[docs.length - 1]) : through };
+}
+
+export async function mongoLastChange(db: MongoDatabaseLike): Promise<number> {
+  return settledThrough(await settled(db));
+}
