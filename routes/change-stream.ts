@@ -69,7 +69,7 @@ export function changeStream(store: ResourceStore, logger: Logger, options: { po
           if (!(await send(res, `: keep-alive ${cursor}\n\n`))) return;
           quietSince = Date.now();
         }
-        if (page.changes.length < PAGE) await sleep(pollMs);
+        if (!page.more) await sleep(pollMs);
       }
     } catch (err) {
       // The status line is long sent: the failure goes out as an event, and the client reconnects from its last id.

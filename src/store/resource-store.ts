@@ -134,6 +134,11 @@ export interface ChangePage {
    * `since`, at most the number of the last change committed.
    */
   through: number;
+  /**
+   * Whether changes after `through` were committed already: the page was full, or the store stopped looking
+   * (each call reads a bounded range, so a page of a rare type can be short and still not the end). Read on.
+   */
+  more: boolean;
 }
 
 /** An identifier of a resource type, as findByIdentifier takes it (system null: any). */

@@ -15,7 +15,8 @@ async function readAll(store: ResourceStore, since: number, limit: number, types
     const page = await store.changes(cursor, { limit, types });
     expect(page.through).toBeGreaterThanOrEqual(cursor);
     changes.push(...page.changes);
-    if (page.changes.length < limit) return { changes, through: page.through };
+    if (!page.more) return { changes, through: page.through };
+    expect(page.through).toBeGreaterThan(cursor);
     cursor = page.through;
   }
 }

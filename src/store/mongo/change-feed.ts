@@ -20,9 +20,17 @@ import type { MongoDatabaseLike, MongoFilter } from './collection.js';
 import { HISTORY, type HistoryDoc, ORDINALS } from './documents.js';
 import { settledPosition } from './history-marks.js';
 
-/** How long a read waits for a call to record its position (one round trip, normally). */
-const SETTLE_TRIES = 50;
-const SETTLE_PAUSE_MS = 10;
+/**
+ * How long a read waits for a call to record its position: one round trip normally, and past the grace after
+ * which a registration without one is given up (history-marks.ts, 5 s).
+ */
+const SETTLE_WAIT_MS = 6_000;
+
+/**
+ * Positions one call looks through at most, so a reader of a rare type reads a bounded range however few
+ * documents the type filter keeps; a page with fewer changes than asked then ends there.
+ */
+const WINDOW = 1_000;
 
 const seqOf = (doc: HistoryDoc): number => (doc.q as number) * ORDINALS + (doc.o as number);
 
@@ -38,10 +46,11 @@ const toEvent = (doc: HistoryDoc): ChangeEvent => ({
 
 /** The settled position, waiting briefly while a call records its own; 503 when it does not. */
 async function settled(db: MongoDatabaseLike): Promise<number> {
-  for (let i = 0; i < SETTLE_TRIES; i++) {
+  const deadline = Date.now() + SETTLE_WAIT_MS;
+  for (let pause = 5; Date.now() < deadline; pause = Math.min(pause * 2, 250)) {
     const s = await settledPosition(db);
     if (s !== null) return s.position;
-    await sleep(SETTLE_PAUSE_MS);
+    await sleep(pause);
   }
   throw new OperationOutcomeError(503, outcome(issue('error', 'transient', 'Writes are landing; ask for the changes again')));
 }
@@ -50,11 +59,13 @@ async function settled(db: MongoDatabaseLike): Promise<number> {
 const settledThrough = (position: number) => (position + 1) * ORDINALS - 1;
 
 export async function mongoChanges(db: MongoDatabaseLike, since: number, query: ChangeQuery): Promise<ChangePage> {
-  const bound = await settled(db);
-  const through = Math.max(since, settledThrough(bound));
-  if (bound * ORDINALS + ORDINALS - 1 <= since) return { changes: [], through };
   const qs = Math.floor(since / ORDINALS);
   const os = since % ORDINALS;
+  const settledAt = await settled(db);
+  const bound = Math.min(settledAt, qs + WINDOW);
+  const through = Math.max(since, settledThrough(bound));
+  const more = bound < settledAt;
+  if (settledThrough(bound) <= since) return { changes: [], through, more };
   const filter: MongoFilter = {
     q: { $gte: qs, $lte: bound },
     // Documents from before `o` existed are no changes anyone can ask for (`$gte` leaves out a missing field).
@@ -64,7 +75,8 @@ export async function mongoChanges(db: MongoDatabaseLike, since: number, query: 
   };
   const docs: HistoryDoc[] = [];
   for await (const doc of db.collection<HistoryDoc>(HISTORY).find(filter, { sort: { q: 1, o: 1 }, limit: query.limit })) docs.push(doc);
-  return { changes: docs.map(toEvent), through: docs.length === query.limit ? seqOf(docs[docs.length - 1]) : through };
+  if (docs.length < query.limit) return { changes: docs.map(toEvent), through, more };
+  return { changes: docs.map(toEvent), through: seqOf(docs[docs.length - 1]), more: true };
 }
 
 export async function mongoLastChange(db: MongoDatabaseLike): Promise<number> {

@@ -50,6 +50,12 @@ const COUNTER = 'history';
 
 /** How long a mark waits for the write calls open when it was taken, by default. */
 export const DEFAULT_MARK_WAIT_MS = 120_000;
+/**
+ * How long a registration may go without its position before the change feed gives it up: its call stopped
+ * between its two updates (its process died, or its connection closed), has written nothing, and never will
+ * under that position (nextPosition).
+ */
+const UNRECORDED_GRACE_MS = 5_000;
 
 /**
  * An open write call: when it opened (epoch ms) and, once recorded, its position (see nextPosition). Releases
@@ -64,25 +70,47 @@ async function highestStored(db: MongoDatabaseLike): Promise<number> {
   return 0;
 }
 
+/**
+ * The counter's updates of one process, one after another. FerretDB v1 loses concurrent updates of one document
+ * (measured against v1.24.2: 40 concurrent `$inc` of one field left it at 4, and two calls were handed the same
+ * position), so its updates are never sent concurrently from here; MongoDB serializes updates of one document
+ * anyway, so this costs it nothing it had. Processes sharing a FerretDB database can still collide.
+ */
+const queues = new WeakMap<MongoDatabaseLike, Promise<unknown>>();
+
+function serially<T>(db: MongoDatabaseLike, step: () => Promise<T>): Promise<T> {
+  const run = (queues.get(db) ?? Promise.resolve()).then(step, step);
+  queues.set(db, run.catch(() => undefined));
+  return run;
+}
+
 /** Takes the next position, registering `openAs` as an open write call when given. */
-async function nextPosition(db: MongoDatabaseLike, openAs?: string): Promise<CounterDoc> {
+function nextPosition(db: MongoDatabaseLike, openAs?: string): Promise<CounterDoc> {
+  return serially(db, () => takePosition(db, openAs));
+}
+
+async function takePosition(db: MongoDatabaseLike, openAs?: string): Promise<CounterDoc> {
   const counter = db.collection<CounterDoc>(POSITIONS);
   for (;;) {
     // The position is the counter's after the update, so the call cannot record it in the same update: a second
-    // one does, before the call writes anything. Until then the change feed waits (settledPosition).
+    // one does, before the call writes anything. Until then the change feed waits (settledPosition), or, after
+    // UNRECORDED_GRACE_MS, gives the registration up; the call then finds it gone and takes another position,
+    // so nothing is ever written under a position the feed has passed.
     const doc = await counter.findOneAndUpdate({ _id: COUNTER }, { $inc: { position: 1 }, ...(openAs === undefined ? {} : { $set: { [`open.${openAs}`]: { t: Date.now() } } }) });
-    if (doc !== null) {
-      if (openAs !== undefined) await counter.findOneAndUpdate({ _id: COUNTER, [`open.${openAs}`]: { $exists: true } }, { $set: { [`open.${openAs}.p`]: doc.position } });
-      return doc;
+    if (doc === null) {
+      // Two processes may create it at once: the unique _id keeps one, and both take positions from it.
+      await counter.bulkWrite([{ insertOne: { document: { _id: COUNTER, series: newSeries(), position: await highestStored(db), open: {} } } }]);
+      continue;
     }
-    // Two processes may create it at once: the unique _id keeps one, and both take positions from it.
-    await counter.bulkWrite([{ insertOne: { document: { _id: COUNTER, series: newSeries(), position: await highestStored(db), open: {} } } }]);
+    if (openAs === undefined) return doc;
+    const recorded = await counter.findOneAndUpdate({ _id: COUNTER, [`open.${openAs}`]: { $exists: true } }, { $set: { [`open.${openAs}.p`]: doc.position } });
+    if (recorded !== null) return doc;
   }
 }
 
 /** Removes the registration of `call`; false when a mark abandoned it first. */
 async function close(db: MongoDatabaseLike, call: string): Promise<boolean> {
-  return (await db.collection<CounterDoc>(POSITIONS).findOneAndUpdate({ _id: COUNTER, [`open.${call}`]: { $exists: true } }, { $unset: { [`open.${call}`]: '' } })) !== null;
+  return serially(db, async () => (await db.collection<CounterDoc>(POSITIONS).findOneAndUpdate({ _id: COUNTER, [`open.${call}`]: { $exists: true } }, { $unset: { [`open.${call}`]: '' } })) !== null);
 }
 
 /**
@@ -134,7 +162,8 @@ export async function markFilter(db: MongoDatabaseLike, options: HistoryStreamOp
 /**
  * The change feed's bound (change-feed.ts): the highest position P such that every write call holding a position
  * up to P has closed, so every history document with `q <= P` has landed; null while a call that has opened
- * has not yet recorded its position (it may be below anything), which lasts one round trip. A call open longer
+ * has not yet recorded its position (it may be below anything), which lasts one round trip (at most
+ * UNRECORDED_GRACE_MS, after which the registration is given up). A call open longer
  * than `abandonMs` is abandoned as a mark abandons it (its process died, or paused: see the file comment).
  */
 export async function settledPosition(db: MongoDatabaseLike, abandonMs = DEFAULT_MARK_WAIT_MS): Promise<{ position: number; series: string } | null> {
@@ -144,12 +173,13 @@ export async function settledPosition(db: MongoDatabaseLike, abandonMs = DEFAULT
   const now = Date.now();
   for (const [call, open] of Object.entries(counter.open ?? {})) {
     const opened = open === 1 ? 0 : open.t;
-    if (now - opened > abandonMs) {
+    const recorded = open !== 1 && open.p !== undefined;
+    if (now - opened > (recorded ? abandonMs : UNRECORDED_GRACE_MS)) {
       await close(db, call);
       continue;
     }
-    if (open === 1 || open.p === undefined) return null;
-    settled = Math.min(settled, open.p - 1);
+    if (!recorded) return null;
+    settled = Math.min(settled, (open as { p: number }).p - 1);
   }
   return { position: settled, series: counter.series };
 }

@@ -1,0 +1,31 @@
+/**
+ * The embedded store's change feed reads a bounded range of numbers per call (change-feed.ts), so a reader of a
+ * rare type gets short pages that are not the end: `more` says to read on, and reading on finds what is there.
+ */
+import type { Organization, Patient } from 'fhir/r4.js';
+import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+
+it('a rare type behind 25,000 other changes: short pages with `more`, then the change', async () => {
+  const store = createSqliteStore({ path: ':memory:' });
+  try {
+    const since = await store.lastChange();
+    for (let batch = 0; batch < 5; batch++) {
+      await store.write(Array.from({ length: 5000 }, (_, i) => ({ op: 'create' as const, resource: { resourceType: 'Patient', id: `p-${batch}-${i}` } as Patient })));
+    }
+    const org = await store.create({ resourceType: 'Organization', name: 'Rare' } as Organization);
+    const pages = [];
+    for (let cursor = since; ; ) {
+      const page = await store.changes(cursor, { limit: 10, types: ['Organization'] });
+      pages.push(page);
+      expect(page.through).toBeGreaterThan(cursor);
+      if (!page.more) break;
+      cursor = page.through;
+    }
+    expect(pages.length).toBe(2);
+    expect(pages[0]).toMatchObject({ changes: [], more: true });
+    expect(pages[1].changes.map((c) => c.id)).toEqual([org.id]);
+    expect(pages[1].through).toBe(await store.lastChange());
+  } finally {
+    await store.close();
+  }
+});
