@@ -17,11 +17,12 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   backup: async () => (await import('./backup.js')).benchBackup,
   export: async () => (await import('./export.js')).benchExport,
   match: async () => (await import('./match.js')).benchMatch,
+  lineage: async () => (await import('./lineage.js')).benchLineage,
 };
 
 const name = process.argv.slice(2).find((a) => !a.startsWith('--'));
 if (!name || !BENCHES[name]) {
-  process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [--json] [--data DIR | --count PATIENTS] [import, backup, export: --ndjson-mb N] [import: --store sqlite|mongo]\n`);
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [--json] [--data DIR | --count PATIENTS] [import, backup, export, lineage: --ndjson-mb N] [import: --store sqlite|mongo]\n`);
   process.exit(2);
 }
 const bench = await BENCHES[name]();

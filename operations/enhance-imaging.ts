@@ -57,7 +57,7 @@ export function createEnhanceImagingOperation(fileStore: FileStore): FhirOperati
       if (target.resourceType !== undefined && (target.resourceType !== 'Patient' || target.id === undefined)) {
         throw badRequest('$enhance-imaging runs on the system or on Patient/{id}');
       }
-      const result = await enhanceImaging({ store: ctx.store, fileStore, dicomwebBaseUrl: dicomwebBaseFor(ctx.baseUrl), patientId: target.id });
+      const result = await enhanceImaging({ store: ctx.store, fileStore, dicomwebBaseUrl: dicomwebBaseFor(ctx.baseUrl), patientId: target.id, lineage: { jobId: `request-${ctx.requestId}`, parameters: { patient: target.id ?? null } } });
       return { status: 200, body: resultParameters(result) };
     },
   };

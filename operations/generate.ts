@@ -86,7 +86,7 @@ async function submit(ctx: FhirContext, params: GenerateJobParams): Promise<Fhir
 
 /** Imports the population strictly, support batches first, and answers the `$import` counts with the run's totals. */
 async function importPopulation(ctx: FhirContext, pop: GeneratedPopulation): Promise<FhirResponse> {
-  const importCtx = createImportContext({ store: ctx.store, mode: 'strict', logger: ctx.logger, baseUrl: ctx.baseUrl });
+  const importCtx = createImportContext({ store: ctx.store, mode: 'strict', logger: ctx.logger, baseUrl: ctx.baseUrl, lineage: { jobId: `request-${ctx.requestId}`, parameters: pop.options as unknown as Record<string, unknown> } });
   const bundles = [pop.hospitalInformation, pop.practitionerInformation, ...pop.patients];
   const summary = await runImport(importCtx, bundles.flatMap((b) => [...unitsOfDocument(b)]));
   const body = summaryParameters(summary);

@@ -15,6 +15,7 @@ import { processUnit } from '../src/import/process-unit.js';
 import { checkContentType, parseMode, readJsonDocument, unwrapParameters } from '../src/import/request-body.js';
 import { runImport, transactionError } from '../src/import/run-import.js';
 import { summaryParameters } from '../src/import/summary-parameters.js';
+import { REQUEST_BODY } from '../src/lineage/source-uri.js';
 import { allOk, badRequest } from '../src/fhir/outcomes.js';
 import { parsePrefer } from '../src/fhir/rest/prefer.js';
 import type { FhirOperation } from '../src/fhir/rest/operation.js';
@@ -57,16 +58,19 @@ async function handler(ctx: FhirContext, req: FhirRequest): Promise<FhirResponse
   const stream = req.bodyStream ?? Readable.from(req.body === undefined ? [] : [Buffer.from(JSON.stringify(req.body))]);
   const queryMode = parseMode(req.query.get('mode'));
   const async = parsePrefer(req.headers.prefer).respondAsync;
-  const importCtx = (mode: ImportMode) => createImportContext({ store: ctx.store, mode, logger: ctx.logger, baseUrl: ctx.baseUrl });
+  // A synchronous import is its request's job for lineage; a streamed NDJSON body is never held whole, so it has no hash.
+  const importCtx = (mode: ImportMode) => createImportContext({ store: ctx.store, mode, logger: ctx.logger, baseUrl: ctx.baseUrl, lineage: { jobId: `request-${ctx.requestId}`, parameters: { mode } } });
   if (checkContentType(req.contentType) === 'ndjson') {
     if (async) return submitJob(ctx, queryMode ?? 'strict', 'ndjson', stream);
     const summary = await runImport(importCtx(queryMode ?? 'strict'), unitsOfNdjson(stream));
     return { status: 200, body: summaryParameters(summary) };
   }
-  const { document, mode } = unwrapParameters(await readJsonDocument(stream, ctx.bodyLimitBytes));
+  const body = await readJsonDocument(stream, ctx.bodyLimitBytes);
+  const { document, mode } = unwrapParameters(body.document);
   const units: ImportUnit[] = [...unitsOfDocument(document)];
   if (async) return submitJob(ctx, mode ?? queryMode ?? 'strict', 'json', Readable.from([JSON.stringify(document)]));
   const run = importCtx(mode ?? queryMode ?? 'strict');
+  run.lineage?.hashes.set(REQUEST_BODY, body.sha256);
   if (units.length === 1 && units[0].atomic) {
     const failures = await processUnit(run, units[0]);
     if (failures.length > 0) throw transactionError(failures);

@@ -8,10 +8,13 @@ import { everythingOperation } from './everything.js';
 import { exportOperation } from './export.js';
 import { generateOperation } from './generate.js';
 import { importOperation } from './import.js';
+import { lineageOperation } from './lineage.js';
 import { maintenanceOperation } from './maintenance.js';
 import { matchOperation } from './match.js';
 import { restoreOperation } from './restore.js';
 import { subsetOperation } from './subset.js';
+import { subscriptionEventsOperation } from './subscription-events.js';
+import { subscriptionStatusOperation } from './subscription-status.js';
 import { validateOperation } from './validate.js';
 
-export const operations: FhirOperation[] = [importOperation, validateOperation, generateOperation, backupOperation, restoreOperation, maintenanceOperation, exportOperation, subsetOperation, everythingOperation, matchOperation];
+export const operations: FhirOperation[] = [importOperation, validateOperation, generateOperation, backupOperation, restoreOperation, maintenanceOperation, exportOperation, subsetOperation, everythingOperation, matchOperation, lineageOperation, subscriptionStatusOperation, subscriptionEventsOperation];

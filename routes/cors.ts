@@ -9,7 +9,7 @@
 import type { NextFunction, Request, Response } from 'express';
 
 /** What a client must read from our answers: where a created resource lives, its version, a job's progress. */
-const EXPOSED = 'Content-Location, Location, ETag, Last-Modified, X-Progress, Warning';
+const EXPOSED = 'Content-Location, Location, ETag, Last-Modified, X-Progress, Warning, X-Request-Id';
 const METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 /** Preflights are cached by the browser this long (seconds), so each request is not preceded by another. */
 const MAX_AGE = '600';

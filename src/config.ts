@@ -47,6 +47,15 @@ export interface Config {
   matchThreshold: number;
   /** Patient matches scoring at least this are possible: listed for review (MEDGEN_POSSIBLE_MATCH_THRESHOLD). */
   possibleMatchThreshold: number;
+  /**
+   * URL prefixes a Subscription's rest-hook endpoint must start with (MEDGEN_SUBSCRIPTION_ENDPOINTS); empty: any
+   * https URL, and http only to this machine (src/events/endpoint-rules.ts).
+   */
+  subscriptionEndpoints: string[];
+  /** How long a failing subscription is retried before its pending events are dropped, in ms (MEDGEN_SUBSCRIPTION_HORIZON). */
+  subscriptionHorizonMs: number;
+  /** The key of the X-Medgen-Signature HMAC (MEDGEN_SUBSCRIPTION_SECRET); unset: a random key kept in the store. */
+  subscriptionSecret?: string;
 }
 
 export type ConfigOverrides = Partial<Config>;
@@ -60,6 +69,8 @@ export const DEFAULT_MONGODB_CONNECT_TIMEOUT_MS = 10_000;
  * two may fail before a live owner loses its job.
  */
 export const DEFAULT_JOB_LEASE_MS = 30_000;
+/** MEDGEN_SUBSCRIPTION_HORIZON's default: a receiver down for a day loses what it missed, not more. */
+export const DEFAULT_SUBSCRIPTION_HORIZON_MS = 24 * 60 * 60 * 1000;
 
 function parsePort(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 8080;
@@ -126,6 +137,49 @@ function parsePositiveInt(name: string, raw: string | undefined, fallback: numbe
   return n;
 }
 
+/**
+ * MEDGEN_LINEAGE: `on` (the default) stamps meta.source on what imports and jobs write and records Provenance
+ * per batch (src/lineage); `off` does neither, for the benchmark's baseline. Jobs read it when they start
+ * (an import's own option overrides it), so every entry point honours it without carrying a Config.
+ */
+export function lineageEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  const raw = (env.MEDGEN_LINEAGE ?? '').trim().toLowerCase();
+  if (raw === '' || raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new Error(`MEDGEN_LINEAGE must be on or off, got "${env.MEDGEN_LINEAGE}"`);
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A duration such as `24h`, `90m`, `30s`, `500ms`, `2d`, or a bare number of milliseconds. */
+function parseDuration(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const match = /^(\d+)\s*(ms|s|m|h|d)?$/i.exec(raw.trim());
+  const ms = match ? Number(match[1]) * DURATION_UNITS[(match[2] ?? 'ms').toLowerCase()] : NaN;
+  if (!Number.isSafeInteger(ms) || ms <= 0) throw new Error(`${name} must be a positive duration such as 24h, 90m or 30s, got "${raw}"`);
+  return ms;
+}
+
+/**
+ * Parses MEDGEN_SUBSCRIPTION_ENDPOINTS: http(s) URL prefixes separated by commas. Throws on anything else, so a
+ * typo does not silently leave subscriptions refused or a private address open.
+ */
+function parseEndpointPrefixes(raw: string | undefined): string[] {
+  const prefixes = (raw ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  for (const prefix of prefixes) {
+    let url: URL | undefined;
+    try {
+      url = new URL(prefix);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.username !== '' || url.password !== '') {
+      throw new Error(`MEDGEN_SUBSCRIPTION_ENDPOINTS must list http(s) URL prefixes such as https://hooks.example.org/, got "${prefix}"`);
+    }
+  }
+  return prefixes;
+}
+
 /** Reads the configuration from `env`, then applies the overrides that are set. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
   const config: Config = {
@@ -148,7 +202,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     deidKey: env.MEDGEN_DEID_KEY || undefined,
     matchThreshold: parseProbability('MEDGEN_MATCH_THRESHOLD', env.MEDGEN_MATCH_THRESHOLD, DEFAULT_MATCH_THRESHOLDS.match),
     possibleMatchThreshold: parseProbability('MEDGEN_POSSIBLE_MATCH_THRESHOLD', env.MEDGEN_POSSIBLE_MATCH_THRESHOLD, DEFAULT_MATCH_THRESHOLDS.possible),
+    subscriptionEndpoints: parseEndpointPrefixes(env.MEDGEN_SUBSCRIPTION_ENDPOINTS),
+    subscriptionHorizonMs: parseDuration('MEDGEN_SUBSCRIPTION_HORIZON', env.MEDGEN_SUBSCRIPTION_HORIZON, DEFAULT_SUBSCRIPTION_HORIZON_MS),
+    subscriptionSecret: env.MEDGEN_SUBSCRIPTION_SECRET || undefined,
   };
+  // Checked here so a typo stops the server at start rather than the first import.
+  lineageEnabled(env);
   for (const [key, value] of Object.entries(overrides)) {
     if (value !== undefined) (config as unknown as Record<string, unknown>)[key] = value;
   }

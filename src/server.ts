@@ -9,6 +9,7 @@ import { bearerAuth } from '../routes/auth.js';
 import { cors } from '../routes/cors.js';
 import { createDataManagementRouter } from '../routes/create-router.js';
 import { createDicomwebRouter } from '../routes/dicomweb-router.js';
+import { createSubscriptionWorker, type SubscriptionWorker } from './events/subscription-worker.js';
 import { errorHandler } from '../routes/error-handler.js';
 import { type Config, isLoopbackHost } from './config.js';
 import { FileArea } from './files/file-area.js';
@@ -33,6 +34,8 @@ export interface AppDependencies {
   config: Config;
   logger: Logger;
   jobs?: JobManager;
+  /** Subscription delivery; when left out the FHIR router starts its own. */
+  subscriptions?: SubscriptionWorker;
 }
 
 export function createApp(deps: AppDependencies): Express {
@@ -79,12 +82,21 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const files = new FileArea(config.dataDir);
   const jobs = createJobManager({ fileStore, store, config, logger });
   const cron = startSchedules(schedules, (task) => jobs.submit('maintenance', { task }));
-  const app = createApp({ store, files, fileStore, config, logger, jobs });
+  const subscriptions = createSubscriptionWorker({
+    store,
+    logger,
+    endpoints: config.subscriptionEndpoints,
+    horizonMs: config.subscriptionHorizonMs,
+    secret: config.subscriptionSecret,
+    leaseMs: config.jobLeaseMs,
+  });
+  const app = createApp({ store, files, fileStore, config, logger, jobs, subscriptions });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   }).catch(async (err: unknown) => {
     cron.stop();
+    await subscriptions.close();
     await jobs.close();
     await store.close();
     throw err;
@@ -101,6 +113,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         server.closeIdleConnections();
       });
       cron.stop();
+      await subscriptions.close();
       await jobs.close();
       await store.close();
       logger.info('medgen-data stopped');

@@ -42,7 +42,7 @@ export function generateWorker(store: ResourceStore, logger: Logger): JobWorker 
     const output = files.map((file) => ({ type: 'Bundle', file }));
     if (groundTruth) output.push({ type: 'ground-truth', file: groundTruth });
     if (!params.import) return { counts, output };
-    const imported = await importFiles(store, files.map((f) => path.join(run.dir, f)), { mode: 'strict', logger, signal: run.signal, onProgress: (done) => run.progress(done) });
+    const imported = await importFiles(store, files.map((f) => path.join(run.dir, f)), { mode: 'strict', logger, signal: run.signal, onProgress: (done) => run.progress(done), lineage: { jobId: run.record.id, parameters: run.record.params } });
     for (const f of imported.failures) {
       const where = [f.file && path.basename(f.file), f.index !== undefined ? `entry ${f.index}` : undefined].filter(Boolean).join(' ');
       run.error({ ...f.outcome, issue: (f.outcome.issue ?? []).map((i) => ({ ...i, diagnostics: `${where}: ${i.diagnostics ?? ''}` })) });

@@ -9,6 +9,7 @@ import type { Resource } from 'fhir/r4.js';
 import type { FileStore } from '../files/file-store.js';
 import type { ResourceStore, StoredResource, WriteOp } from '../store/resource-store.js';
 import { OperationOutcomeError } from '../fhir/outcomes.js';
+import { jobLineage, type JobLineage, type LineageOption } from '../lineage/job-lineage.js';
 import { dicomwebEndpoint } from './endpoint-resource.js';
 import { candidatesOfAll, candidatesOfPatient, type Candidate } from './imaging-candidates.js';
 import { imagingStudyResource } from './imaging-study-resource.js';
@@ -27,6 +28,8 @@ export interface EnhanceImagingOptions {
   table?: StudyTable;
   /** Called after each patient with the running totals. */
   onProgress?: (result: EnhanceImagingResult) => void;
+  /** The job this run is (meta.source and Provenance name it; a fresh `cli-<uuid>` when absent); `false`: no lineage. */
+  lineage?: LineageOption;
 }
 
 export interface EnhanceImagingResult {
@@ -56,7 +59,7 @@ async function existing(store: ResourceStore, id: string): Promise<StoredResourc
   });
 }
 
-async function enhancePatient(options: EnhanceImagingOptions, table: StudyTable, candidates: Candidate[], result: EnhanceImagingResult): Promise<void> {
+async function enhancePatient(options: EnhanceImagingOptions, table: StudyTable, candidates: Candidate[], result: EnhanceImagingResult, lineage: JobLineage | undefined): Promise<void> {
   const ops: WriteOp[] = [];
   const seen = new Set<string>();
   for (const { patient, condition, encounter } of candidates) {
@@ -68,16 +71,19 @@ async function enhancePatient(options: EnhanceImagingOptions, table: StudyTable,
     result.bytesWritten += written.bytes;
     const ours = imagingStudyResource(plan);
     const before = await existing(options.store, ours.id);
-    ops.push({ op: 'put', resource: before ? { ...content(before), ...ours } : ours });
+    const merged = before ? { ...content(before), ...ours } : ours;
+    ops.push({ op: 'put', resource: lineage ? lineage.stamp(merged) : merged });
     result.series += ours.numberOfSeries ?? 0;
     result.instances += ours.numberOfInstances ?? 0;
   }
   if (ops.length === 0) return;
   result.patients += 1;
-  for (const r of await options.store.write(ops)) {
+  const results = await options.store.write(ops);
+  for (const r of results) {
     if (r.status === 'failed') throw new OperationOutcomeError(r.error?.status ?? 500, r.error!.outcome);
     if (r.status === 'created' || r.status === 'updated' || r.status === 'unchanged') result[r.status] += 1;
   }
+  await lineage?.record(options.store, results);
 }
 
 export async function enhanceImaging(options: EnhanceImagingOptions): Promise<EnhanceImagingResult> {
@@ -85,13 +91,16 @@ export async function enhanceImaging(options: EnhanceImagingOptions): Promise<En
   const result: EnhanceImagingResult = { patients: 0, created: 0, updated: 0, unchanged: 0, series: 0, instances: 0, filesWritten: 0, bytesWritten: 0 };
   const { store } = options;
   const batches = options.patientId === undefined ? candidatesOfAll(store, table) : [await candidatesOfPatient(store, table, options.patientId)];
+  const lineage = jobLineage('enhance-imaging', options.lineage === false ? false : { parameters: { patient: options.patientId ?? null }, ...options.lineage });
   let endpointWritten = false;
   for await (const candidates of batches) {
     if (candidates.length > 0 && !endpointWritten) {
-      await store.update(dicomwebEndpoint(options.dicomwebBaseUrl));
+      const endpoint = dicomwebEndpoint(options.dicomwebBaseUrl);
+      const written = await store.update(lineage ? lineage.stamp(endpoint) : endpoint);
+      await lineage?.record(store, [{ index: 0, ...written }]);
       endpointWritten = true;
     }
-    await enhancePatient(options, table, candidates, result);
+    await enhancePatient(options, table, candidates, result, lineage);
     options.onProgress?.(result);
   }
   return result;

@@ -18,7 +18,7 @@ function locate(f: ImportFailure) {
 export function importWorker(store: ResourceStore, logger: Logger): JobWorker {
   return async (run) => {
     const { mode, format, baseUrl } = run.record.params as { mode: ImportMode; format: 'ndjson' | 'json'; baseUrl?: string };
-    const ctx = createImportContext({ store, mode, logger, baseUrl, signal: run.signal });
+    const ctx = createImportContext({ store, mode, logger, baseUrl, signal: run.signal, lineage: { jobId: run.record.id, parameters: run.record.params } });
     ctx.tally.onFailure = (f) => run.error(locate(f));
     const summary = await runImportOf(ctx, { kind: format, path: run.inputPath! }, { onProgress: (done) => run.progress(done) });
     const { failures: _f, warnings: _w, ...counts } = summaryJson(summary);

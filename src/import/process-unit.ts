@@ -17,6 +17,7 @@ import type { ImportContext } from './import-context.js';
 import type { EntryIssues } from './ahead/validate-unit.js';
 import type { ImportEntry, ImportFailure, ImportUnit } from './import-types.js';
 import { isAbsence } from './reference-targets.js';
+import { recordUnitLineage, stampEntry } from './unit-lineage.js';
 
 /** An entry that passed every check and is ready to write. */
 interface Ready {
@@ -175,9 +176,11 @@ function failTransaction(ctx: ImportContext, unit: ImportUnit, failures: (Import
 async function writeReady(ctx: ImportContext, resolver: ReferenceResolver, unit: ImportUnit, writable: Ready[]): Promise<(ImportFailure & { status: number })[]> {
   const toWrite = writable.filter((r) => !r.existing);
   for (const r of writable) if (r.existing) ctx.tally.stored(r.resource.resourceType, 'unchanged');
-  const ops: WriteOp[] = toWrite.map((r) => ({ op: 'put', resource: r.resource }));
+  const { lineage } = ctx;
+  const ops: WriteOp[] = toWrite.map((r) => ({ op: 'put', resource: lineage ? stampEntry(lineage, unit, r.entry, r.resource) : r.resource }));
+  let results;
   try {
-    const results = await ctx.store.write(ops, { atomic: unit.atomic });
+    results = await ctx.store.write(ops, { atomic: unit.atomic });
     results.forEach((result, i) => {
       const { entry, resource } = toWrite[i];
       if (result.status === 'failed' && result.error) ctx.tally.failed(failureOf(entry, result.error.status, result.error.outcome, unit.file));
@@ -188,10 +191,11 @@ async function writeReady(ctx: ImportContext, resolver: ReferenceResolver, unit:
         if (entry.ifNoneExist !== undefined) resolver.remember(resource.resourceType, entry.ifNoneExist.replace(/^[^?]*\?/, ''), resource.id);
       }
     });
-    return [];
   } catch (err) {
     if (!(err instanceof WriteOpError)) throw err;
     const failure = failureOf(toWrite[err.index].entry, err.status, err.outcome, unit.file);
     return failTransaction(ctx, unit, [failure]);
   }
+  if (lineage) await recordUnitLineage(lineage, ctx.store, unit, toWrite.map((r) => r.entry), results);
+  return [];
 }

@@ -8,6 +8,7 @@ import type { Parameters } from 'fhir/r4.js';
 import { badRequest, unsupportedMediaType } from '../fhir/outcomes.js';
 import { JSON_TYPES, NDJSON_TYPES, readLimited } from '../fhir/request-body.js';
 import { parseJsonBody } from '../fhir/safe-json.js';
+import { sha256Of } from '../lineage/file-hash.js';
 import { IMPORT_MODES, type ImportMode } from './import-types.js';
 
 
@@ -33,8 +34,9 @@ export function unwrapParameters(document: unknown): { document: unknown; mode?:
   return { document: resource, mode: parseMode(mode?.valueCode ?? mode?.valueString, 'Parameters.parameter.mode') };
 }
 
-export async function readJsonDocument(stream: Readable, limit: number): Promise<unknown> {
+/** The parsed body, and the SHA-256 of its bytes (the input lineage records). */
+export async function readJsonDocument(stream: Readable, limit: number): Promise<{ document: unknown; sha256: string }> {
   const raw = await readLimited(stream, limit, '; send large imports as NDJSON');
   if (raw.length === 0) throw badRequest('The request has no body: send a Bundle, a resource or NDJSON');
-  return parseJsonBody(raw);
+  return { document: parseJsonBody(raw), sha256: sha256Of(raw) };
 }

@@ -4,6 +4,9 @@
  * in the same state as an uninterrupted one, because ids are kept and unchanged content writes nothing.
  */
 import { OperationOutcomeError } from '../fhir/outcomes.js';
+import { FileHashes } from '../lineage/file-hash.js';
+import { REQUEST_BODY } from '../lineage/source-uri.js';
+import { listImportFiles } from './file-units.js';
 import { ValidationAhead } from './ahead/validation-ahead.js';
 import { heapCollector } from './heap-collector.js';
 import type { ImportContext } from './import-context.js';
@@ -55,8 +58,17 @@ export async function runImport(ctx: ImportContext, units: AsyncIterable<ImportU
   return ctx.tally.summary();
 }
 
+/**
+ * The input files' hashes for lineage, started now and computed alongside the import (file-hash.ts); a saved
+ * request body is hashed as the file it was spooled to.
+ */
+function hashesOf(source: UnitSource): FileHashes {
+  return source.kind === 'paths' ? FileHashes.ofPaths(listImportFiles(source.paths)) : new FileHashes([{ name: REQUEST_BODY, path: source.path }]);
+}
+
 /** Imports an input given as data (files and folders, or a saved request body), validating ahead in a worker. */
-export function runImportOf(ctx: ImportContext, source: UnitSource, options: Omit<RunImportOptions, 'source'> = {}): Promise<ImportSummary> {
+export async function runImportOf(ctx: ImportContext, source: UnitSource, options: Omit<RunImportOptions, 'source'> = {}): Promise<ImportSummary> {
+  if (ctx.lineage) ctx.lineage.hashes = hashesOf(source);
   return runImport(ctx, unitsOfSource(source), { ...options, source });
 }
 

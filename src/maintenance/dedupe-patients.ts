@@ -11,6 +11,7 @@
  */
 import type { Patient, Resource } from 'fhir/r4.js';
 import { findReferences } from '../fhir/references.js';
+import { jobLineage, type JobLineage, type LineageOption } from '../lineage/job-lineage.js';
 import { DEFAULT_MATCH_THRESHOLDS, type MatchThresholds } from '../match/match-grade.js';
 import { findStoreMatches, type ScoredPair } from '../match/store-matches.js';
 import type { ResourceStore, StoredResource } from '../store/resource-store.js';
@@ -68,12 +69,16 @@ async function sharedIdentifiers(store: ResourceStore): Promise<DedupeResult['sh
  * Merges planned but not yet written. Several merges go into one atomic write: a reader still never sees
  * references moved but the patients not yet linked, and a store of 100,000 patients with 10,000 merges is
  * not held to 10,000 commits. A resource two merges of one batch touch is read once and carries both.
+ * Each written resource names the dedupe job in meta.source, and each batch is recorded as a merge (src/lineage).
  */
 class MergeBatch {
   readonly touched = new Map<string, StoredResource>();
   merges = 0;
 
-  constructor(private readonly store: ResourceStore) {}
+  constructor(
+    private readonly store: ResourceStore,
+    private readonly lineage: JobLineage | undefined,
+  ) {}
 
   read(resourceType: string, id: string): Promise<StoredResource> | StoredResource {
     return this.touched.get(`${resourceType}/${id}`) ?? this.store.read(resourceType, id);
@@ -81,7 +86,12 @@ class MergeBatch {
 
   /** Writes the batch (a dry run only forgets it) and starts the next. */
   async flush(dryRun: boolean): Promise<void> {
-    if (!dryRun && this.touched.size) await this.store.write([...this.touched.values()].map((resource) => ({ op: 'put' as const, resource })), { atomic: true });
+    if (!dryRun && this.touched.size) {
+      const { lineage } = this;
+      const ops = [...this.touched.values()].map((resource) => ({ op: 'put' as const, resource: lineage ? lineage.stamp(resource) : resource }));
+      const results = await this.store.write(ops, { atomic: true });
+      await lineage?.record(this.store, results, 'merge');
+    }
     this.touched.clear();
     this.merges = 0;
   }
@@ -98,6 +108,8 @@ async function merge(batch: MergeBatch, store: ResourceStore, survivor: string, 
     for (const ref of await store.referencesTo('Patient', from)) {
       const key = `${ref.resourceType}/${ref.id}`;
       if (ref.resourceType === 'Patient' && merged.includes(ref.id)) continue;
+      // A Provenance's target records a version written: history, which a merge does not rewrite.
+      if (ref.resourceType === 'Provenance' && ref.path.startsWith('Provenance.target')) continue;
       const resource = await batch.read(ref.resourceType, ref.id);
       repoint(resource, from, survivor);
       batch.touched.set(key, resource);
@@ -124,6 +136,8 @@ export interface DedupeOptions {
   dryRun?: boolean;
   signal?: AbortSignal;
   thresholds?: MatchThresholds;
+  /** The job this run is (meta.source and Provenance name it; a fresh `cli-<uuid>` when absent); `false`: no lineage. */
+  lineage?: LineageOption;
 }
 
 /**
@@ -135,7 +149,8 @@ export async function dedupePatients(store: ResourceStore, options: DedupeOption
   const thresholds = options.thresholds ?? DEFAULT_MATCH_THRESHOLDS;
   const found = await findStoreMatches(store, thresholds, { signal: options.signal, saveModel: !dryRun });
   const merges: Merge[] = [];
-  const batch = new MergeBatch(store);
+  const lineage = dryRun ? undefined : jobLineage('dedupe', options.lineage === false ? false : { parameters: { thresholds }, ...options.lineage });
+  const batch = new MergeBatch(store, lineage);
   for (const group of found.groups) {
     options.signal?.throwIfAborted();
     const survivor = await chooseSurvivor(store, group.ids);

@@ -16,4 +16,6 @@ export interface MaintenanceDeps {
   logger?: Logger;
   signal?: AbortSignal;
   progress?: (done: number, total?: number) => void;
+  /** The job running the task: what the resources it writes name as their source (src/lineage); absent on the CLI. */
+  jobId?: string;
 }

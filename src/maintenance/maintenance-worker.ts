@@ -14,7 +14,7 @@ import { assertTask, runTask } from './run-task.js';
 export function maintenanceWorker(store: ResourceStore, config: StoreConfig, logger?: Logger): JobWorker {
   return async (run) => {
     const { task, ...params } = run.record.params;
-    const outcome = await runTask({ store, config, logger, signal: run.signal, progress: run.progress }, assertTask(task), params);
+    const outcome = await runTask({ store, config, logger, signal: run.signal, progress: run.progress, jobId: run.record.id }, assertTask(task), params);
     fs.writeFileSync(path.join(run.dir, 'result.json'), JSON.stringify(outcome));
     return { counts: { task: outcome.task, ...outcome.counts }, output: [{ type: 'Parameters', file: 'result.json' }] };
   };

@@ -31,12 +31,12 @@ const TASKS: Record<MaintenanceTask, TaskFn> = {
     return { result: r, counts: { resources: r.resources, errors: r.errors, warnings: r.warnings } };
   },
   'cleanup-orphans': async (deps, p) => {
-    const r = await cleanupOrphans(deps.store, { dryRun: p.dryRun === true, signal: deps.signal });
+    const r = await cleanupOrphans(deps.store, { dryRun: p.dryRun === true, signal: deps.signal, lineage: { jobId: deps.jobId, parameters: p } });
     return { result: r, counts: { orphans: r.orphans.length, deleted: r.deleted } };
   },
   dedupe: async (deps, p) => {
     const { matchThreshold = DEFAULT_MATCH_THRESHOLDS.match, possibleMatchThreshold = DEFAULT_MATCH_THRESHOLDS.possible } = deps.config;
-    const r = await dedupePatients(deps.store, { dryRun: p.dryRun === true, signal: deps.signal, thresholds: { match: matchThreshold, possible: possibleMatchThreshold } });
+    const r = await dedupePatients(deps.store, { dryRun: p.dryRun === true, signal: deps.signal, thresholds: { match: matchThreshold, possible: possibleMatchThreshold }, lineage: { jobId: deps.jobId, parameters: p } });
     return { result: r, counts: { merges: r.merges.length, repointed: r.repointed, review: r.review.length, sharedIdentifiers: r.sharedIdentifiers.length } };
   },
   statistics: async (deps) => {

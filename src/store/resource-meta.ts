@@ -23,11 +23,15 @@ export function stamp(resource: Resource, id: string, versionId: number, lastUpd
   return { ...resource, id, meta } as StoredResource;
 }
 
-/** Content without the store-owned meta fields, so a re-sent resource compares equal to the stored one. */
+/**
+ * Content without the store-owned meta fields, so a re-sent resource compares equal to the stored one; nor
+ * meta.source, which says who wrote it (src/lineage): the same content sent again by another job or request
+ * is unchanged, and keeps the lineage of the write that made it.
+ */
 function withoutStoreMeta(resource: Resource): Record<string, unknown> {
   const { meta, ...rest } = resource as Resource & Record<string, unknown>;
   if (!meta) return rest;
-  const { versionId: _v, lastUpdated: _l, ...otherMeta } = meta;
+  const { versionId: _v, lastUpdated: _l, source: _s, ...otherMeta } = meta;
   return Object.keys(otherMeta).length ? { ...rest, meta: otherMeta } : rest;
 }
 
@@ -45,8 +49,8 @@ function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 /**
- * Whether two resources have the same content, meta.versionId and meta.lastUpdated aside; key order does not
- * matter (JSON object members are unordered), array order does (FHIR lists are ordered).
+ * Whether two resources have the same content, meta.versionId, meta.lastUpdated and meta.source aside; key
+ * order does not matter (JSON object members are unordered), array order does (FHIR lists are ordered).
  */
 export function sameContent(a: Resource, b: Resource): boolean {
   return deepEqual(withoutStoreMeta(a), withoutStoreMeta(b));

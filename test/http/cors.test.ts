@@ -35,7 +35,7 @@ describe('MEDGEN_CORS_ORIGINS', () => {
     const res = await request(t.app).post('/fhir/Patient').set('Origin', VIEWER).set('Authorization', 'Bearer k').send(patient('Cors'));
     expect(res.status).toBe(201);
     expect(res.headers['access-control-allow-origin']).toBe(VIEWER);
-    expect(res.headers['access-control-expose-headers']).toMatch(/Location.*ETag.*X-Progress/);
+    expect(res.headers['access-control-expose-headers']).toMatch(/Location.*ETag.*X-Progress.*X-Request-Id/);
   });
 
   it('gives an origin not in the list no allow header, and a preflight from it no 204', async () => {

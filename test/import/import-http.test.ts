@@ -42,7 +42,7 @@ describe('POST /fhir/$import', () => {
     const failure = parts(res.body, 'failure');
     expect(failure).toHaveLength(1);
     expect(sub(failure[0], 'line')?.valueInteger).toBe(2);
-    expect(await t.store.countByType()).toEqual({ Observation: 1, Patient: 2 });
+    expect(await t.store.countByType()).toEqual({ Observation: 1, Patient: 2, Provenance: 1 });
   });
 
   it('answers 4xx for a lone transaction that fails, and stores nothing', async () => {

@@ -37,7 +37,8 @@ describe('importing Synthea-shaped bundles', () => {
     const again = await importDocs([supportBatch(), patientBundle(1)]);
     expect([again.created, again.updated, again.failed]).toEqual([0, 0, 0]);
     expect(again.unchanged).toBe(6);
-    expect(await f.store.countByType()).toEqual({ Claim: 1, Encounter: 1, Observation: 1, Organization: 1, Patient: 1, Practitioner: 1 });
+    // One Provenance per unit of the first import (src/lineage); the second wrote nothing, so recorded nothing.
+    expect(await f.store.countByType()).toEqual({ Claim: 1, Encounter: 1, Observation: 1, Organization: 1, Patient: 1, Practitioner: 1, Provenance: 2 });
   });
 
   it('stores a changed resource as a new version', async () => {
@@ -71,7 +72,7 @@ describe('failures', () => {
     expect(failures[0].status).toBe(422);
     expect(failures[0].outcome.issue?.[0].expression?.[0]).toMatch(/^Patient\.shoeSize/);
     expect(ctx.tally.summary().failed).toBe(5);
-    expect(await f.store.countByType()).toEqual({ Organization: 1, Practitioner: 1 });
+    expect(await f.store.countByType()).toEqual({ Organization: 1, Practitioner: 1, Provenance: 1 });
   });
 
   it('a batch with one invalid entry stores the others and reports the bad one by index', async () => {

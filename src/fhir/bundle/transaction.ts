@@ -1,10 +1,11 @@
 /**
  * Transactions: all or nothing. Every entry is checked, given its id, its references resolved and its
- * resource validated (write-validation.ts) before anything is written; then one atomic store write applies
- * deletes, creates and updates (the spec's order), and reads run last.
+ * resource validated (write-validation.ts) and its meta.source set to name the request, before anything is
+ * written; then one atomic store write applies deletes, creates and updates (the spec's order), and reads run last.
  * @see https://hl7.org/fhir/R4/http.html#trules
  */
 import type { Bundle, BundleEntry, Resource } from 'fhir/r4.js';
+import { restSource, withSource } from '../../lineage/source-uri.js';
 import type { WriteOp } from '../../store/resource-store.js';
 import { newId, parseETag } from '../ids.js';
 import { badRequest, OperationOutcomeError, preconditionFailed, toOperationOutcomeError } from '../outcomes.js';
@@ -25,7 +26,7 @@ type Plan =
 
 const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2 };
 
-async function planEntry(resolver: ReferenceResolver, entry: EntryRequest): Promise<Plan> {
+async function planEntry(ctx: FhirContext, resolver: ReferenceResolver, entry: EntryRequest): Promise<Plan> {
   const [type, id] = entry.segments;
   const search = entry.query.toString();
   if (entry.method === 'POST') {
@@ -37,7 +38,7 @@ async function planEntry(resolver: ReferenceResolver, entry: EntryRequest): Prom
         return { kind: 'matched', entry, type, id: ids[0] };
       }
     }
-    const resource = { ...entry.resource!, id: newId() } as Resource & { id: string };
+    const resource = withSource({ ...entry.resource!, id: newId() }, restSource(entry.resource!.meta?.source, ctx.requestId)) as Resource & { id: string };
     resolver.plan(entry.fullUrl, { type, id: resource.id, resource });
     return { kind: 'write', entry, op: { op: 'create', resource } };
   }
@@ -47,7 +48,7 @@ async function planEntry(resolver: ReferenceResolver, entry: EntryRequest): Prom
     if (id !== undefined && entry.resource!.id !== undefined && entry.resource!.id !== id) {
       throw badRequest(`The resource id "${entry.resource!.id}" does not match "${id}" in the url`, `${entry.where}.resource.id`);
     }
-    const resource = { ...entry.resource!, id: finalId } as Resource & { id: string };
+    const resource = withSource({ ...entry.resource!, id: finalId }, restSource(entry.resource!.meta?.source, ctx.requestId)) as Resource & { id: string };
     resolver.plan(entry.fullUrl, { type, id: finalId, resource });
     return { kind: 'write', entry, op: { op: 'put', resource, ifMatch: parseETag(entry.ifMatch) } };
   }
@@ -84,7 +85,7 @@ export async function processTransaction(ctx: FhirContext, req: FhirRequest, ent
   const resolver = new ReferenceResolver(ctx.store, ctx.baseUrl);
   const writes = entries.filter((e) => e.method in ORDER).sort((a, b) => ORDER[a.method] - ORDER[b.method] || a.index - b.index);
   const plans: Plan[] = [];
-  for (const entry of writes) plans.push(await planEntry(resolver, entry));
+  for (const entry of writes) plans.push(await planEntry(ctx, resolver, entry));
   checkDistinctTargets(plans);
   for (const plan of plans) {
     if (plan.kind === 'write' && plan.op.op !== 'delete') await resolver.rewrite(plan.op.resource, `${plan.entry.where}.resource`);
@@ -94,6 +95,7 @@ export async function processTransaction(ctx: FhirContext, req: FhirRequest, ent
   const issues = checkTransactionWrites(
     ctx.validateWrites,
     writePlans.flatMap((p) => (p.op.op === 'delete' ? [] : [{ where: p.entry.where, resource: p.op.resource }])),
+    ctx.subscriptionEndpoints,
   );
   let results;
   try {

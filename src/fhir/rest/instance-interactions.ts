@@ -2,6 +2,7 @@
  * Instance-level REST interactions: read, vread, update, delete and history of one resource.
  * @see https://hl7.org/fhir/R4/http.html
  */
+import { restSource, withSource } from '../../lineage/source-uri.js';
 import { etagOf, parseETag } from '../ids.js';
 import { allOk, badRequest } from '../outcomes.js';
 import { asResource } from '../resource-body.js';
@@ -30,15 +31,20 @@ export async function vreadResource(ctx: FhirContext, type: string, id: string, 
   return { status: 200, body: resource, headers: versionHeaders(resource) };
 }
 
-/** PUT: the body's id must be present and equal the URL's; creates the resource when it does not exist. */
+/**
+ * PUT: the body's id must be present and equal the URL's; creates the resource when it does not exist. meta.source
+ * names the request (after the client's own source, if it gave one); a resource whose content did not change
+ * keeps its version and its source.
+ */
 export async function updateResource(ctx: FhirContext, req: FhirRequest, type: string, id: string): Promise<FhirResponse> {
   const resource = asResource(req.body, type);
   if (resource.id === undefined) throw badRequest('The resource must carry an id equal to the one in the URL', 'id');
   if (resource.id !== id) throw badRequest(`The resource id "${resource.id}" does not match "${id}" in the URL`, 'id');
   const ifMatch = req.headers.ifMatch === undefined ? undefined : parseETag(req.headers.ifMatch);
   if (req.headers.ifMatch !== undefined && ifMatch === undefined) throw badRequest('If-Match must be an ETag such as W/"1"');
-  const issues = checkWrite(ctx.validateWrites, resource);
-  const { resource: stored, status } = await ctx.store.update({ ...resource, id }, ifMatch);
+  const stamped = withSource({ ...resource, id }, restSource(resource.meta?.source, ctx.requestId));
+  const issues = checkWrite(ctx.validateWrites, stamped, ctx.subscriptionEndpoints);
+  const { resource: stored, status } = await ctx.store.update(stamped, ifMatch);
   const created = status === 'created';
   return writeResponse(created ? 201 : 200, stored, ctx.baseUrl, parsePrefer(req.headers.prefer), `${status} ${type}/${id}`, issues);
 }

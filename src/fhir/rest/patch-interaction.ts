@@ -19,5 +19,8 @@ export async function patchResource(ctx: FhirContext, req: FhirRequest, type: st
   if (patched === null || typeof patched !== 'object' || patched.resourceType !== type) throw unprocessable(`The patch must leave a ${type}`, 'resourceType');
   if (patched.id !== id) throw unprocessable(`The patch must keep the id ${id}`, 'id');
   const ifMatch = req.headers.ifMatch ?? etagOf(current.meta.versionId);
+  // The stored source tells who wrote the version patched, not this request: only a source the patch set is the client's.
+  const meta = (patched as { meta?: { source?: unknown } }).meta;
+  if (meta && meta.source === current.meta.source) delete meta.source;
   return updateResource(ctx, { ...req, method: 'PUT', body: patched, headers: { ...req.headers, ifMatch } }, type, id);
 }

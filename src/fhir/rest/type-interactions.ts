@@ -2,6 +2,7 @@
  * Type-level REST interactions: create (plain and conditional) and search.
  * @see https://hl7.org/fhir/R4/http.html#create
  */
+import { restSource, withSource } from '../../lineage/source-uri.js';
 import { newId } from '../ids.js';
 import { preconditionFailed } from '../outcomes.js';
 import { asResource } from '../resource-body.js';
@@ -15,12 +16,14 @@ import { checkWrite } from './write-validation.js';
 import { parseSearchQuery } from '../../search/parse-query.js';
 
 /**
- * POST [type]: the server assigns the id (a client id in the body is ignored, as the spec says). The body is
- * validated first, even when If-None-Exist then matches: an invalid request is refused whatever it would do.
+ * POST [type]: the server assigns the id (a client id in the body is ignored, as the spec says) and meta.source
+ * names the request. The body is validated first, even when If-None-Exist then matches: an invalid request is
+ * refused whatever it would do.
  */
 export async function createResource(ctx: FhirContext, req: FhirRequest, type: string): Promise<FhirResponse> {
-  const resource = { ...asResource(req.body, type), id: newId() };
-  const issues = checkWrite(ctx.validateWrites, resource);
+  const body = asResource(req.body, type);
+  const resource = withSource({ ...body, id: newId() }, restSource(body.meta?.source, ctx.requestId));
+  const issues = checkWrite(ctx.validateWrites, resource, ctx.subscriptionEndpoints);
   const prefer = parsePrefer(req.headers.prefer);
   if (req.headers.ifNoneExist !== undefined) {
     const matches = await findConditionalMatches(ctx.store, type, req.headers.ifNoneExist.replace(/^[^?]*\?/, ''), 'If-None-Exist');

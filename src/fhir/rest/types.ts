@@ -58,4 +58,8 @@ export interface FhirContext {
   deidKey?: string;
   /** `Patient/$match`'s certain and possible thresholds (MEDGEN_MATCH_THRESHOLD, …); the defaults when absent. */
   matchThresholds?: MatchThresholds;
+  /** MEDGEN_SUBSCRIPTION_ENDPOINTS: where a Subscription may send notifications (absent or empty: the default rule). */
+  subscriptionEndpoints?: readonly string[];
+  /** The request's id (X-Request-Id, the client's when safe): REST writes name it in meta.source (src/lineage). */
+  requestId: string;
 }

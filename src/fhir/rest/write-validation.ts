@@ -6,11 +6,14 @@
  * elements, bound codes), 422 when it is but breaks a rule (invariants, business rules). Warnings never block.
  * As in an import, strict answers errors only (best-practice warnings such as dom-6, "should have narrative",
  * would otherwise ride on nearly every write; `$validate` reports them), and warn answers every issue.
+ * A Subscription is also held to what delivery can serve (src/events/subscription-rules.ts), in every mode:
+ * its endpoint rule guards the server's own requests, which MEDGEN_VALIDATE_WRITES does not get to turn off.
  * @see https://hl7.org/fhir/R4/http.html#create
  */
-import type { OperationOutcomeIssue, Resource } from 'fhir/r4.js';
+import type { OperationOutcomeIssue, Resource, Subscription } from 'fhir/r4.js';
 import { OperationOutcomeError, outcome } from '../outcomes.js';
 import type { WriteValidation } from '../../config.js';
+import { acceptSubscription } from '../../events/subscription-rules.js';
 import { assertDocumentSize } from '../../store/document-limit.js';
 import { AS_STORED, validateResource } from '../../validation/validate-resource.js';
 
@@ -35,9 +38,12 @@ const asWarning = (i: OperationOutcomeIssue) => (isError(i) ? { ...i, severity: 
 /**
  * The issues to answer for a resource about to be written, as the mode has them: strict throws a 400 or 422
  * carrying the errors when there are any, and answers nothing else; warn answers every issue, errors as
- * warnings. What is returned never blocks the write.
+ * warnings. What is returned never blocks the write. A Subscription is checked in every mode and its status
+ * settled on the resource itself (`requested` is stored `active`); `subscriptionEndpoints` are
+ * MEDGEN_SUBSCRIPTION_ENDPOINTS' prefixes (empty or absent: the default rule).
  */
-export function checkWrite(mode: WriteValidation, resource: Resource): OperationOutcomeIssue[] {
+export function checkWrite(mode: WriteValidation, resource: Resource, subscriptionEndpoints: readonly string[] = []): OperationOutcomeIssue[] {
+  if (resource.resourceType === 'Subscription') acceptSubscription(resource as Subscription, subscriptionEndpoints);
   if (mode === 'off') return [];
   // A resource too large for the stores is refused before it is walked: validating megabytes of text costs far
   // more than the 413 the store would answer anyway. Measuring is one JSON.stringify: 10 µs for a Synthea-style
@@ -54,7 +60,20 @@ export function checkWrite(mode: WriteValidation, resource: Resource): Operation
  * checkWrite for a transaction's resources, by entry (`Bundle.entry[i]`), each issue located there; strict
  * throws one 400 or 422 with the errors of every invalid entry, so nothing of the transaction is written.
  */
-export function checkTransactionWrites(mode: WriteValidation, resources: { where: string; resource: Resource }[]): Map<string, OperationOutcomeIssue[]> {
+export function checkTransactionWrites(
+  mode: WriteValidation,
+  resources: { where: string; resource: Resource }[],
+  subscriptionEndpoints: readonly string[] = [],
+): Map<string, OperationOutcomeIssue[]> {
+  for (const { where, resource } of resources) {
+    if (resource.resourceType !== 'Subscription') continue;
+    try {
+      acceptSubscription(resource as Subscription, subscriptionEndpoints);
+    } catch (err) {
+      if (err instanceof OperationOutcomeError) throw new OperationOutcomeError(err.status, outcome(...(err.outcome.issue ?? []).map((i) => atEntry(i, where))));
+      throw err;
+    }
+  }
   const found = new Map<string, OperationOutcomeIssue[]>();
   if (mode === 'off') return found;
   const errors: OperationOutcomeIssue[] = [];
