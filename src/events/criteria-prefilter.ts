@@ -98,6 +98,15 @@ export function criteriaNeedles(resourceType: string, criteria: readonly Criteri
   return lists;
 }
 
+/**
+ * The texts a match's JSON holds for certain, as they are (neither lower-cased nor a number's text): each from
+ * a criterion with one needle, the type's own aside (the reader asks for the type anyway). A store can look
+ * for them without handing over the JSON (ResourceStore.changes `containing`).
+ */
+export function requiredTexts(lists: readonly Needle[][]): string[] {
+  return lists.slice(1).flatMap((list) => (list.length === 1 && !list[0].folded && list[0].numeric !== true ? [list[0].text] : []));
+}
+
 /** The test itself: every list has a needle in `json`. */
 export function containsNeedles(lists: readonly Needle[][], json: string): boolean {
   let lower: string | null | undefined;

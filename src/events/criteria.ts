@@ -14,7 +14,7 @@ import { isKnownResourceType } from '../search/search-parameters.js';
 import type { Criterion } from '../search/types.js';
 import { CRITERIA, checkCriteriaParam } from './criteria-limits.js';
 import { matchesCriteria } from './criteria-match.js';
-import { containsNeedles, criteriaNeedles } from './criteria-prefilter.js';
+import { containsNeedles, criteriaNeedles, requiredTexts } from './criteria-prefilter.js';
 
 export interface CompiledCriteria {
   resourceType: string;
@@ -27,6 +27,8 @@ export interface CompiledCriteria {
    * change can be skipped without parsing it.
    */
   mayMatch(json: string): boolean;
+  /** Texts the JSON of every match contains, for the store to look for (ResourceStore.changes `containing`). */
+  requiredTexts: readonly string[];
 }
 
 const TYPE = /^[A-Z][A-Za-z]{0,63}$/;
@@ -66,5 +68,6 @@ export function compileCriteria(criteria: string): CompiledCriteria {
     text: criteria,
     matches: (resource) => resource.resourceType === resourceType && matchesCriteria(parsed, resource),
     mayMatch: (json) => containsNeedles(needles, json),
+    requiredTexts: requiredTexts(needles),
   };
 }

@@ -13,7 +13,7 @@ export async function replayEvents(store: ResourceStore, criteria: CompiledCrite
   const found: ChangeEvent[] = [];
   let cursor = since - 1;
   while (cursor < until) {
-    const page = await store.changes(cursor, { limit: PAGE_SIZE, types: [criteria.resourceType] });
+    const page = await store.changes(cursor, { limit: PAGE_SIZE, types: [criteria.resourceType], containing: criteria.requiredTexts });
     for (const event of page.changes) {
       if (event.seq > until) return found;
       if (changeMatches(criteria, event)) found.push(event);

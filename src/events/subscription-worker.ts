@@ -245,7 +245,7 @@ export class SubscriptionWorker {
     if (typeof s.criteria === 'string') return this.failed(s, state, s.criteria);
     const refusal = endpointRefusal(s.resource.channel.endpoint ?? '', this.o.endpoints);
     if (refusal) return this.failed(s, state, refusal);
-    const page = await store.changes(state.cursor, { limit: PAGE_SIZE, types: [s.criteria.resourceType] });
+    const page = await store.changes(state.cursor, { limit: PAGE_SIZE, types: [s.criteria.resourceType], containing: s.criteria.requiredTexts });
     const matches = page.changes.filter((e) => changeMatches(s.criteria as CompiledCriteria, e));
     const full = page.more;
     if (matches.length === 0) {

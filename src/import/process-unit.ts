@@ -17,7 +17,7 @@ import type { ImportContext } from './import-context.js';
 import type { EntryIssues } from './ahead/validate-unit.js';
 import type { ImportEntry, ImportFailure, ImportUnit } from './import-types.js';
 import { isAbsence } from './reference-targets.js';
-import { recordUnitLineage, stampEntry } from './unit-lineage.js';
+import { stampEntry, unitLineage } from './unit-lineage.js';
 
 /** An entry that passed every check and is ready to write. */
 interface Ready {
@@ -178,9 +178,9 @@ async function writeReady(ctx: ImportContext, resolver: ReferenceResolver, unit:
   for (const r of writable) if (r.existing) ctx.tally.stored(r.resource.resourceType, 'unchanged');
   const { lineage } = ctx;
   const ops: WriteOp[] = toWrite.map((r) => ({ op: 'put', resource: lineage ? stampEntry(lineage, unit, r.entry, r.resource) : r.resource }));
-  let results;
+  const follow = lineage ? await unitLineage(lineage, unit, toWrite.map((r) => r.entry)) : undefined;
   try {
-    results = await ctx.store.write(ops, { atomic: unit.atomic });
+    const results = await ctx.store.write(ops, { atomic: unit.atomic, follow });
     results.forEach((result, i) => {
       const { entry, resource } = toWrite[i];
       if (result.status === 'failed' && result.error) ctx.tally.failed(failureOf(entry, result.error.status, result.error.outcome, unit.file));
@@ -192,10 +192,10 @@ async function writeReady(ctx: ImportContext, resolver: ReferenceResolver, unit:
       }
     });
   } catch (err) {
-    if (!(err instanceof WriteOpError)) throw err;
+    // A failure past the unit's ops is its lineage's (WriteOptions.follow): no entry's fault, so the import stops.
+    if (!(err instanceof WriteOpError) || err.index >= toWrite.length) throw err;
     const failure = failureOf(toWrite[err.index].entry, err.status, err.outcome, unit.file);
     return failTransaction(ctx, unit, [failure]);
   }
-  if (lineage) await recordUnitLineage(lineage, ctx.store, unit, toWrite.map((r) => r.entry), results);
   return [];
 }

@@ -1,12 +1,13 @@
 /**
- * Lineage of an import unit: the meta.source each entry is written with (job, file, entry or line), and
- * after the unit's write one Provenance per input file and activity (at most 1,000 targets each) naming the
- * file's SHA-256. A unit holds one file's entries, except the last pass over deferred entries, which may mix files.
+ * Lineage of an import unit: the meta.source each entry is written with (job, file, entry or line), and one
+ * Provenance per input file and activity (at most 1,000 targets each) naming the file's SHA-256, written in
+ * the unit's own write (WriteOptions.follow), so it lands exactly when the versions it names do. A unit holds
+ * one file's entries, except the last pass over deferred entries, which may mix files.
  */
 import type { Resource } from 'fhir/r4.js';
-import { recordLineage, writtenTargets } from '../lineage/record-lineage.js';
+import { lineageOps, writtenTargets } from '../lineage/record-lineage.js';
 import { entrySource, fileSource, REQUEST_BODY, withSource } from '../lineage/source-uri.js';
-import type { ResourceStore, WriteResult } from '../store/resource-store.js';
+import type { WriteOp, WriteResult } from '../store/resource-store.js';
 import type { ImportLineage } from './import-context.js';
 import type { ImportEntry, ImportUnit } from './import-types.js';
 
@@ -17,18 +18,24 @@ export function stampEntry<T extends Resource>(lineage: ImportLineage, unit: Imp
   return withSource(resource, entrySource(fileSource(lineage.job.id, fileOf(entry, unit)), entry));
 }
 
-export async function recordUnitLineage(lineage: ImportLineage, store: ResourceStore, unit: ImportUnit, entries: readonly ImportEntry[], results: readonly WriteResult[]): Promise<void> {
-  const byFile = new Map<string, WriteResult[]>();
-  results.forEach((result, i) => {
-    const file = fileOf(entries[i], unit);
-    const list = byFile.get(file);
-    if (list) list.push(result);
-    else byFile.set(file, [result]);
-  });
-  for (const [file, fileResults] of byFile) {
-    const groups = writtenTargets(fileResults);
-    if (groups.every((g) => g.references.length === 0)) continue;
-    const sha256 = await lineage.hashes.get(file);
-    await recordLineage(store, { job: lineage.job, source: fileSource(lineage.job.id, file), input: { file, sha256 }, groups });
-  }
+/**
+ * The `follow` of a unit's write: from the write's results, the Provenance ops of each file's written versions.
+ * The files' hashes are awaited first (the write itself cannot wait), and they are computed alongside the
+ * import (file-hash.ts), so normally they are there.
+ */
+export async function unitLineage(lineage: ImportLineage, unit: ImportUnit, entries: readonly ImportEntry[]): Promise<(results: WriteResult[]) => WriteOp[]> {
+  const files = [...new Set(entries.map((entry) => fileOf(entry, unit)))];
+  const hashes = new Map(await Promise.all(files.map(async (file) => [file, await lineage.hashes.get(file)] as const)));
+  return (results) => {
+    const byFile = new Map<string, WriteResult[]>();
+    results.forEach((result, i) => {
+      const file = fileOf(entries[i], unit);
+      const list = byFile.get(file);
+      if (list) list.push(result);
+      else byFile.set(file, [result]);
+    });
+    return [...byFile].flatMap(([file, fileResults]) =>
+      lineageOps({ job: lineage.job, source: fileSource(lineage.job.id, file), input: { file, sha256: hashes.get(file) }, groups: writtenTargets(fileResults) }),
+    );
+  };
 }

@@ -4,7 +4,7 @@
  * versions are targets: an unchanged resource keeps the lineage of the job that wrote it.
  */
 import { OperationOutcomeError } from '../fhir/outcomes.js';
-import type { ResourceStore, WriteResult } from '../store/resource-store.js';
+import type { ResourceStore, WriteOp, WriteResult } from '../store/resource-store.js';
 import { provenanceBatch, type Activity, type LineageInput, type LineageJob } from './provenance-batch.js';
 
 export interface TargetGroup {
@@ -38,15 +38,20 @@ export interface LineageRecord {
   groups: TargetGroup[];
 }
 
+/** The batch's Provenance resources as create ops (none when nothing was written). */
+export function lineageOps(record: LineageRecord): WriteOp[] {
+  const recorded = new Date().toISOString();
+  return record.groups.flatMap((g) =>
+    g.references.length === 0 ? [] : provenanceBatch({ job: record.job, activity: g.activity, targets: g.references, source: record.source, input: record.input, recorded }),
+  ).map((resource) => ({ op: 'create' as const, resource }));
+}
+
 /** Writes the batch's Provenance resources (none when nothing was written); resolves with how many. */
 export async function recordLineage(store: ResourceStore, record: LineageRecord): Promise<number> {
-  const recorded = new Date().toISOString();
-  const provenances = record.groups.flatMap((g) =>
-    g.references.length === 0 ? [] : provenanceBatch({ job: record.job, activity: g.activity, targets: g.references, source: record.source, input: record.input, recorded }),
-  );
-  if (provenances.length === 0) return 0;
-  const results = await store.write(provenances.map((resource) => ({ op: 'create' as const, resource })));
+  const ops = lineageOps(record);
+  if (ops.length === 0) return 0;
+  const results = await store.write(ops);
   const failed = results.find((r) => r.status === 'failed');
   if (failed?.error) throw new OperationOutcomeError(failed.error.status, failed.error.outcome);
-  return provenances.length;
+  return ops.length;
 }

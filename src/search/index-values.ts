@@ -126,15 +126,6 @@ function addNumber(e: IndexEntries, code: string, value: unknown, type: string):
   }
 }
 
-/**
- * meta.source is also indexed without its fragment (src/lineage/source-uri.ts): `_source=urn:medgen:job:ID/file`
- * finds every entry of that file, whose sources end in `#entry-N`, and a REST source every write of its client.
- */
-function addSourceBase(e: IndexEntries, value: string): void {
-  const hash = value.indexOf('#');
-  if (hash > 0) e.uris.push({ code: '_source', value: value.slice(0, hash) });
-}
-
 /** Adds the entries `value` (of FHIR type `type`) contributes to parameter `code` of type `paramType`. */
 export function addIndexValue(e: IndexEntries, code: string, paramType: IndexedParamType, value: unknown, type: string): void {
   switch (paramType) {
@@ -145,9 +136,6 @@ export function addIndexValue(e: IndexEntries, code: string, paramType: IndexedP
     case 'number':
     case 'quantity': return addNumber(e, code, value, type);
     case 'uri':
-      if (typeof value === 'string' && value.length > 0) {
-        e.uris.push({ code, value });
-        if (code === '_source') addSourceBase(e, value);
-      }
+      if (typeof value === 'string' && value.length > 0) e.uris.push({ code, value });
   }
 }

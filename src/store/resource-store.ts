@@ -73,6 +73,12 @@ export interface WriteOptions {
    * without transactions the document is written once every op has succeeded.
    */
   system?: { key: string; doc: unknown };
+  /**
+   * Ops derived from the call's results, written after them in the same atomic unit: the Provenance of what the
+   * call wrote (src/lineage), so it lands exactly when what it describes does. Their results are not returned;
+   * one that fails fails the whole call. On MongoDB without transactions they are a second bulk right after.
+   */
+  follow?: (results: WriteResult[]) => WriteOp[];
 }
 
 /** What stream() gives. */
@@ -125,6 +131,11 @@ export interface ChangeQuery {
   limit: number;
   /** Only changes of these resource types (all when absent). */
   types?: readonly string[];
+  /**
+   * Only changes whose stored JSON contains each of these texts (so no deletion, which has none): a reader that
+   * knows what a change it wants must hold (a subscription's criteria) leaves the rest in the store unread.
+   */
+  containing?: readonly string[];
 }
 
 export interface ChangePage {

@@ -1,7 +1,7 @@
 /**
  * Lineage of an import, over HTTP on both stores: every stored resource's meta.source names the job, the file
  * and the entry or line; every created version is a versioned target of a Provenance naming the file's
- * SHA-256 (computed here); `_source` (exact, without fragment, `:below`) and `_revinclude=Provenance:target`
+ * SHA-256 (computed here); `_source` (exact, and `:below` for a file or a job) and `_revinclude=Provenance:target`
  * find them; `$lineage` tells a Patient's story; a second import changes nothing, lineage included.
  */
 import { createHash } from 'node:crypto';
@@ -102,15 +102,16 @@ describe.each(backends)('import lineage on %s', (_, uri) => {
     }
   });
 
-  it('_source finds a file\'s resources without the fragment, one entry with it, and a job\'s with :below', async () => {
+  it('_source finds one entry, and with :below a file\'s resources (up to the fragment) and a job\'s', async () => {
     const ids = async (url: string) => ((await get(url)).body as Bundle).entry?.map((e) => e.resource!.id).sort() ?? [];
-    const file = encodeURIComponent(`urn:medgen:job:${JOB}/patient%201.json`);
-    expect(await ids(`/fhir/Patient?_source=${file}`)).toEqual([patientId(1)]);
-    expect(await ids(`/fhir/Observation?_source=${file}`)).toEqual(['obs-1']);
+    const file = encodeURIComponent(`urn:medgen:job:${JOB}/patient%201.json#`);
+    expect(await ids(`/fhir/Patient?_source:below=${file}`)).toEqual([patientId(1)]);
+    expect(await ids(`/fhir/Observation?_source:below=${file}`)).toEqual(['obs-1']);
+    expect(await ids(`/fhir/Patient?_source=${encodeURIComponent(`urn:medgen:job:${JOB}/patient%201.json`)}`)).toEqual([]);
     expect(await ids(`/fhir/Patient?_source=${encodeURIComponent(`urn:medgen:job:${JOB}/patient%201.json#entry-0`)}`)).toEqual([patientId(1)]);
     expect(await ids(`/fhir/Patient?_source=${encodeURIComponent(`urn:medgen:job:${JOB}/patient%201.json#entry-1`)}`)).toEqual([]);
     expect(await ids(`/fhir/Patient?_source:below=${encodeURIComponent(`urn:medgen:job:${JOB}`)}`)).toEqual([patientId(1), patientId(2)].sort());
-    expect(await ids(`/fhir/Observation?_source=${encodeURIComponent(`urn:medgen:job:${JOB}/Observation.ndjson`)}`)).toEqual(['nd-1', 'nd-2']);
+    expect(await ids(`/fhir/Observation?_source:below=${encodeURIComponent(`urn:medgen:job:${JOB}/Observation.ndjson#`)}`)).toEqual(['nd-1', 'nd-2']);
   }, 60_000);
 
   it('_revinclude=Provenance:target brings in the Provenance of a version', async () => {

@@ -66,6 +66,20 @@ export function changeContract(get: StoreGetter): void {
     expect((await get().changes(observations.through, { limit: 10 })).changes.map(label)).toEqual(['Patient/p-late/1']);
   });
 
+  it('keeps only changes whose JSON contains every text asked for, and no deletion', async () => {
+    const start = await get().lastChange();
+    await get().create(observation('o-a', 'pat-a'));
+    await get().create(observation('o-b', 'pat-b'));
+    await get().create(observation('o-c', 'pat-a'));
+    await get().delete('Observation', 'o-a');
+    const page = await get().changes(start, { limit: 10, types: ['Observation'], containing: ['Patient/pat-a', 'Body Height'] });
+    expect(page.changes.map(label)).toEqual(['Observation/o-a/1', 'Observation/o-c/1']);
+    expect((await get().changes(start, { limit: 10, containing: ['Patient/pat-a', 'no such text'] })).changes).toEqual([]);
+    // Text with characters regular expressions and LIKE patterns give meaning to is looked for as it is.
+    expect((await get().changes(start, { limit: 10, containing: ['.*'] })).changes).toEqual([]);
+    expect((await get().changes(start, { limit: 10, containing: ['%'] })).changes).toEqual([]);
+  });
+
   it('numbers go on after clear(): a reader never sees a number twice', async () => {
     await get().create(patient('before'));
     const last = await get().lastChange();
@@ -81,5 +95,6 @@ export function changeContract(get: StoreGetter): void {
     await expectOutcome(get().changes(-1, { limit: 10 }), 400, 'whole number');
     await expectOutcome(get().changes(1.5, { limit: 10 }), 400, 'whole number');
     await expectOutcome(get().changes(0, { limit: 0 }), 400, 'limit');
+    await expectOutcome(get().changes(0, { limit: 1, containing: [''] }), 400, 'texts');
   });
 }

@@ -1,11 +1,22 @@
 /** Contract: write() with per-op results, and atomic all-or-nothing including every index. */
-import type { Patient } from 'fhir/r4.js';
+import type { Patient, Resource } from 'fhir/r4.js';
+import type { WriteOp, WriteResult } from '../../src/store/resource-store.js';
 import { OperationOutcomeError } from '../../src/fhir/outcomes.js';
 import { MRN, observation, organization, patient } from '../fixtures/store-resources.js';
 import type { StoreGetter } from './contract.js';
 import { criterion, expectOutcome, idSet, query } from './contract-helpers.js';
 
 export function writeContract(get: StoreGetter): void {
+  it('follow: ops derived from the results are written with them; only the call\'s own results come back', async () => {
+    const follow = (results: WriteResult[]): WriteOp[] => [
+      { op: 'create', resource: { resourceType: 'Basic', id: 'log-1', code: { text: results.map((r) => `${r.resource?.id}:${r.status}`).join(',') } } as Resource },
+    ];
+    const results = await get().write([{ op: 'create', resource: patient('pat-f1') }, { op: 'create', resource: patient('pat-f2') }], { follow });
+    expect(results.map((r) => r.status)).toEqual(['created', 'created']);
+    const log = (await get().read('Basic', 'log-1')) as Resource & { code?: { text?: string } };
+    expect(log.code?.text).toBe('pat-f1:created,pat-f2:created');
+  });
+
   it('non-atomic: each op succeeds or fails alone, results in op order', async () => {
     await get().create(patient('pat-1'));
     const results = await get().write([

@@ -19,6 +19,7 @@ import type { ChangeEvent, ChangePage, ChangeQuery } from '../resource-store.js'
 import type { MongoDatabaseLike, MongoFilter } from './collection.js';
 import { HISTORY, type HistoryDoc, ORDINALS } from './documents.js';
 import { settledPosition } from './history-marks.js';
+import { escapeRegex } from './search-filter.js';
 
 /**
  * How long a read waits for a call to record its position: one round trip normally, and past the grace after
@@ -72,6 +73,7 @@ export async function mongoChanges(db: MongoDatabaseLike, since: number, query: 
     o: { $gte: 0 },
     $or: [{ q: { $gt: qs } }, { o: { $gt: os } }],
     ...(query.types ? { type: { $in: [...query.types] } } : {}),
+    ...(query.containing?.length ? { $and: query.containing.map((text) => ({ json: { $regex: escapeRegex(text) } })) } : {}),
   };
   const docs: HistoryDoc[] = [];
   for await (const doc of db.collection<HistoryDoc>(HISTORY).find(filter, { sort: { q: 1, o: 1 }, limit: query.limit })) docs.push(doc);

@@ -34,7 +34,7 @@ import { acquireLease, releaseLease } from './leases.js';
 import { getSystemDoc, putSystemDoc } from './system-collections.js';
 import { deleteJobDoc, getJobDoc, listJobDocs, putJobDoc } from './job-collection.js';
 import { writeCall } from './write-call.js';
-import type { Indexer } from './write-plan.js';
+import type { Indexer, PlanContext } from './write-plan.js';
 
 /** Dependencies a caller may substitute. */
 export interface MongoStoreOptions {
@@ -92,14 +92,31 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
         this.db.withTransaction(async (tx) => {
           // The time is taken in the callback, so a transaction the server retries is stamped afresh.
           const ctx = { now: this.clock(), token, q, ordinal: ordinals(), index: this.index };
-          const results = await writeCall(tx, ops, ctx, { atomic: true, transactional: await this.db.transactional() });
+          const transactional = await this.db.transactional();
+          const results = await writeCall(tx, ops, ctx, { atomic: true, transactional });
+          await this.following(tx, results, options.follow, { ...ctx, token: randomUUID() }, transactional);
           // Inside the transaction when there is one; without, writeCall has thrown on any failure first.
           if (system) await putSystemDoc(tx, system.key, system.doc);
           return results;
         }),
       );
     }
-    return withPosition(this.db, (q) => writeCall(this.db, ops, { now: this.clock(), token, q, ordinal: ordinals(), index: this.index }, { atomic: false, transactional: false }));
+    return withPosition(this.db, async (q) => {
+      const ctx = { now: this.clock(), token, q, ordinal: ordinals(), index: this.index };
+      const results = await writeCall(this.db, ops, ctx, { atomic: false, transactional: false });
+      await this.following(this.db, results, options.follow, { ...ctx, token: randomUUID() }, false);
+      return results;
+    });
+  }
+
+  /**
+   * WriteOptions.follow: its ops under the same position (and transaction, when there is one), numbered after the
+   * call's own documents; all or nothing. Without a transaction they are a second bulk, which a crash in between
+   * leaves unwritten.
+   */
+  private async following(db: MongoDatabaseLike, results: WriteResult[], follow: WriteOptions['follow'], ctx: PlanContext, transactional: boolean): Promise<void> {
+    const ops = follow?.(results) ?? [];
+    if (ops.length > 0) await writeCall(db, ops, ctx, { atomic: true, transactional });
   }
 
   async search(query: SearchQuery): Promise<SearchResult<StoredResource>> {

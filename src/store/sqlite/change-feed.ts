@@ -42,21 +42,25 @@ const toEvent = (row: ChangeRow): ChangeEvent => ({
 
 export function createChangeFeed(db: Database.Database) {
   const counter = db.prepare<[], number>('SELECT value FROM version_seq').pluck();
-  const byTypes = new Map<number, Database.Statement>();
-  const statement = (types: number) => {
-    let s = byTypes.get(types);
+  const statements = new Map<string, Database.Statement>();
+  const statement = (types: number, texts: number) => {
+    const key = `${types} ${texts}`;
+    let s = statements.get(key);
     if (s === undefined) {
-      const filter = types === 0 ? '' : ` AND r.type IN (${Array(types).fill('?').join(', ')})`;
-      s = db.prepare(`${SELECT}${filter} ORDER BY v.seq LIMIT ?`);
-      byTypes.set(types, s);
+      const byType = types === 0 ? '' : ` AND r.type IN (${Array(types).fill('?').join(', ')})`;
+      // instr on the stored text: a change without them is never turned into a JS string.
+      const byText = ' AND instr(v.json, ?) > 0'.repeat(texts);
+      s = db.prepare(`${SELECT}${byType}${byText} ORDER BY v.seq LIMIT ?`);
+      statements.set(key, s);
     }
     return s;
   };
   const page = db.transaction((since: number, query: ChangeQuery): ChangePage => {
     const types = query.types ?? [];
+    const texts = query.containing ?? [];
     const last = counter.get() ?? 0;
     const until = Math.min(last, since + WINDOW);
-    const rows = statement(types.length).all(since, until, ...types, query.limit) as ChangeRow[];
+    const rows = statement(types.length, texts.length).all(since, until, ...types, ...texts, query.limit) as ChangeRow[];
     const full = rows.length === query.limit;
     const through = full ? rows[rows.length - 1].seq : Math.max(since, until);
     return { changes: rows.map(toEvent), through, more: through < last };

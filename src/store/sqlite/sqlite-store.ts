@@ -100,7 +100,7 @@ export class SqliteStore implements ResourceStore {
   async write(ops: WriteOp[], options: WriteOptions = {}): Promise<WriteResult[]> {
     if (!Array.isArray(ops)) throw badRequest('write() takes an array of operations');
     const system = checkSystemOption(options);
-    const run = () => (ops.length ? this.c.writer({ s: this.c.s, computeIndex: this.computeIndex, rows: this.c.rows, now: this.clock(), seq: this.c.seq }, ops, options.atomic === true) : []);
+    const run = () => (ops.length ? this.c.writer({ s: this.c.s, computeIndex: this.computeIndex, rows: this.c.rows, now: this.clock(), seq: this.c.seq }, ops, options.atomic === true, options.follow) : []);
     if (!system) return run();
     // The batch writer's transaction nests as a savepoint inside this one, which also holds the document.
     try {

@@ -1,6 +1,7 @@
 /**
- * The embedded store's change feed reads a bounded range of numbers per call (change-feed.ts), so a reader of a
- * rare type gets short pages that are not the end: `more` says to read on, and reading on finds what is there.
+ * The embedded store's outbox: its change feed reads a bounded range of numbers per call (change-feed.ts), so a
+ * reader of a rare type gets short pages that are not the end (`more` says to read on, and reading on finds what
+ * is there); and a write's `follow` ops share its transaction, so one that fails leaves no change at all.
  */
 import type { Organization, Patient } from 'fhir/r4.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -25,6 +26,20 @@ it('a rare type behind 25,000 other changes: short pages with `more`, then the c
     expect(pages[0]).toMatchObject({ changes: [], more: true });
     expect(pages[1].changes.map((c) => c.id)).toEqual([org.id]);
     expect(pages[1].through).toBe(await store.lastChange());
+  } finally {
+    await store.close();
+  }
+});
+
+it('a follow op that fails rolls the whole write back, its own ops included', async () => {
+  const store = createSqliteStore({ path: ':memory:' });
+  try {
+    await store.create({ resourceType: 'Organization', id: 'taken', name: 'Taken' } as Organization);
+    const before = await store.lastChange();
+    const follow = (): { op: 'create'; resource: Organization }[] => [{ op: 'create', resource: { resourceType: 'Organization', id: 'taken', name: 'Again' } }];
+    await expect(store.write([{ op: 'create', resource: { resourceType: 'Patient', id: 'p-rolled-back' } as Patient }], { follow })).rejects.toMatchObject({ status: 409 });
+    await expect(store.read('Patient', 'p-rolled-back')).rejects.toMatchObject({ status: 404 });
+    expect(await store.lastChange()).toBe(before);
   } finally {
     await store.close();
   }
