@@ -74,7 +74,7 @@ let patients = 0;
 for await (const patient of store.stream('Patient')) {
   patients++;
   const chain = (await (await fetch(`${base}/$lineage?target=Patient/${patient.id}`)).json()) as Parameters;
-  const part = (name: string) => chain.parameter?.[0]?.part?.find((p) => p.name === name);
+  const part = (name: string) => chain.parameter?.find((p) => p.name === 'version')?.part?.find((p) => p.name === name);
   const file = part('file')?.valueString ?? '';
   const ok = part('job')?.valueString === [...jobs][0] && sha256.get(path.basename(file)) === part('sha256')?.valueString;
   if (!ok) wrong.push(`Patient/${patient.id}: ${JSON.stringify(chain).slice(0, 300)}`);
