@@ -11,17 +11,27 @@
  */
 import Database from 'better-sqlite3';
 import type { Resource } from 'fhir/r4.js';
-import type { ResourceStore, WriteOp } from '../src/store/resource-store.js';
+import type { ResourceStore, WriteOp, WriteResult } from '../src/store/resource-store.js';
 import { createSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { secondsSince } from './result.js';
 
-/** Counts, per write() call of `store`, the documents it stored (failed ops and rolled-back calls store none). */
+/**
+ * Counts, per write() call of `store`, the documents it stored (failed ops and rolled-back calls store none),
+ * those its `follow` added (an import's Provenance) included.
+ */
 export function recordWrites(store: ResourceStore): number[] {
   const stored: number[] = [];
   const write = store.write.bind(store);
   store.write = async (ops, options) => {
-    const results = await write(ops, options);
-    stored.push(results.filter((r) => r.status === 'created' || r.status === 'updated').length);
+    let followed = 0;
+    const given = options?.follow;
+    const follow = given && ((results: WriteResult[]) => {
+      const extra = given(results);
+      followed = extra.length;
+      return extra;
+    });
+    const results = await write(ops, { ...options, follow });
+    stored.push(results.filter((r) => r.status === 'created' || r.status === 'updated').length + followed);
     return results;
   };
   return stored;
