@@ -113,17 +113,10 @@ export interface HistoryStreamOptions {
   through?: string;
 }
 
-/** One change as the outbox holds it: a version written (a deletion when `json` is null). */
-export interface ChangeEvent {
+/** One change as the outbox holds it: a version written, as stored (a deletion when `json` is null), and its number. */
+export interface ChangeEvent extends RawVersionRecord {
   /** The event number: increasing in commit order, never reused. */
   seq: number;
-  resourceType: string;
-  id: string;
-  versionId: string;
-  lastUpdated: string;
-  deleted: boolean;
-  /** The version's JSON as stored; null for a deletion. */
-  json: string | null;
 }
 
 export interface ChangeQuery {

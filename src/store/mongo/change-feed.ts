@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { OperationOutcomeError, outcome, issue } from '../../fhir/outcomes.js';
 import type { ChangeEvent, ChangePage, ChangeQuery } from '../resource-store.js';
 import type { MongoDatabaseLike, MongoFilter } from './collection.js';
-import { HISTORY, type HistoryDoc, ORDINALS } from './documents.js';
+import { HISTORY, type HistoryDoc, ORDINALS, toRawVersionRecord } from './documents.js';
 import { settledPosition } from './history-marks.js';
 import { escapeRegex } from './search-filter.js';
 
@@ -35,15 +35,7 @@ const WINDOW = 1_000;
 
 const seqOf = (doc: HistoryDoc): number => (doc.q as number) * ORDINALS + (doc.o as number);
 
-const toEvent = (doc: HistoryDoc): ChangeEvent => ({
-  seq: seqOf(doc),
-  resourceType: doc.type,
-  id: doc.id,
-  versionId: String(doc.v),
-  lastUpdated: doc.lastUpdated,
-  deleted: doc.deleted,
-  json: doc.json,
-});
+const toEvent = (doc: HistoryDoc): ChangeEvent => ({ seq: seqOf(doc), ...toRawVersionRecord(doc) });
 
 /** The settled position, waiting briefly while a call records its own; 503 when it does not. */
 async function settled(db: MongoDatabaseLike): Promise<number> {

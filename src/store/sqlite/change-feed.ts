@@ -8,6 +8,8 @@
  */
 import type Database from 'better-sqlite3';
 import { assertChangeArgs } from '../change-args.js';
+import { toRawVersionRecord } from './reads.js';
+import type { VersionRow } from './statements.js';
 import type { ChangeEvent, ChangePage, ChangeQuery } from '../resource-store.js';
 
 /**
@@ -17,28 +19,12 @@ import type { ChangeEvent, ChangePage, ChangeQuery } from '../resource-store.js'
  */
 const WINDOW = 20_000;
 
-interface ChangeRow {
-  seq: number;
-  type: string;
-  id: string;
-  version: number;
-  last_updated: number;
-  deleted: number;
-  json: string | null;
-}
+type ChangeRow = VersionRow & { seq: number };
 
 const SELECT = `SELECT v.seq, r.type, r.id, v.version, v.last_updated, v.deleted, v.json
   FROM versions v INDEXED BY versions_seq JOIN resources r ON r.rid = v.rid WHERE v.seq > 0 AND v.seq > ? AND v.seq <= ?`;
 
-const toEvent = (row: ChangeRow): ChangeEvent => ({
-  seq: row.seq,
-  resourceType: row.type,
-  id: row.id,
-  versionId: String(row.version),
-  lastUpdated: new Date(row.last_updated).toISOString(),
-  deleted: row.deleted === 1,
-  json: row.json,
-});
+const toEvent = (row: ChangeRow): ChangeEvent => ({ seq: row.seq, ...toRawVersionRecord(row) });
 
 export function createChangeFeed(db: Database.Database) {
   const counter = db.prepare<[], number>('SELECT value FROM version_seq').pluck();
