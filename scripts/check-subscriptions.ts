@@ -7,7 +7,7 @@
  * 3. the server is killed (SIGKILL) during --writes (default 10,000) writes and restarted: every stored Observation
  *    of X is notified, and every change number the outbox holds for the criteria (read from the store itself) is
  *    delivered naming its version, none of another patient's.
- *   node --import tsx scripts/check-subscriptions.ts [--writes N] [--down-seconds S] [--mongo] [--no-kill]
+ *   node --import tsx scripts/check-subscriptions.ts [--writes N] [--down-seconds S] [--mongo]
  * With --mongo the server runs on MONGODB_URI (a database of its own, dropped at the end).
  * Exit 0 when every check holds, 1 otherwise.
  */
@@ -29,12 +29,6 @@ const arg = (name: string, fallback: number) => {
 const WRITES = arg('--writes', 10_000);
 const DOWN_SECONDS = arg('--down-seconds', 120);
 const mongo = process.argv.includes('--mongo');
-/**
- * `--no-kill` leaves the SIGKILL out. For MongoDB without transactions (a standalone server, FerretDB): a resource
- * and its history document, which is its change, are two writes there, and a kill between them loses that change
- * (one in 1,603 writes in a run on FerretDB) until the resource is written again; see the closing note of #20.
- */
-const KILL = !process.argv.includes('--no-kill');
 if (mongo && !process.env.MONGODB_URI) {
   process.stderr.write('--mongo needs MONGODB_URI\n');
   process.exit(2);
@@ -188,17 +182,15 @@ try {
   await receiver.start();
   check(await arrived(receiver, 1100, 180), `the 100 changes made while the receiver was down arrived, ${((Date.now() - back) / 1000).toFixed(1)} s after it returned`);
 
-  // 3. SIGKILL during WRITES writes, then a restart (or, with --no-kill, the writes alone).
+  // 3. SIGKILL during WRITES writes, then a restart.
   const writing = writeObservations(WRITES, x, y);
-  if (KILL) {
-    await sleep(3000);
-    const killedAt = Date.now();
-    await server.kill('SIGKILL');
-    process.stdout.write('server killed (SIGKILL) during the writes; restarting\n');
-    await server.start();
-    await writing;
-    process.stdout.write(`restarted after ${((Date.now() - killedAt) / 1000).toFixed(1)} s; writes done\n`);
-  } else await writing;
+  await sleep(3000);
+  const killedAt = Date.now();
+  await server.kill('SIGKILL');
+  process.stdout.write('server killed (SIGKILL) during the writes; restarting\n');
+  await server.start();
+  await writing;
+  process.stdout.write(`restarted after ${((Date.now() - killedAt) / 1000).toFixed(1)} s; writes done\n`);
   // What must arrive, read from the stored resources, not from the change feed the delivery itself reads (on
   // MongoDB the feed holds back behind a write the kill cut short, for up to two minutes): every Observation of X.
   const stored = await storedFocuses(x);

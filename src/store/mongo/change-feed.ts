@@ -8,7 +8,8 @@
  * Positions are taken before a call writes and calls land in any order, so a reader must not pass a position
  * whose call is still landing: it reads only up to the settled position (history-marks.ts settledPosition),
  * below every call still open. A call that never closes (its process was killed) holds the feed back until it
- * is abandoned (two minutes, as marks do); the feed then reads what it landed under its position.
+ * is abandoned (two minutes, as marks do); the feed then reads what it landed under its position, including the
+ * changes only its resource documents hold when it died between their write and their history documents'.
  * Limits: a call abandoned while alive numbers its documents again when it closes, so what the feed had given
  * of it comes again under new numbers; a prior version stored again where it was missing (apply-changes.ts) is
  * a change of its own.
@@ -38,10 +39,10 @@ const seqOf = (doc: HistoryDoc): number => (doc.q as number) * ORDINALS + (doc.o
 const toEvent = (doc: HistoryDoc): ChangeEvent => ({ seq: seqOf(doc), ...toRawVersionRecord(doc) });
 
 /** The settled position, waiting briefly while a call records its own; 503 when it does not. */
-async function settled(db: MongoDatabaseLike): Promise<number> {
+async function settled(db: MongoDatabaseLike, abandonMs: number | undefined): Promise<number> {
   const deadline = Date.now() + SETTLE_WAIT_MS;
   for (let pause = 5; Date.now() < deadline; pause = Math.min(pause * 2, 250)) {
-    const s = await settledPosition(db);
+    const s = await settledPosition(db, abandonMs);
     if (s !== null) return s.position;
     await sleep(pause);
   }
@@ -51,10 +52,11 @@ async function settled(db: MongoDatabaseLike): Promise<number> {
 /** The highest change number the settled position covers: every later change is numbered above it. */
 const settledThrough = (position: number) => (position + 1) * ORDINALS - 1;
 
-export async function mongoChanges(db: MongoDatabaseLike, since: number, query: ChangeQuery): Promise<ChangePage> {
+/** The page of changes after `since`; a call open longer than `abandonMs` is abandoned (history-marks.ts). */
+export async function mongoChanges(db: MongoDatabaseLike, since: number, query: ChangeQuery, abandonMs?: number): Promise<ChangePage> {
   const qs = Math.floor(since / ORDINALS);
   const os = since % ORDINALS;
-  const settledAt = await settled(db);
+  const settledAt = await settled(db, abandonMs);
   const bound = Math.min(settledAt, qs + WINDOW);
   const through = Math.max(since, settledThrough(bound));
   const more = bound < settledAt;
@@ -73,6 +75,6 @@ export async function mongoChanges(db: MongoDatabaseLike, since: number, query: 
   return { changes: docs.map(toEvent), through: seqOf(docs[docs.length - 1]), more: true };
 }
 
-export async function mongoLastChange(db: MongoDatabaseLike): Promise<number> {
-  return settledThrough(await settled(db));
+export async function mongoLastChange(db: MongoDatabaseLike, abandonMs?: number): Promise<number> {
+  return settledThrough(await settled(db, abandonMs));
 }

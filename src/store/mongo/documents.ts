@@ -51,6 +51,14 @@ export interface ResourceDoc {
   srt: Record<string, SortKeyEntry>;
   /** The token of the write call that produced this document, to tell which writes of a bulk landed. */
   w: string;
+  /**
+   * The change this version is: the (q, o) its history document carries. Without a transaction the history document
+   * is a second command, so a crash may fall between the two; the resource document then alone holds the change,
+   * and an abandoned call's documents are recovered from it (history-marks.ts). Absent on documents from before it
+   * and on restored ones.
+   */
+  q?: number;
+  o?: number;
 }
 
 /** One version of a resource. */
@@ -137,8 +145,8 @@ export function resourceDocFromJson(
   };
 }
 
-/** The history entry of the version a resource document holds. */
-export function toHistoryDoc(doc: ResourceDoc, q?: number, o?: number): HistoryDoc {
+/** The history entry of the version a resource document holds: the change it is, unless given another. */
+export function toHistoryDoc(doc: ResourceDoc, q = doc.q, o = doc.o): HistoryDoc {
   const { type, id, v, lastUpdated, lu, deleted, json, w } = doc;
   return { _id: historyKey(type, id, v), type, id, v, lastUpdated, lu, deleted, json, w, ...(q === undefined ? {} : { q }), ...(o === undefined ? {} : { o }) };
 }

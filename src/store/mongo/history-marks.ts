@@ -20,6 +20,12 @@
  * seen by the call itself, whose close then matches nothing: it numbers its documents again with a new
  * position, above G, so the next backup holds them. A close that fails (the connection dropped) changes
  * nothing: the documents landed before it, so the mark that abandons the registration reads them.
+ * Without a transaction a call writes its resource documents and then their history documents, so a process
+ * killed in between leaves versions that only their resource documents hold. Each resource document carries
+ * the (q, o) of its version's history document, so whoever abandons a call first stores the history documents
+ * of the resource documents still at its position where missing (recoverCall): a single-document write is
+ * atomic, so the change is in the database as soon as the resource is. Limit: a call that wrote two versions of
+ * one resource leaves only the last in its resource document, so the earlier one is not recovered.
  *
  * Every write stores its resource's prior version again where missing (apply-changes.ts), with its own
  * position, so it is in the next backup too; restore keeps the later backup's copy (maintenance/chain-versions.ts).
@@ -42,7 +48,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { formatMark, markRange, newSeries } from '../history-mark.js';
 import type { HistoryStreamOptions } from '../resource-store.js';
 import type { MongoDatabaseLike, MongoFilter } from './collection.js';
-import { HISTORY, type HistoryDoc } from './documents.js';
+import { HISTORY, type HistoryDoc, RESOURCES, type ResourceDoc, toHistoryDoc } from './documents.js';
 
 /** The collection of the counter document. */
 export const POSITIONS = 'positions';
@@ -113,6 +119,27 @@ async function close(db: MongoDatabaseLike, call: string): Promise<boolean> {
   return serially(db, async () => (await db.collection<CounterDoc>(POSITIONS).findOneAndUpdate({ _id: COUNTER, [`open.${call}`]: { $exists: true } }, { $unset: { [`open.${call}`]: '' } })) !== null);
 }
 
+/** Abandons an open call (see the file comment): removes its registration and recovers what it landed. */
+async function abandon(db: MongoDatabaseLike, call: string, open: OpenCall | undefined): Promise<void> {
+  if (!(await close(db, call))) return;
+  if (open !== undefined && open !== 1 && open.p !== undefined) await recoverCall(db, open.p);
+}
+
+/**
+ * Stores the history documents of the resource documents an abandoned call at position `q` left without them. An
+ * existing one is kept (a duplicate key refuses the insert). Rare, so `q` of resource documents has no index:
+ * this reads the collection once per abandoned call, which costs no write an index entry. With transactions a
+ * call's resource and history documents commit together, and there is nothing to recover.
+ */
+export async function recoverCall(db: MongoDatabaseLike, q: number): Promise<number> {
+  if (await db.transactional()) return 0;
+  const missing: HistoryDoc[] = [];
+  for await (const doc of db.collection<ResourceDoc>(RESOURCES).find({ q })) missing.push(toHistoryDoc(doc));
+  if (missing.length === 0) return 0;
+  const out = await db.collection<HistoryDoc>(HISTORY).bulkWrite(missing.map((document) => ({ insertOne: { document } })));
+  return missing.length - out.failures.length;
+}
+
 /**
  * Runs one write call with its position (see above): `write` stores every history document with `q` set to
  * it. Answers what `write` answers, whatever the close does.
@@ -136,14 +163,14 @@ async function renumber(db: MongoDatabaseLike, q: number): Promise<void> {
 /** Takes a mark (see above): waits up to `waitMs` for the calls open at that moment, abandoning the rest. */
 export async function markHistory(db: MongoDatabaseLike, waitMs = DEFAULT_MARK_WAIT_MS): Promise<string> {
   const taken = await nextPosition(db);
-  let open = Object.keys(taken.open ?? {});
+  let open = taken.open ?? {};
   const deadline = Date.now() + waitMs;
-  for (let pause = 10; open.length > 0 && Date.now() < deadline; pause = Math.min(pause * 2, 500)) {
+  for (let pause = 10; Object.keys(open).length > 0 && Date.now() < deadline; pause = Math.min(pause * 2, 500)) {
     await sleep(Math.min(pause, Math.max(0, deadline - Date.now())));
     const now = (await db.collection<CounterDoc>(POSITIONS).findOne({ _id: COUNTER }))?.open ?? {};
-    open = open.filter((call) => call in now);
+    open = Object.fromEntries(Object.keys(open).filter((call) => call in now).map((call) => [call, now[call]]));
   }
-  for (const call of open) await close(db, call);
+  for (const [call, entry] of Object.entries(open)) await abandon(db, call, entry);
   return formatMark(taken.series, taken.position);
 }
 
@@ -175,7 +202,7 @@ export async function settledPosition(db: MongoDatabaseLike, abandonMs = DEFAULT
     const opened = open === 1 ? 0 : open.t;
     const recorded = open !== 1 && open.p !== undefined;
     if (now - opened > (recorded ? abandonMs : UNRECORDED_GRACE_MS)) {
-      await close(db, call);
+      await abandon(db, call, open);
       continue;
     }
     if (!recorded) return null;

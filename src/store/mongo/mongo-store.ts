@@ -47,7 +47,10 @@ export interface MongoStoreOptions {
    * searches through element-match.ts. Default true, as MongoDB does.
    */
   perElementMatch?: boolean;
-  /** How long a history mark waits for the write calls open when it was taken (history-marks.ts). */
+  /**
+   * How long a history mark waits for the write calls open when it was taken, and how long the change feed waits for
+   * a call open before it abandons it (history-marks.ts).
+   */
   markWaitMs?: number;
 }
 
@@ -148,11 +151,11 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
 
   async changes(since: number, query: ChangeQuery): Promise<ChangePage> {
     assertChangeArgs(since, query);
-    return mongoChanges(this.db, since, query);
+    return mongoChanges(this.db, since, query, this.markWaitMs);
   }
 
   lastChange(): Promise<number> {
-    return mongoLastChange(this.db);
+    return mongoLastChange(this.db, this.markWaitMs);
   }
 
   /** Wall-clock time, not the store clock: leases are shared with other processes. */

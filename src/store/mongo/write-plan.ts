@@ -80,7 +80,7 @@ export function planWrites(ops: WriteOp[], loaded: Map<string, ResourceDoc>, ctx
     const stored = resource ? stamp(resource, id, v, ctx.now) : undefined;
     const lastUpdated = new Date(ctx.now).toISOString();
     const entries = stored ? ctx.index(stored) : null;
-    const doc = toResourceDoc(type, id, v, lastUpdated, stored ?? null, entries, ctx.token);
+    const doc = { ...toResourceDoc(type, id, v, lastUpdated, stored ?? null, entries, ctx.token), q: ctx.q, o: ctx.ordinal() };
     // Before the plan records the document: a refused op leaves nothing to write.
     if (doc.json !== null) assertDocumentSize(type, id, doc.json, entries);
     const planned = keys.get(key);
@@ -88,7 +88,7 @@ export function planWrites(ops: WriteOp[], loaded: Map<string, ResourceDoc>, ctx
       planned.next = doc;
       planned.ops.push(index);
     } else keys.set(key, { prior: loaded.get(key) ?? null, next: doc, ops: [index] });
-    history.push(toHistoryDoc(doc, ctx.q, ctx.ordinal()));
+    history.push(toHistoryDoc(doc));
     return stored;
   };
 
