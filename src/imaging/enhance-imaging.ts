@@ -28,7 +28,7 @@ export interface EnhanceImagingOptions {
   table?: StudyTable;
   /** Called after each patient with the running totals. */
   onProgress?: (result: EnhanceImagingResult) => void;
-  /** The job this run is (meta.source and Provenance name it; a fresh `cli-<uuid>` when absent); `false`: no lineage. */
+  /** The job this run is (meta.source and Provenance name it; a fresh `cli-<run id>` when absent); `false`: no lineage. */
   lineage?: LineageOption;
 }
 

@@ -21,7 +21,7 @@ export interface ImportLineage {
 
 /**
  * The import's lineage: `false` turns it off for this import (MEDGEN_LINEAGE=off does for all); the job id is
- * the job's, or a fresh `cli-<uuid>` for a run that is no job.
+ * the job's, or a fresh `cli-<run id>` for a run that is no job.
  */
 export type ImportLineageOption = LineageOption;
 

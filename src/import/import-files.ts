@@ -13,7 +13,7 @@ export async function importFiles(
     logger: Logger;
     signal?: AbortSignal;
     onProgress?: (done: number, failed: number) => void;
-    /** The job this import runs for (lineage names it); a CLI run gets a `cli-<uuid>`. `false`: no lineage. */
+    /** The job this import runs for (lineage names it); a CLI run gets a `cli-<run id>`. `false`: no lineage. */
     lineage?: ImportLineageOption;
   },
 ): Promise<ImportSummary> {

@@ -6,7 +6,7 @@
  */
 import type { Resource } from 'fhir/r4.js';
 import { lineageOps, writtenTargets } from '../lineage/record-lineage.js';
-import { entrySource, fileSource, REQUEST_BODY, withSource } from '../lineage/source-uri.js';
+import { entrySource, fileSource, REQUEST_BODY } from '../lineage/source-uri.js';
 import type { WriteOp, WriteResult } from '../store/resource-store.js';
 import type { ImportLineage } from './import-context.js';
 import type { ImportEntry, ImportUnit } from './import-types.js';
@@ -14,8 +14,14 @@ import type { ImportEntry, ImportUnit } from './import-types.js';
 /** The name an entry's input goes by: its file's, or REQUEST_BODY for a request body. */
 const fileOf = (entry: ImportEntry, unit: ImportUnit): string => entry.file ?? unit.file ?? REQUEST_BODY;
 
+/**
+ * Sets the entry's meta.source on its resource in place: the import parsed it and owns it, and copying every
+ * resource of an import (withSource) cost measurably more than the stamp itself. Stamping again (a deferred
+ * entry's second try) writes the same value.
+ */
 export function stampEntry<T extends Resource>(lineage: ImportLineage, unit: ImportUnit, entry: ImportEntry, resource: T): T {
-  return withSource(resource, entrySource(fileSource(lineage.job.id, fileOf(entry, unit)), entry));
+  resource.meta = { ...resource.meta, source: entrySource(fileSource(lineage.job.id, fileOf(entry, unit)), entry) };
+  return resource;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Activity, LineageJob } from './provenance-batch.js';
 import { recordLineage, writtenTargets, type TargetGroup } from './record-lineage.js';
 import { jobSource, runId, withSource } from './source-uri.js';
 
-/** `false`: no lineage; otherwise the job's id (a fresh `cli-<uuid>` for a run that is no stored job) and parameters. */
+/** `false`: no lineage; otherwise the job's id (a fresh `cli-<run id>` for a run that is no stored job) and parameters. */
 export type LineageOption = false | { jobId?: string; parameters?: Record<string, unknown> };
 
 export class JobLineage {

@@ -8,7 +8,7 @@
  * resources and `_source:below=urn:medgen:job:ID` a job's.
  * @see https://hl7.org/fhir/R4/resource-definitions.html#Meta.source
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Resource } from 'fhir/r4.js';
 
 export const JOB_SOURCE_PREFIX = 'urn:medgen:job:';
@@ -19,8 +19,12 @@ export const REQUEST_BODY = 'request-body';
 /** What a request id (ours or a client's X-Request-Id) may hold: safe in a URI fragment and a header. */
 export const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** An id for a run that is no stored job (the CLI, a synchronous operation): `cli-<uuid>`. */
-export const runId = (prefix = 'cli'): string => `${prefix}-${randomUUID()}`;
+/**
+ * An id for a run that is no stored job (the CLI, a synchronous operation): `cli-` and the start time (base 36, so
+ * runs sort by it) and 32 random bits. Short because every resource of the run names it in meta.source, and so in
+ * its JSON and in the `_source` index (a uuid there made a 48,000-resource import's database 3 MB larger).
+ */
+export const runId = (prefix = 'cli'): string => `${prefix}-${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
 
 export const jobSource = (jobId: string): string => `${JOB_SOURCE_PREFIX}${jobId}`;
 

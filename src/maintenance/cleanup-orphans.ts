@@ -58,7 +58,7 @@ async function scanOrphans(store: ResourceStore, signal?: AbortSignal): Promise<
 export interface CleanupOptions {
   dryRun?: boolean;
   signal?: AbortSignal;
-  /** The job this run is (its Provenance names it; a fresh `cli-<uuid>` when absent); `false`: no lineage. */
+  /** The job this run is (its Provenance names it; a fresh `cli-<run id>` when absent); `false`: no lineage. */
   lineage?: LineageOption;
 }
 

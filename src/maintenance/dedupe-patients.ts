@@ -136,7 +136,7 @@ export interface DedupeOptions {
   dryRun?: boolean;
   signal?: AbortSignal;
   thresholds?: MatchThresholds;
-  /** The job this run is (meta.source and Provenance name it; a fresh `cli-<uuid>` when absent); `false`: no lineage. */
+  /** The job this run is (meta.source and Provenance name it; a fresh `cli-<run id>` when absent); `false`: no lineage. */
   lineage?: LineageOption;
 }
 

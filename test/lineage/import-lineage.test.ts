@@ -188,7 +188,7 @@ describe('lineage switches and HTTP imports', () => {
     expect((await s.store.countByType()).Provenance ?? 0).toBe(before);
   });
 
-  it('MEDGEN_LINEAGE=off does the same for every import; a CLI import otherwise gets a cli-<uuid> job', async () => {
+  it('MEDGEN_LINEAGE=off does the same for every import; a CLI import otherwise gets a cli-<run id> job', async () => {
     fs.mkdirSync(path.join(s.dir, 'env'));
     fs.writeFileSync(path.join(s.dir, 'env', 'q.json'), JSON.stringify({ resourceType: 'Patient', id: 'env-1' }));
     fs.writeFileSync(path.join(s.dir, 'env', 'r.json'), JSON.stringify({ resourceType: 'Patient', id: 'env-2' }));
@@ -200,6 +200,6 @@ describe('lineage switches and HTTP imports', () => {
     }
     expect((await s.store.read('Patient', 'env-1')).meta.source).toBeUndefined();
     await importFiles(s.store, [path.join(s.dir, 'env', 'r.json')], { mode: 'strict', logger: createLogger('silent') });
-    expect((await s.store.read('Patient', 'env-2')).meta.source).toMatch(/^urn:medgen:job:cli-[0-9a-f-]{36}\/r\.json$/);
+    expect((await s.store.read('Patient', 'env-2')).meta.source).toMatch(/^urn:medgen:job:cli-[0-9a-z]{16}\/r\.json$/);
   });
 });

@@ -34,11 +34,14 @@ describe('meta.source formats', () => {
     expect(p.meta).toEqual({ profile: ['x'] });
   });
 
-  it('request ids: short safe tokens; run ids are cli-<uuid>', () => {
+  it('request ids: short safe tokens; run ids are cli-, the start time in base 36 and 8 random hex digits', () => {
     expect(REQUEST_ID.test('abc-1.2_3')).toBe(true);
     expect(REQUEST_ID.test('has space')).toBe(false);
     expect(REQUEST_ID.test('x'.repeat(65))).toBe(false);
     expect(REQUEST_ID.test('a#b')).toBe(false);
-    expect(runId()).toMatch(/^cli-[0-9a-f-]{36}$/);
+    const id = runId();
+    expect(id).toMatch(/^cli-[0-9a-z]{8}[0-9a-f]{8}$/);
+    expect(Math.abs(parseInt(id.slice(4, 12), 36) - Date.now())).toBeLessThan(60_000);
+    expect(runId()).not.toBe(id);
   });
 });
