@@ -1,5 +1,5 @@
 /** Contract: the outbox (changes, lastChange): every version one change, in commit order, numbers never reused. */
-import type { Patient } from 'fhir/r4.js';
+import type { Observation, Patient } from 'fhir/r4.js';
 import { observation, organization, patient } from '../fixtures/store-resources.js';
 import type { ChangeEvent, ResourceStore } from '../../src/store/resource-store.js';
 import type { StoreGetter } from './contract.js';
@@ -78,6 +78,18 @@ export function changeContract(get: StoreGetter): void {
     // Text with characters regular expressions and LIKE patterns give meaning to is looked for as it is.
     expect((await get().changes(start, { limit: 10, containing: ['.*'] })).changes).toEqual([]);
     expect((await get().changes(start, { limit: 10, containing: ['%'] })).changes).toEqual([]);
+    expect((await get().changes(start, { limit: 10, containing: ['Body_Height'] })).changes).toEqual([]);
+    // Case counts, as it does in the JSON.
+    expect((await get().changes(start, { limit: 10, containing: ['body height'] })).changes).toEqual([]);
+  });
+
+  it('looks for a long text too (longer than a LIKE pattern may be on the embedded store: 50,000)', async () => {
+    const start = await get().lastChange();
+    const text = 'long '.repeat(12_000);
+    await get().create({ ...observation('o-long', 'pat-a'), note: [{ text }] } as Observation);
+    await get().create(observation('o-short', 'pat-a'));
+    expect((await get().changes(start, { limit: 10, containing: [text] })).changes.map(label)).toEqual(['Observation/o-long/1']);
+    expect((await get().changes(start, { limit: 10, containing: [`${text}!`] })).changes).toEqual([]);
   });
 
   it('numbers go on after clear(): a reader never sees a number twice', async () => {
