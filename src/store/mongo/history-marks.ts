@@ -64,10 +64,11 @@ export const DEFAULT_MARK_WAIT_MS = 120_000;
 const UNRECORDED_GRACE_MS = 5_000;
 
 /**
- * An open write call: when it opened (epoch ms) and, once recorded, its position (see nextPosition). Releases
+ * An open write call: when it opened (epoch ms), once recorded its position (see nextPosition), and `x` when it
+ * writes in a transaction (nothing of it lands before it commits, so there is nothing to recover). Releases
  * before the change feed stored 1.
  */
-type OpenCall = { t: number; p?: number } | 1;
+type OpenCall = { t: number; p?: number; x?: true } | 1;
 type CounterDoc = { _id: string; series: string; position: number; open: Record<string, OpenCall> };
 
 /** The highest position any history document has. */
@@ -90,19 +91,19 @@ function serially<T>(db: MongoDatabaseLike, step: () => Promise<T>): Promise<T> 
   return run;
 }
 
-/** Takes the next position, registering `openAs` as an open write call when given. */
-function nextPosition(db: MongoDatabaseLike, openAs?: string): Promise<CounterDoc> {
-  return serially(db, () => takePosition(db, openAs));
+/** Takes the next position, registering `openAs` as an open write call (in a transaction: `x`) when given. */
+function nextPosition(db: MongoDatabaseLike, openAs?: string, x = false): Promise<CounterDoc> {
+  return serially(db, () => takePosition(db, openAs, x));
 }
 
-async function takePosition(db: MongoDatabaseLike, openAs?: string): Promise<CounterDoc> {
+async function takePosition(db: MongoDatabaseLike, openAs: string | undefined, x: boolean): Promise<CounterDoc> {
   const counter = db.collection<CounterDoc>(POSITIONS);
   for (;;) {
     // The position is the counter's after the update, so the call cannot record it in the same update: a second
     // one does, before the call writes anything. Until then the change feed waits (settledPosition), or, after
     // UNRECORDED_GRACE_MS, gives the registration up; the call then finds it gone and takes another position,
     // so nothing is ever written under a position the feed has passed.
-    const doc = await counter.findOneAndUpdate({ _id: COUNTER }, { $inc: { position: 1 }, ...(openAs === undefined ? {} : { $set: { [`open.${openAs}`]: { t: Date.now() } } }) });
+    const doc = await counter.findOneAndUpdate({ _id: COUNTER }, { $inc: { position: 1 }, ...(openAs === undefined ? {} : { $set: { [`open.${openAs}`]: { t: Date.now(), ...(x ? { x: true } : {}) } } }) });
     if (doc === null) {
       // Two processes may create it at once: the unique _id keeps one, and both take positions from it.
       await counter.bulkWrite([{ insertOne: { document: { _id: COUNTER, series: newSeries(), position: await highestStored(db), open: {} } } }]);
@@ -122,17 +123,15 @@ async function close(db: MongoDatabaseLike, call: string): Promise<boolean> {
 /** Abandons an open call (see the file comment): removes its registration and recovers what it landed. */
 async function abandon(db: MongoDatabaseLike, call: string, open: OpenCall | undefined): Promise<void> {
   if (!(await close(db, call))) return;
-  if (open !== undefined && open !== 1 && open.p !== undefined) await recoverCall(db, open.p);
+  if (open !== undefined && open !== 1 && open.p !== undefined && open.x !== true) await recoverCall(db, open.p);
 }
 
 /**
  * Stores the history documents of the resource documents an abandoned call at position `q` left without them. An
  * existing one is kept (a duplicate key refuses the insert). Rare, so `q` of resource documents has no index:
- * this reads the collection once per abandoned call, which costs no write an index entry. With transactions a
- * call's resource and history documents commit together, and there is nothing to recover.
+ * this reads the collection once per abandoned call, which costs no write an index entry.
  */
 export async function recoverCall(db: MongoDatabaseLike, q: number): Promise<number> {
-  if (await db.transactional()) return 0;
   const missing: HistoryDoc[] = [];
   for await (const doc of db.collection<ResourceDoc>(RESOURCES).find({ q })) missing.push(toHistoryDoc(doc));
   if (missing.length === 0) return 0;
@@ -142,11 +141,12 @@ export async function recoverCall(db: MongoDatabaseLike, q: number): Promise<num
 
 /**
  * Runs one write call with its position (see above): `write` stores every history document with `q` set to
- * it. Answers what `write` answers, whatever the close does.
+ * it. Answers what `write` answers, whatever the close does. `inTransaction`: all of it commits at once (a
+ * replica set's transaction), so an abandoned call leaves nothing to recover.
  */
-export async function withPosition<R>(db: MongoDatabaseLike, write: (q: number) => Promise<R>): Promise<R> {
+export async function withPosition<R>(db: MongoDatabaseLike, write: (q: number) => Promise<R>, inTransaction = false): Promise<R> {
   const call = randomUUID().replaceAll('-', '');
-  const q = (await nextPosition(db, call)).position;
+  const q = (await nextPosition(db, call, inTransaction)).position;
   try {
     return await write(q);
   } finally {

@@ -91,7 +91,7 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
     const token = randomUUID();
     // The position is taken outside any transaction: every call updates the one counter document (history-marks.ts).
     if (options.atomic) {
-      return withPosition(this.db, (q) =>
+      const atomically = (q: number) =>
         this.db.withTransaction(async (tx) => {
           // The time is taken in the callback, so a transaction the server retries is stamped afresh.
           const ctx = { now: this.clock(), token, q, ordinal: ordinals(), index: this.index };
@@ -101,8 +101,8 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
           // Inside the transaction when there is one; without, writeCall has thrown on any failure first.
           if (system) await putSystemDoc(tx, system.key, system.doc);
           return results;
-        }),
-      );
+        });
+      return withPosition(this.db, atomically, await this.db.transactional());
     }
     return withPosition(this.db, async (q) => {
       const ctx = { now: this.clock(), token, q, ordinal: ordinals(), index: this.index };

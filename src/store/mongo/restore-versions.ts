@@ -21,6 +21,7 @@ export async function restoreVersions(db: MongoDatabaseLike, records: RawVersion
   if (groups.length === 0) return 0;
   const token = randomUUID();
   // Restored versions land now, so they take their place in commit order now (history-marks.ts).
+  const inTransaction = await db.transactional();
   await withPosition(db, (q) => db.withTransaction(async (tx) => {
     const ordinal = ordinals();
     const history: HistoryDoc[] = groups.flatMap((g) =>
@@ -45,6 +46,6 @@ export async function restoreVersions(db: MongoDatabaseLike, records: RawVersion
       plan.keys.set(key, { prior, next: resourceDocFromJson(g.type, g.id, top.n, top.lastUpdated, top.json, entries, token), ops: [] });
     }
     await applyAtomically(tx, plan, token);
-  }));
+  }), inTransaction);
   return records.length;
 }
