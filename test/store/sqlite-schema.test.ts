@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { Observation } from 'fhir/r4.js';
+import { parseSearchQuery } from '../../src/search/parse-query.js';
 import type { HistoryStreamOptions } from '../../src/store/resource-store.js';
 import { openDatabase, SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -81,5 +83,39 @@ test('versions.seq numbers every stored version once, in commit order; a write t
     { id: 'r', version: 1, seq: 5 },
   ]);
   expect(db.prepare('SELECT value FROM version_seq').pluck().get()).toBe(5);
+  db.close();
+});
+
+test('_source rows of every type share one parameter id; a version 6 file, which kept one per type, is moved to it', async () => {
+  const file = path.join(dir, 'v6.sqlite');
+  const source = (n: number) => `urn:medgen:job:j1/f.json#entry-${n}`;
+  let store = createSqliteStore({ path: file });
+  await store.create({ resourceType: 'Patient', id: 'p', meta: { source: source(0) } });
+  await store.create({ resourceType: 'Observation', id: 'o', status: 'final', code: { text: 'x' }, meta: { source: source(1) } } as Observation);
+  await store.close();
+  const sourcePids = (db: Database.Database) => db.prepare("SELECT DISTINCT x.pid FROM idx_uri x JOIN params p ON p.pid = x.pid WHERE p.code = '_source'").pluck().all();
+  let db = new Database(file);
+  expect(db.prepare("SELECT type FROM params WHERE code = '_source'").pluck().all()).toEqual(['*']);
+  expect(sourcePids(db)).toHaveLength(1);
+  // As release 6 stored them: a pid per type.
+  db.exec("INSERT INTO params (type, code) VALUES ('Patient', '_source'), ('Observation', '_source')");
+  db.exec("UPDATE idx_uri SET pid = (SELECT pid FROM params WHERE type = 'Patient' AND code = '_source') WHERE rid = (SELECT rid FROM resources WHERE type = 'Patient')");
+  db.exec("UPDATE idx_uri SET pid = (SELECT pid FROM params WHERE type = 'Observation' AND code = '_source') WHERE rid = (SELECT rid FROM resources WHERE type = 'Observation')");
+  db.exec("DELETE FROM params WHERE type = '*'");
+  db.pragma('user_version = 6');
+  expect(sourcePids(db)).toHaveLength(2);
+  db.close();
+  store = createSqliteStore({ path: file });
+  const found = async (type: string, value: string) =>
+    (await store.search(parseSearchQuery(type, new URLSearchParams({ _source: value }), { strict: true }).query)).resources.map((r) => r.id);
+  expect(await found('Patient', source(0))).toEqual(['p']);
+  expect(await found('Observation', source(1))).toEqual(['o']);
+  // A type's search finds its own resources only, though all types' rows share the id.
+  expect(await found('Patient', source(1))).toEqual([]);
+  await store.close();
+  db = new Database(file);
+  expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+  expect(db.prepare("SELECT type FROM params WHERE code = '_source'").pluck().all()).toEqual(['*']);
+  expect(sourcePids(db)).toHaveLength(1);
   db.close();
 });

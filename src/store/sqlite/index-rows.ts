@@ -7,9 +7,10 @@
 import type Database from 'better-sqlite3';
 import type { IndexEntries } from '../../search/types.js';
 import { INDEX_TABLES } from './schema.js';
+import { indexedType } from './shared-params.js';
 import type { Statements } from './statements.js';
 
-/** Gives the integer id of a (type, code) search parameter, creating it on first use. */
+/** Gives the integer id of a (type, code) search parameter, creating it on first use (shared-params.ts: some are one for all types). */
 export type ParamIds = (type: string, code: string) => number;
 
 /**
@@ -19,7 +20,8 @@ export type ParamIds = (type: string, code: string) => number;
 export function createParamIds(s: Statements): { pid: ParamIds; reset: () => void } {
   // A map per resource type: no key string is built for each of the ~15 index rows of a resource.
   const cache = new Map<string, Map<string, number>>();
-  const pid: ParamIds = (type, code) => {
+  const pid: ParamIds = (resourceType, code) => {
+    const type = indexedType(resourceType, code);
     let codes = cache.get(type);
     if (codes === undefined) cache.set(type, (codes = new Map()));
     let id = codes.get(code);

@@ -26,14 +26,17 @@
  *   version 5, as a new table.
  * - `versions_seq` reads the versions in commit order: the change feed (change-feed.ts). Added in version 6;
  *   a file made before it is indexed at its first open by this release.
+ * - `_source` rows of every type carry one pid, that of type `*` (shared-params.ts). Version 7: the rows a file
+ *   stored under per-type pids are moved to it at its first open by this release.
  * @see https://hl7.org/fhir/R4/search.html
  * @see https://www.sqlite.org/wal.html
  */
 import Database from 'better-sqlite3';
 import { newSeries } from '../history-mark.js';
+import { ANY_TYPE, sharedCodes } from './shared-params.js';
 
 /** Bumped when the DDL changes; `user_version` tells which schema a file has. */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /** Tables holding the index rows of a resource; used by delete and clear. */
 export const INDEX_TABLES = ['idx_token', 'idx_string', 'idx_date', 'idx_ref', 'idx_number', 'idx_uri', 'refs'] as const;
@@ -124,8 +127,22 @@ function migrate(db: Database.Database): void {
   addVersionSeq(db);
   // After addVersionSeq: a file from before version 3 has no seq column until then.
   db.exec('CREATE INDEX IF NOT EXISTS versions_seq ON versions (seq) WHERE seq > 0');
+  shareParams(db);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   db.exec('COMMIT');
+}
+
+/** Version 7: index rows of the shared parameters stored under per-type pids move to the shared pid. */
+function shareParams(db: Database.Database): void {
+  for (const code of sharedCodes()) {
+    const old = db.prepare<[string, string], number>('SELECT pid FROM params WHERE code = ? AND type <> ?').pluck().all(code, ANY_TYPE);
+    if (old.length === 0) continue;
+    db.prepare('INSERT OR IGNORE INTO params (type, code) VALUES (?, ?)').run(ANY_TYPE, code);
+    const shared = db.prepare<[string, string], number>('SELECT pid FROM params WHERE type = ? AND code = ?').pluck().get(ANY_TYPE, code) as number;
+    const list = old.join(', ');
+    for (const table of INDEX_TABLES) if (table !== 'refs') db.exec(`UPDATE ${table} SET pid = ${shared} WHERE pid IN (${list})`);
+    db.exec(`DELETE FROM params WHERE pid IN (${list})`);
+  }
 }
 
 /** Version 3: a file made before it gains `versions.seq` (0 for what it holds); any file without one gets the counter's row. */

@@ -9,6 +9,7 @@ import { badRequest } from '../../fhir/outcomes.js';
 import type { Criterion, IndexedParamType, Predicate, SearchQuery, SortKey } from '../../search/types.js';
 import { dateCondition } from '../range-conditions.js';
 import { paramAliases } from './param-aliases.js';
+import { indexedType } from './shared-params.js';
 import { predicateSql, rangeSql, type SqlValue } from './search-predicates.js';
 
 const TABLES: Record<IndexedParamType, string> = {
@@ -42,7 +43,7 @@ const PID = 'SELECT pid FROM params WHERE type = ? AND code = ?';
  */
 function paramRows(resourceType: string, code: string, params: SqlValue[]): string {
   const bases = paramAliases(resourceType).get(code);
-  params.push(resourceType, code);
+  params.push(indexedType(resourceType, code), code);
   if (bases === undefined) return `x.pid = (${PID})`;
   params.push(...bases.map((b) => b.code));
   const own = `x.pid IN (SELECT pid FROM params WHERE type = ? AND code IN (?${', ?'.repeat(bases.length)}))`;
