@@ -12,7 +12,8 @@
  * 2,748 documents, 264-307 resources/s in parts of 50 against 195-233/s in one insertMany per call.
  */
 import type { Db, Document, IndexDescription } from 'mongodb';
-import type { ResourceStore } from '../src/store/resource-store.js';
+import { randomUUID } from 'node:crypto';
+import type { ResourceStore, WriteResult } from '../src/store/resource-store.js';
 import { HISTORY, RESOURCES, historyKey, resourceKey } from '../src/store/mongo/documents.js';
 import { secondsSince } from './result.js';
 
@@ -22,16 +23,28 @@ export interface WrittenCall {
   history: string[];
 }
 
-/** Records, per write() call of `store`, the documents it stored (failed ops and undone calls store none). */
+/**
+ * Records, per write() call of `store`, the documents it stored (failed ops and undone calls store none), those
+ * its `follow` added (an import's Provenance) included: they are creates without id, so they get their ids here,
+ * as the store would have given them, to be known.
+ */
 export function recordDocuments(store: ResourceStore): WrittenCall[] {
   const calls: WrittenCall[] = [];
   const write = store.write.bind(store);
   store.write = async (ops, options) => {
-    const results = await write(ops, options);
-    const stored = results.flatMap((r) => (r.resource && (r.status === 'created' || r.status === 'updated') ? [r.resource] : []));
+    let followed: { resourceType: string; id: string }[] = [];
+    const given = options?.follow;
+    const follow = given && ((results: WriteResult[]) => {
+      const extra = given(results).map((op) => (op.op === 'create' ? { ...op, resource: { ...op.resource, id: op.resource.id ?? randomUUID() } } : op));
+      followed = extra.flatMap((op) => (op.op === 'create' ? [op.resource as { resourceType: string; id: string }] : []));
+      return extra;
+    });
+    const results = await write(ops, { ...options, follow });
+    const stored = results.flatMap((r) => (r.resource && (r.status === 'created' || r.status === 'updated') ? [{ ...r.resource, v: Number(r.resource.meta.versionId) }] : []));
+    const all = [...stored, ...followed.map((r) => ({ ...r, v: 1 }))];
     calls.push({
-      resources: [...new Set(stored.map((r) => resourceKey(r.resourceType, r.id)))],
-      history: stored.map((r) => historyKey(r.resourceType, r.id, Number(r.meta.versionId))),
+      resources: [...new Set(all.map((r) => resourceKey(r.resourceType, r.id)))],
+      history: all.map((r) => historyKey(r.resourceType, r.id, r.v)),
     });
     return results;
   };
