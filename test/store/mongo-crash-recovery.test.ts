@@ -52,7 +52,8 @@ if (serverUri) {
       const client = await new MongoClient(uri).connect();
       const name = `${process.env.MONGODB_DB ?? 'medgen'}_crash_recovery_test`;
       await client.db(name).dropDatabase();
-      return { db: driverDatabase(client, name), done: () => client.db(name).dropDatabase().then(() => client.close()) };
+      // The store's close() closes the client: the database is dropped before it.
+      return { db: driverDatabase(client, name), done: async () => void (await client.db(name).dropDatabase()) };
     },
   ]);
 }
@@ -66,8 +67,8 @@ describe.each(targets)('a write killed between its two commands (%s)', (_name, o
     await healthy.create(patient('a', 'Before'));
   }, 30_000);
   afterEach(async () => {
-    await healthy.close();
     await target.done();
+    await healthy.close();
   }, 30_000);
 
   /**
