@@ -13,8 +13,9 @@
  */
 import type { Db, Document, IndexDescription } from 'mongodb';
 import { randomUUID } from 'node:crypto';
-import type { ResourceStore, WriteResult } from '../src/store/resource-store.js';
+import type { ResourceStore, WriteOp } from '../src/store/resource-store.js';
 import { HISTORY, RESOURCES, historyKey, resourceKey } from '../src/store/mongo/documents.js';
+import { onEachWrite } from './record-writes.js';
 import { secondsSince } from './result.js';
 
 /** The `_id`s of the documents one write() call stored, in the order the store wrote them. */
@@ -30,24 +31,20 @@ export interface WrittenCall {
  */
 export function recordDocuments(store: ResourceStore): WrittenCall[] {
   const calls: WrittenCall[] = [];
-  const write = store.write.bind(store);
-  store.write = async (ops, options) => {
-    let followed: { resourceType: string; id: string }[] = [];
-    const given = options?.follow;
-    const follow = given && ((results: WriteResult[]) => {
-      const extra = given(results).map((op) => (op.op === 'create' ? { ...op, resource: { ...op.resource, id: op.resource.id ?? randomUUID() } } : op));
-      followed = extra.flatMap((op) => (op.op === 'create' ? [op.resource as { resourceType: string; id: string }] : []));
-      return extra;
-    });
-    const results = await write(ops, { ...options, follow });
-    const stored = results.flatMap((r) => (r.resource && (r.status === 'created' || r.status === 'updated') ? [{ ...r.resource, v: Number(r.resource.meta.versionId) }] : []));
-    const all = [...stored, ...followed.map((r) => ({ ...r, v: 1 }))];
-    calls.push({
-      resources: [...new Set(all.map((r) => resourceKey(r.resourceType, r.id)))],
-      history: all.map((r) => historyKey(r.resourceType, r.id, r.v)),
-    });
-    return results;
-  };
+  const withId = (op: WriteOp): WriteOp => (op.op === 'create' ? { ...op, resource: { ...op.resource, id: op.resource.id ?? randomUUID() } } : op);
+  onEachWrite(
+    store,
+    (results, followed) => {
+      const stored = results.flatMap((r) => (r.resource && (r.status === 'created' || r.status === 'updated') ? [{ ...r.resource, v: Number(r.resource.meta.versionId) }] : []));
+      const created = followed.flatMap((op) => (op.op === 'create' ? [{ ...(op.resource as { resourceType: string; id: string }), v: 1 }] : []));
+      const all = [...stored, ...created];
+      calls.push({
+        resources: [...new Set(all.map((r) => resourceKey(r.resourceType, r.id)))],
+        history: all.map((r) => historyKey(r.resourceType, r.id, r.v)),
+      });
+    },
+    withId,
+  );
   return calls;
 }
 

@@ -11,8 +11,9 @@
  */
 import Database from 'better-sqlite3';
 import type { Resource } from 'fhir/r4.js';
-import type { ResourceStore, WriteOp, WriteResult } from '../src/store/resource-store.js';
+import type { ResourceStore, WriteOp } from '../src/store/resource-store.js';
 import { createSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { onEachWrite } from './record-writes.js';
 import { secondsSince } from './result.js';
 
 /**
@@ -21,19 +22,7 @@ import { secondsSince } from './result.js';
  */
 export function recordWrites(store: ResourceStore): number[] {
   const stored: number[] = [];
-  const write = store.write.bind(store);
-  store.write = async (ops, options) => {
-    let followed = 0;
-    const given = options?.follow;
-    const follow = given && ((results: WriteResult[]) => {
-      const extra = given(results);
-      followed = extra.length;
-      return extra;
-    });
-    const results = await write(ops, { ...options, follow });
-    stored.push(results.filter((r) => r.status === 'created' || r.status === 'updated').length + followed);
-    return results;
-  };
+  onEachWrite(store, (results, followed) => stored.push(results.filter((r) => r.status === 'created' || r.status === 'updated').length + followed.length));
   return stored;
 }
 

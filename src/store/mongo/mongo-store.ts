@@ -91,18 +91,18 @@ class MongoResourceStore extends MongoReads implements ResourceStore {
     const token = randomUUID();
     // The position is taken outside any transaction: every call updates the one counter document (history-marks.ts).
     if (options.atomic) {
+      const transactional = await this.db.transactional();
       const atomically = (q: number) =>
         this.db.withTransaction(async (tx) => {
           // The time is taken in the callback, so a transaction the server retries is stamped afresh.
           const ctx = { now: this.clock(), token, q, ordinal: ordinals(), index: this.index };
-          const transactional = await this.db.transactional();
           const results = await writeCall(tx, ops, ctx, { atomic: true, transactional });
           await this.following(tx, results, options.follow, { ...ctx, token: randomUUID() }, transactional);
           // Inside the transaction when there is one; without, writeCall has thrown on any failure first.
           if (system) await putSystemDoc(tx, system.key, system.doc);
           return results;
         });
-      return withPosition(this.db, atomically, await this.db.transactional());
+      return withPosition(this.db, atomically, transactional);
     }
     return withPosition(this.db, async (q) => {
       const ctx = { now: this.clock(), token, q, ordinal: ordinals(), index: this.index };
