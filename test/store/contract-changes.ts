@@ -66,6 +66,22 @@ export function changeContract(get: StoreGetter): void {
     expect((await get().changes(observations.through, { limit: 10 })).changes.map(label)).toEqual(['Patient/p-late/1']);
   });
 
+  it('filters a common type and a rare one alike (the embedded store reads them by different plans)', async () => {
+    const start = await get().lastChange();
+    const ops = Array.from({ length: 80 }, (_, i) => ({ op: 'put' as const, resource: observation(`o-many-${i}`, i % 2 ? 'pat-odd' : 'pat-even') }));
+    await get().write(ops.slice(0, 40));
+    await get().create(patient('p-rare-1'));
+    await get().write(ops.slice(40));
+    await get().delete('Patient', 'p-rare-1');
+    const observations = await readAll(get(), start, 30, ['Observation']);
+    expect(observations.changes.map(label)).toEqual(ops.map((o) => `Observation/${o.resource.id}/1`));
+    expect((await readAll(get(), start, 30, ['Patient'])).changes.map(label)).toEqual(['Patient/p-rare-1/1', 'Patient/p-rare-1/2 deleted']);
+    const both = await readAll(get(), start, 7, ['Patient', 'Observation']);
+    expect(both.changes.map(label)).toEqual([...observations.changes.slice(0, 40).map(label), 'Patient/p-rare-1/1', ...observations.changes.slice(40).map(label), 'Patient/p-rare-1/2 deleted']);
+    const odd = await get().changes(start, { limit: 100, types: ['Observation'], containing: ['Patient/pat-odd'] });
+    expect(odd.changes.map((c) => c.id)).toEqual(ops.filter((_, i) => i % 2).map((o) => o.resource.id));
+  });
+
   it('keeps only changes whose JSON contains every text asked for, and no deletion', async () => {
     const start = await get().lastChange();
     await get().create(observation('o-a', 'pat-a'));
