@@ -4,8 +4,8 @@
  * - an import: `urn:medgen:job:{jobId}/{file}#entry-N` (or `#line-N`), the file URI-encoded;
  * - any other job: `urn:medgen:job:{jobId}`;
  * - a REST write: `{client's meta.source without fragment, or urn:medgen:rest}#request-{requestId}`.
- * `_source` is indexed with and without the fragment, so `_source=urn:medgen:job:ID/file` finds a file's
- * resources and `_source:below=urn:medgen:job:ID` a job's.
+ * `_source` (a uri parameter) matches the whole value, fragment included; `_source:below=urn:medgen:job:ID/file`
+ * finds a file's resources and `_source:below=urn:medgen:job:ID` a job's.
  * @see https://hl7.org/fhir/R4/resource-definitions.html#Meta.source
  */
 import { randomBytes } from 'node:crypto';
