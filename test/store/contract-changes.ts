@@ -68,7 +68,7 @@ export function changeContract(get: StoreGetter): void {
 
   it('filters a common type and a rare one alike (the embedded store reads them by different plans)', async () => {
     const start = await get().lastChange();
-    const ops = Array.from({ length: 80 }, (_, i) => ({ op: 'put' as const, resource: observation(`o-many-${i}`, i % 2 ? 'pat-odd' : 'pat-even') }));
+    const ops = Array.from({ length: 80 }, (_, i) => ({ op: 'put' as const, resource: observation(`o-many-${i}`, i % 2 ? 'pat-odd' : 'pat-even') as Observation & { id: string } }));
     await get().write(ops.slice(0, 40));
     await get().create(patient('p-rare-1'));
     await get().write(ops.slice(40));
