@@ -38,6 +38,12 @@ function withoutRepeats<T extends { code: string }>(list: T[], aliases: ParamAli
   });
 }
 
+/** A queued idx_ref row: rid, seq, pid, target_type, target_id, url, target_rid (index-rows.ts). */
+const REF_WIDTH = 7;
+const REF_TYPE = 3;
+const REF_ID = 4;
+const REF_RID = 6;
+
 /** Above this many reference rows a set of their targets beats scanning them per link. */
 const SCAN_LIMIT = 16;
 
@@ -65,15 +71,23 @@ export class IndexRowBuffer {
   private uri: Value[] = [];
   private links: Value[] = [];
   private readonly rids = new Set<number>();
+  /** `type/id` → rid of the resources added since the last flush, and of targets looked up (-1: not stored). */
+  private readonly known = new Map<string, number>();
   private queued = 0;
 
-  constructor(private readonly write: RowWriter, private readonly pid: ParamIds) {}
+  constructor(
+    private readonly write: RowWriter,
+    private readonly pid: ParamIds,
+    /** The rid of a stored resource (deleted ones too: a rid names its type and id for ever). */
+    private readonly ridOf: (type: string, id: string) => number | undefined,
+  ) {}
 
   /** Queues the rows of resource `rid` of `type`; `seq` numbers them per table, so repeated values need no care. */
-  add(type: string, rid: number, e: IndexEntries): void {
+  add(type: string, id: string, rid: number, e: IndexEntries): void {
     const pid = this.pid;
     const aliases = paramAliases(type);
     this.rids.add(rid);
+    this.known.set(`${type}/${id}`, rid);
     const tokens = withoutRepeats(e.tokens, aliases, tokenKey);
     const strings = withoutRepeats(e.strings, aliases, valueKey);
     const dates = withoutRepeats(e.dates, aliases, dateKey);
@@ -83,7 +97,7 @@ export class IndexRowBuffer {
     tokens.forEach((t, i) => this.token.push(rid, i, pid(type, t.code), t.system ?? null, t.value));
     strings.forEach((t, i) => this.string.push(rid, i, pid(type, t.code), t.value));
     dates.forEach((t, i) => this.date.push(rid, i, pid(type, t.code), t.lo, t.hi));
-    references.forEach((t, i) => this.ref.push(rid, i, pid(type, t.code), t.type ?? null, t.id ?? null, t.url ?? null));
+    references.forEach((t, i) => this.ref.push(rid, i, pid(type, t.code), t.type ?? null, t.id ?? null, t.url ?? null, null));
     numbers.forEach((t, i) => this.number.push(rid, i, pid(type, t.code), t.value, t.system ?? null, t.unit ?? null));
     uris.forEach((t, i) => this.uri.push(rid, i, pid(type, t.code), t.value));
     const links = uncoveredLinks(e);
@@ -102,11 +116,33 @@ export class IndexRowBuffer {
     this.write('idx_token', this.token);
     this.write('idx_string', this.string);
     this.write('idx_date', this.date);
+    this.resolveTargets();
     this.write('idx_ref', this.ref);
     this.write('idx_number', this.number);
     this.write('idx_uri', this.uri);
     this.write('refs', this.links);
     this.clear();
+  }
+
+  /**
+   * Sets target_rid on the queued reference rows whose target is stored (reference-target-sql.ts). At the end of
+   * the call, so a target the same call stores after the resource pointing at it has its rid too; the rids of
+   * the call's own resources are known without a lookup, and each other target is looked up once.
+   */
+  private resolveTargets(): void {
+    const ref = this.ref;
+    for (let i = 0; i < ref.length; i += REF_WIDTH) {
+      const type = ref[i + REF_TYPE];
+      const id = ref[i + REF_ID];
+      if (type === null || id === null) continue;
+      const key = `${type}/${id}`;
+      let rid = this.known.get(key);
+      if (rid === undefined) {
+        rid = this.ridOf(type as string, id as string) ?? -1;
+        this.known.set(key, rid);
+      }
+      if (rid >= 0) ref[i + REF_RID] = rid;
+    }
   }
 
   /** Forgets everything queued (after a rollback, or once flushed). */
@@ -119,6 +155,7 @@ export class IndexRowBuffer {
     this.uri = [];
     this.links = [];
     this.rids.clear();
+    this.known.clear();
     this.queued = 0;
   }
 }

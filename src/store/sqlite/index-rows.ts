@@ -40,7 +40,7 @@ const COLUMNS = {
   idx_token: 'rid, seq, pid, system, value',
   idx_string: 'rid, seq, pid, value',
   idx_date: 'rid, seq, pid, lo, hi',
-  idx_ref: 'rid, seq, pid, target_type, target_id, url',
+  idx_ref: 'rid, seq, pid, target_type, target_id, url, target_rid',
   idx_number: 'rid, seq, pid, value, system, unit',
   idx_uri: 'rid, seq, pid, value',
   refs: 'rid, seq, path, target_type, target_id, url',

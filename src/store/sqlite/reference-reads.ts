@@ -30,7 +30,7 @@ export function referencesFrom(s: Statements, type: string, id: string): Referen
 /** Each reference to `targetType/targetId` held by a live current resource, ordered by type, id and document order. */
 export function referencesTo(s: Statements, targetType: string, targetId: string): ReferenceTo[] {
   const found: ReferenceTo[] = [];
-  for (const source of s.referencingResources.all(targetType, targetId, targetType, targetId)) {
+  for (const source of s.referencingResources.all(targetType, targetId, targetType, targetId, targetType, targetId)) {
     for (const link of linksOf(s, source.rid, source.version)) {
       if (link.targetType === targetType && link.targetId === targetId) found.push({ resourceType: source.type, id: source.id, path: link.path });
     }

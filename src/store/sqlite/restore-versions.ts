@@ -38,7 +38,7 @@ function restoreGroup(ctx: RestoreContext, g: RestoreGroup): void {
   if (top.deleted) return;
   const entries = ctx.computeIndex(parseCurrentVersion(g, top));
   assertDocumentSize(g.type, g.id, top.json as string, entries);
-  ctx.rows.add(g.type, rid, entries);
+  ctx.rows.add(g.type, g.id, rid, entries);
 }
 
 export type Restorer = (ctx: RestoreContext, records: RawVersionRecord[]) => number;

@@ -28,6 +28,10 @@
  *   a file made before it is indexed at its first open by this release.
  * - `_source` rows of every type carry one pid, that of type `*` (shared-params.ts). Version 7: the rows a file
  *   stored under per-type pids are moved to it at its first open by this release.
+ * - `idx_ref.target_rid` is the rid of a reference's target when it was stored before the row was written, and
+ *   (pid, target_rid) indexes those rows; (pid, target_id) indexes only the others (reference-target-sql.ts).
+ *   Version 8: a file made before it gains the column (NULL in every row it holds, so all of them stay in the
+ *   id index, rebuilt as a partial index at its first open by this release).
  * @see https://hl7.org/fhir/R4/search.html
  * @see https://www.sqlite.org/wal.html
  */
@@ -36,7 +40,7 @@ import { newSeries } from '../history-mark.js';
 import { ANY_TYPE, sharedCodes } from './shared-params.js';
 
 /** Bumped when the DDL changes; `user_version` tells which schema a file has. */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 /** Tables holding the index rows of a resource; used by delete and clear. */
 export const INDEX_TABLES = ['idx_token', 'idx_string', 'idx_date', 'idx_ref', 'idx_number', 'idx_uri', 'refs'] as const;
@@ -60,8 +64,9 @@ CREATE TABLE IF NOT EXISTS idx_string (${row('pid INTEGER NOT NULL, value TEXT N
 CREATE INDEX IF NOT EXISTS idx_string_value ON idx_string (pid, value);
 CREATE TABLE IF NOT EXISTS idx_date (${row('pid INTEGER NOT NULL, lo REAL NOT NULL, hi REAL NOT NULL')}) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS idx_date_value ON idx_date (pid, lo, hi);
-CREATE TABLE IF NOT EXISTS idx_ref (${row('pid INTEGER NOT NULL, target_type TEXT, target_id TEXT, url TEXT')}) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS idx_ref_target ON idx_ref (pid, target_id, target_type);
+CREATE TABLE IF NOT EXISTS idx_ref (${row('pid INTEGER NOT NULL, target_type TEXT, target_id TEXT, url TEXT, target_rid INTEGER')}) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idx_ref_target_id ON idx_ref (pid, target_id, target_type) WHERE target_rid IS NULL;
+CREATE INDEX IF NOT EXISTS idx_ref_target_rid ON idx_ref (pid, target_rid) WHERE target_rid IS NOT NULL;
 CREATE INDEX IF NOT EXISTS idx_ref_url ON idx_ref (pid, url) WHERE url IS NOT NULL;
 CREATE TABLE IF NOT EXISTS idx_number (${row('pid INTEGER NOT NULL, value REAL NOT NULL, system TEXT, unit TEXT')}) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS idx_number_value ON idx_number (pid, value);
@@ -122,7 +127,10 @@ function migrate(db: Database.Database): void {
     throw new Error(`Database schema version ${current} is newer than this program (${SCHEMA_VERSION})`);
   }
   if (current === SCHEMA_VERSION) return;
-  db.exec('BEGIN');
+  // IMMEDIATE: the upgrade reads the schema before it writes, and a deferred transaction that reads first
+  // cannot wait for another process opening the same file at once: it fails with "database is locked".
+  db.exec('BEGIN IMMEDIATE');
+  addTargetRid(db);
   db.exec(DDL);
   addVersionSeq(db);
   // After addVersionSeq: a file from before version 3 has no seq column until then.
@@ -130,6 +138,14 @@ function migrate(db: Database.Database): void {
   shareParams(db);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   db.exec('COMMIT');
+}
+
+/** Version 8: before the DDL, whose new indexes name it, an existing idx_ref gains target_rid; its id index is replaced by a partial one. */
+function addTargetRid(db: Database.Database): void {
+  const columns = db.prepare<[], string>("SELECT name FROM pragma_table_info('idx_ref')").pluck().all();
+  if (columns.length === 0 || columns.includes('target_rid')) return;
+  db.exec('ALTER TABLE idx_ref ADD COLUMN target_rid INTEGER');
+  db.exec('DROP INDEX IF EXISTS idx_ref_target');
 }
 
 /** Version 7: index rows of the shared parameters stored under per-type pids move to the shared pid. */

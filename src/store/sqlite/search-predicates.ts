@@ -5,6 +5,7 @@
  */
 import type { Predicate } from '../../search/types.js';
 import { dateCondition, numberCondition, type RangeCondition } from '../range-conditions.js';
+import { targetBranches, type Branch } from './reference-target-sql.js';
 
 export type SqlValue = string | number | null;
 
@@ -48,6 +49,14 @@ function startsWith(column: string, prefix: string, params: SqlValue[]): string 
   return `(${column} >= ? AND ${column} < ?)`;
 }
 
+/** The conditions, any of which a reference predicate puts on an index row `x` (reference-target-sql.ts). */
+export function referenceBranches(p: Extract<Predicate, { kind: 'reference' }>): Branch[] {
+  if (p.id !== undefined) return targetBranches(p.type, p.id);
+  if (p.url !== undefined) return [{ sql: 'x.url = ?', values: [p.url] }];
+  if (p.type !== undefined) return [{ sql: 'x.target_type = ?', values: [p.type] }];
+  return [{ sql: '1', values: [] }];
+}
+
 /** The condition one predicate puts on an index row `x` (missing and token :not are handled by the caller). */
 export function predicateSql(p: Predicate, params: SqlValue[], now: number): string {
   const parts: string[] = [];
@@ -76,10 +85,7 @@ export function predicateSql(p: Predicate, params: SqlValue[], now: number): str
       if (p.unit !== undefined) bound('x.unit = ?', p.unit);
       break;
     case 'reference':
-      if (p.type !== undefined) bound('x.target_type = ?', p.type);
-      if (p.id !== undefined) bound('x.target_id = ?', p.id);
-      if (p.url !== undefined) bound('x.url = ?', p.url);
-      break;
+      throw new Error('reference predicates are branches (referenceBranches)');
     case 'uri':
       if (p.match === 'exact') bound('x.value = ?', p.value);
       else if (p.match === 'below') parts.push(startsWith('x.value', p.value, params));

@@ -10,7 +10,8 @@ import type { Criterion, IndexedParamType, Predicate, SearchQuery, SortKey } fro
 import { dateCondition } from '../range-conditions.js';
 import { paramAliases } from './param-aliases.js';
 import { indexedType } from './shared-params.js';
-import { predicateSql, rangeSql, type SqlValue } from './search-predicates.js';
+import type { Branch } from './reference-target-sql.js';
+import { predicateSql, rangeSql, referenceBranches, type SqlValue } from './search-predicates.js';
 
 const TABLES: Record<IndexedParamType, string> = {
   token: 'idx_token',
@@ -110,13 +111,24 @@ function selectivity(c: Criterion): number {
  */
 function indexedCriterion(c: Criterion, resourceType: string, params: SqlValue[], now: number, drives: boolean): string {
   const table = tableFor(c.type);
+  const select = (where: string, driver: boolean): string =>
+    driver ? `r.rid IN (SELECT x.rid FROM ${table} x WHERE ${where})` : `EXISTS (SELECT 1 FROM ${table} x WHERE x.rid = r.rid AND ${where})`;
   const rows = (condition: string | null, values: SqlValue[], driver: boolean): string => {
     const where = `${paramRows(resourceType, c.param, params)}${condition ? ` AND (${condition})` : ''}`;
     params.push(...values);
-    return driver ? `r.rid IN (SELECT x.rid FROM ${table} x WHERE ${where})` : `EXISTS (SELECT 1 FROM ${table} x WHERE x.rid = r.rid AND ${where})`;
+    return select(where, driver);
   };
+  // Each branch repeats the parameter's rows condition: SQLite seeks an index in a branch of an OR only on
+  // what that branch itself says (reference-target-sql.ts).
+  const branches = (list: Branch[], driver: boolean): string =>
+    select(list.map((b) => {
+      const where = `(${paramRows(resourceType, c.param, params)} AND ${b.sql})`;
+      params.push(...b.values);
+      return where;
+    }).join(' OR '), driver);
   const terms: string[] = [];
   const positive: { sql: string; values: SqlValue[] }[] = [];
+  const targets: Branch[] = [];
   for (const p of c.predicates) {
     if (!KINDS[c.type as IndexedParamType].includes(p.kind)) throw badRequest(`${c.param}: a ${p.kind} value does not fit a ${c.type} parameter`, c.param);
     const values: SqlValue[] = [];
@@ -124,8 +136,10 @@ function indexedCriterion(c: Criterion, resourceType: string, params: SqlValue[]
     else if (p.kind === 'token' && p.not) {
       const sql = predicateSql(p, values, now);
       terms.push(`NOT ${rows(sql, values, false)}`);
-    } else positive.push({ sql: predicateSql(p, values, now), values });
+    } else if (p.kind === 'reference') targets.push(...referenceBranches(p));
+    else positive.push({ sql: predicateSql(p, values, now), values });
   }
+  if (targets.length) terms.push(branches(targets, drives));
   if (positive.length) {
     const condition = positive.map((p) => `(${p.sql})`).join(' OR ');
     terms.push(rows(condition, positive.flatMap((p) => p.values), drives));

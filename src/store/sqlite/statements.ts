@@ -3,6 +3,7 @@
  * better-sqlite3 call). Search statements are generated per query shape and cached by the store.
  */
 import type Database from 'better-sqlite3';
+import { targetConditions } from './reference-target-sql.js';
 
 /** The current-version row of a resource. */
 export interface CurrentRow {
@@ -45,6 +46,7 @@ export function prepareStatements(db: Database.Database) {
     history: db.prepare<Id, VersionRow>(
       `SELECT ${VERSION_COLUMNS} FROM resources r JOIN versions v ON v.rid = r.rid WHERE r.type = ? AND r.id = ? ORDER BY v.version DESC`,
     ),
+    ridOf: db.prepare<Id, number>('SELECT rid FROM resources WHERE type = ? AND id = ?').pluck(),
     pid: db.prepare<Id, number>('SELECT pid FROM params WHERE type = ? AND code = ?').pluck(),
     insertParam: db.prepare<Id>('INSERT OR IGNORE INTO params (type, code) VALUES (?, ?)'),
     deleteRows: {
@@ -62,12 +64,14 @@ export function prepareStatements(db: Database.Database) {
          AND (? IS NULL OR x.system = ?) ORDER BY r.id`,
     ).pluck(),
     /**
-     * The live current resources with an index row naming the target: a search parameter's (idx_ref, whose
-     * index leads with pid, so every pid is probed) or another reference's (refs).
+     * The live current resources with an index row naming the target: a search parameter's (idx_ref, by rid or
+     * by id (reference-target-sql.ts), whose indexes lead with pid, so every pid is probed) or another
+     * reference's (refs). Takes (type, id) three times.
      */
-    referencingResources: db.prepare<[string, string, string, string], { rid: number; type: string; id: string; version: number }>(
+    referencingResources: db.prepare<[string, string, string, string, string, string], { rid: number; type: string; id: string; version: number }>(
       `SELECT r.rid, r.type, r.id, r.version FROM resources r WHERE r.rid IN (
-         SELECT x.rid FROM idx_ref x WHERE x.pid IN (SELECT pid FROM params) AND x.target_type = ? AND x.target_id = ?
+         SELECT x.rid FROM idx_ref x WHERE x.pid IN (SELECT pid FROM params) AND ${targetConditions(true)[0]}
+         UNION SELECT x.rid FROM idx_ref x WHERE x.pid IN (SELECT pid FROM params) AND ${targetConditions(true)[1]}
          UNION SELECT x.rid FROM refs x WHERE x.target_type = ? AND x.target_id = ?)
        AND r.deleted = 0 ORDER BY r.type, r.id`,
     ),

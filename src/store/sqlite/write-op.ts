@@ -63,7 +63,7 @@ function persist(ctx: WriteContext, resource: Resource, id: string, cur: Current
     rid = Number(ctx.s.insertResource.run(type, id, version, ctx.now, 0).lastInsertRowid);
   }
   ctx.s.insertVersion.run(rid, version, ctx.now, 0, json, ctx.seq.take());
-  ctx.rows.add(type, rid, entries);
+  ctx.rows.add(type, id, rid, entries);
   return stored;
 }
 
