@@ -139,3 +139,27 @@ it('an id-only search finds a Group target by id before it is stored and by rid 
   expect(await searchIds(store, 'Observation', 'subject=g-1')).toEqual(['obs-g', 'obs-g2']);
   await store.close();
 });
+
+it('a rolled-back write gives its rids to no reference: the next resource stored under one is not found for the old target', async () => {
+  const store = createSqliteStore({ path: ':memory:' });
+  await store.create(patient('pat-1'));
+  // Stores Patient/ghost and points at it, then fails on the duplicate create: all of it rolls back.
+  await expect(
+    store.write(
+      [
+        { op: 'create', resource: patient('ghost') },
+        { op: 'create', resource: observation('obs-ghost', 'ghost') },
+        { op: 'create', resource: patient('pat-1') },
+      ],
+      { atomic: true },
+    ),
+  ).rejects.toMatchObject({ status: 409 });
+  // Patient/other takes the rid Patient/ghost had; the observation below names the ghost, which is not stored.
+  await store.write([
+    { op: 'create', resource: patient('other') },
+    { op: 'create', resource: observation('obs-late', 'ghost') },
+  ]);
+  expect(await searchIds(store, 'Observation', 'subject=Patient/other')).toEqual([]);
+  expect(await searchIds(store, 'Observation', 'subject=Patient/ghost')).toEqual(['obs-late']);
+  await store.close();
+});

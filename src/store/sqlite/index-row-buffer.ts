@@ -71,7 +71,7 @@ export class IndexRowBuffer {
   private uri: Value[] = [];
   private links: Value[] = [];
   private readonly rids = new Set<number>();
-  /** `type/id` → rid of the resources added since the last flush, and of targets looked up (-1: not stored). */
+  /** `type/id` → rid of the resources added in this write() call, and of targets looked up (-1: not stored). */
   private readonly known = new Map<string, number>();
   private queued = 0;
 
@@ -111,7 +111,7 @@ export class IndexRowBuffer {
     return this.rids.has(rid);
   }
 
-  /** Inserts everything queued. */
+  /** Inserts everything queued, within the write() call: the rids it stored stay known. */
   flush(): void {
     this.write('idx_token', this.token);
     this.write('idx_string', this.string);
@@ -121,7 +121,16 @@ export class IndexRowBuffer {
     this.write('idx_number', this.number);
     this.write('idx_uri', this.uri);
     this.write('refs', this.links);
-    this.clear();
+    this.forgetRows();
+  }
+
+  /**
+   * Inserts everything queued at the end of a write() call, and forgets the rids: another process may write the
+   * file between calls (even clear it), and a rolled-back call's rids are given out again.
+   */
+  finish(): void {
+    this.flush();
+    this.known.clear();
   }
 
   /**
@@ -145,8 +154,13 @@ export class IndexRowBuffer {
     }
   }
 
-  /** Forgets everything queued (after a rollback, or once flushed). */
+  /** Forgets everything queued and known (after a rollback). */
   clear(): void {
+    this.forgetRows();
+    this.known.clear();
+  }
+
+  private forgetRows(): void {
     this.token = [];
     this.string = [];
     this.date = [];
@@ -155,7 +169,6 @@ export class IndexRowBuffer {
     this.uri = [];
     this.links = [];
     this.rids.clear();
-    this.known.clear();
     this.queued = 0;
   }
 }

@@ -47,7 +47,7 @@ export type Restorer = (ctx: RestoreContext, records: RawVersionRecord[]) => num
 export function createRestorer(db: Database.Database, onRollback: () => void): Restorer {
   const run = db.transaction((ctx: RestoreContext, groups: RestoreGroup[]) => {
     for (const g of groups) restoreGroup(ctx, g);
-    ctx.rows.flush();
+    ctx.rows.finish();
     ctx.seq.save();
   });
   return (ctx, records) => {

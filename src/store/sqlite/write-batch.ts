@@ -59,7 +59,7 @@ export function createBatchWriter(db: Database.Database, onRollback: () => void)
       }
     });
     applyFollowing(ctx, ops.length, results, follow);
-    ctx.rows.flush();
+    ctx.rows.finish();
     ctx.seq.save();
     return results;
   });
@@ -74,7 +74,7 @@ export function createBatchWriter(db: Database.Database, onRollback: () => void)
       }
     });
     applyFollowing(ctx, ops.length, results, follow);
-    ctx.rows.flush();
+    ctx.rows.finish();
     ctx.seq.save();
     return results;
   });
