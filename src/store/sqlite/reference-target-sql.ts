@@ -6,8 +6,8 @@
  * of the rid index instead of landing all over an index of random ids, which rewrote most of that index's
  * pages at every commit: the default benchmark import wrote 30% fewer bytes. A rid names one (type, id) for
  * ever: rows of `resources` are deleted only by clear(), which deletes every index row with them.
- * A target is looked up both ways, as two branches: SQLite seeks each index only when the branch itself holds
- * the parameter's condition on `x.pid` (a condition outside an OR is not used inside it).
+ * A target is looked up both ways, as two branches, each with the parameter's condition on `x.pid` of its own:
+ * SQLite seeks an index for a branch of an OR only on what that branch itself says.
  */
 import type { SqlValue } from './search-predicates.js';
 

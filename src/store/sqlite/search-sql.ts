@@ -118,14 +118,17 @@ function indexedCriterion(c: Criterion, resourceType: string, params: SqlValue[]
     params.push(...values);
     return select(where, driver);
   };
-  // Each branch repeats the parameter's rows condition: SQLite seeks an index in a branch of an OR only on
-  // what that branch itself says (reference-target-sql.ts).
-  const branches = (list: Branch[], driver: boolean): string =>
-    select(list.map((b) => {
-      const where = `(${paramRows(resourceType, c.param, params)} AND ${b.sql})`;
+  // Each branch carries the parameter's rows condition, so each is one index seek (reference-target-sql.ts): a
+  // driver unions them; a probe ORs them over the candidate's own rows.
+  const branches = (list: Branch[], driver: boolean): string => {
+    const wheres = list.map((b) => {
+      const where = `${paramRows(resourceType, c.param, params)} AND ${b.sql}`;
       params.push(...b.values);
       return where;
-    }).join(' OR '), driver);
+    });
+    if (!driver) return select(wheres.map((w) => `(${w})`).join(' OR '), false);
+    return `r.rid IN (${wheres.map((w) => `SELECT x.rid FROM ${table} x WHERE ${w}`).join(' UNION ALL ')})`;
+  };
   const terms: string[] = [];
   const positive: { sql: string; values: SqlValue[] }[] = [];
   const targets: Branch[] = [];
