@@ -25,9 +25,9 @@ export interface Branch {
 }
 
 /** The two conditions on row `x`: by the target's rid, and by its id where no rid was known. */
-export function targetConditions(typed: boolean, x = 'x'): [byRid: string, byId: string] {
-  if (!typed) return [`${x}.target_rid IN (SELECT rid FROM resources WHERE id = ? AND type IN (${STORED_TYPES}))`, `${x}.target_rid IS NULL AND ${x}.target_id = ?`];
-  return [`${x}.target_rid = (SELECT rid FROM resources WHERE type = ? AND id = ?)`, `${x}.target_rid IS NULL AND ${x}.target_type = ? AND ${x}.target_id = ?`];
+export function targetConditions(typed: boolean): [byRid: string, byId: string] {
+  if (!typed) return [`x.target_rid IN (SELECT rid FROM resources WHERE id = ? AND type IN (${STORED_TYPES}))`, 'x.target_rid IS NULL AND x.target_id = ?'];
+  return ['x.target_rid = (SELECT rid FROM resources WHERE type = ? AND id = ?)', 'x.target_rid IS NULL AND x.target_type = ? AND x.target_id = ?'];
 }
 
 /** The branches matching rows that name `type/id`, or `id` of any type when the type is not given. */
