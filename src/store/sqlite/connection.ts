@@ -22,7 +22,7 @@ export function connect(db: Database.Database) {
   return {
     db,
     s,
-    rows: new IndexRowBuffer(createRowWriter(db), params.pid, (type, id) => s.ridOf.get(type, id)),
+    rows: new IndexRowBuffer(createRowWriter(db), params.pid, (type, id) => s.current.get(type, id)?.rid),
     seq: new VersionSeq(db),
     writer: createBatchWriter(db, params.reset),
     /** Forgets cached param ids after a rollback the batch writer did not see. */

@@ -46,7 +46,6 @@ export function prepareStatements(db: Database.Database) {
     history: db.prepare<Id, VersionRow>(
       `SELECT ${VERSION_COLUMNS} FROM resources r JOIN versions v ON v.rid = r.rid WHERE r.type = ? AND r.id = ? ORDER BY v.version DESC`,
     ),
-    ridOf: db.prepare<Id, number>('SELECT rid FROM resources WHERE type = ? AND id = ?').pluck(),
     pid: db.prepare<Id, number>('SELECT pid FROM params WHERE type = ? AND code = ?').pluck(),
     insertParam: db.prepare<Id>('INSERT OR IGNORE INTO params (type, code) VALUES (?, ?)'),
     deleteRows: {
