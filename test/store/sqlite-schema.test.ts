@@ -13,11 +13,11 @@ import { collect } from './contract-helpers.js';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-schema-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-test('a new file gets 16 KB pages, WAL and a 64 MB checkpoint threshold', () => {
+test('a new file gets 16 KB pages, WAL and the writer\'s 256 MB fallback checkpoint threshold', () => {
   const db = openDatabase(path.join(dir, 'new.sqlite'));
   expect(db.pragma('page_size', { simple: true })).toBe(16384);
   expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-  expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(4096);
+  expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(16384);
   expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
   db.close();
 });
@@ -32,7 +32,7 @@ test('a file created with 4 KB pages keeps them, checkpoints at the same byte si
   old.close();
   const db = openDatabase(file);
   expect(db.pragma('page_size', { simple: true })).toBe(4096);
-  expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(16384);
+  expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(65536);
   expect(db.prepare('SELECT x FROM kept').pluck().get()).toBe(7);
   expect(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'versions'").pluck().get()).toBe(1);
   db.close();

@@ -34,6 +34,7 @@ import type {
 import { connect, type Connection } from './connection.js';
 import { referencesFrom, referencesTo } from './reference-reads.js';
 import { readCurrent, readHistory, readVersion, toRawVersionRecord, toVersionRecord } from './reads.js';
+import { checkpointInBackground, type Checkpoints } from './checkpoint-thread.js';
 import { INDEX_TABLES, openDatabase } from './schema.js';
 import { buildSearchSql } from './search-sql.js';
 import { restoreSnapshot, writeSnapshot } from './snapshot.js';
@@ -60,9 +61,11 @@ export class SqliteStore implements ResourceStore {
   private c: Connection;
   private readonly clock: () => number;
   private readonly computeIndex: Indexer;
+  private checkpoints?: Checkpoints;
 
   constructor(options: SqliteStoreOptions) {
     this.c = connect(openDatabase(options.path));
+    this.checkpoints = this.checkpointing();
     this.clock = createClock(options.now);
     this.computeIndex = options.computeIndex ?? computeIndex;
   }
@@ -231,11 +234,23 @@ export class SqliteStore implements ResourceStore {
   }
 
   async restoreSnapshot(file: string, verify?: (copied: SnapshotDigest) => void): Promise<SnapshotCounts> {
-    return restoreSnapshot(this.c.db, file, (db) => (this.c = connect(db)), verify);
+    await this.checkpoints?.stop();
+    try {
+      return await restoreSnapshot(this.c.db, file, (db) => (this.c = connect(db)), verify);
+    } finally {
+      this.checkpoints = this.checkpointing();
+    }
   }
 
   async close(): Promise<void> {
+    await this.checkpoints?.stop();
     if (this.c.db.open) this.c.db.close();
+  }
+
+  /** The background checkpoints of a file's WAL (checkpoint-thread.ts); none for an in-memory store. */
+  private checkpointing(): Checkpoints | undefined {
+    const db = this.c.db;
+    return db.memory ? undefined : checkpointInBackground(db.name, db.pragma('page_size', { simple: true }) as number);
   }
 
   /** A cached single-column (plucked) statement for generated search SQL. */
