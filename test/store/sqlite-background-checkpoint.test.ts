@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Resource } from 'fhir/r4.js';
 import { createSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { checkpointDue, WAL_INDEX_HEADER_BYTES, walProgress, type WalWatch } from '../../src/store/sqlite/wal-index.js';
+import { checkpointDue, WAL_INDEX_HEADER_BYTES, walProgress, type WalWatch } from '../../src/store/sqlite/wal-index.mjs';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medgen-checkpoint-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -66,8 +66,9 @@ describe('a store file', () => {
     const text = 'x'.repeat(50_000);
     let copiedDuringWrites = false;
     try {
-      // 60 MB of Patients in writes a few ms apart: past the thread's 32 MB, far below the writer's 256 MB.
-      for (let batch = 0; batch < 24 && !copiedDuringWrites; batch++) {
+      // Up to 160 MB of Patients in writes a few ms apart: past the thread's 32 MB, below the writer's 256 MB, and
+      // never a second's pause, so only the thread's threshold can have the WAL copied back meanwhile.
+      for (let batch = 0; batch < 64 && !copiedDuringWrites; batch++) {
         await store.write(Array.from({ length: 50 }, (_, i) => ({ op: 'put' as const, resource: { resourceType: 'Patient' as const, id: `p${batch}-${i}`, text: { status: 'generated' as const, div: `<div xmlns="http://www.w3.org/1999/xhtml">${text}</div>` } } })));
         copiedDuringWrites = progressOf(file).backfilled > 0;
         await new Promise((r) => setTimeout(r, 20));
