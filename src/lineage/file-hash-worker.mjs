@@ -10,9 +10,18 @@ const CHUNK = 1 << 20;
 const queue = [];
 let busy = false;
 
+// One buffer, read into again and again: a read stream allocates a chunk per read, and on a 1 GB file the chunks
+// waiting for the thread's garbage collector had raised the process's peak RSS by ~40 MB.
+const buffer = Buffer.allocUnsafe(CHUNK);
+
 async function sha256(file) {
   const hash = createHash('sha256');
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: CHUNK })) hash.update(chunk);
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    for (let read; (read = (await handle.read(buffer, 0, CHUNK, null)).bytesRead) > 0; ) hash.update(buffer.subarray(0, read));
+  } finally {
+    await handle.close();
+  }
   return hash.digest('hex');
 }
 
