@@ -3,7 +3,7 @@
  * them back into the database file; SQLite runs that on the thread that happened to commit past the threshold,
  * so a bulk import spent ~15% of its time there (1.3-2 s of a 48,000-resource import), copying and fsyncing
  * while nothing else ran. One thread per process (checkpoint-worker.mjs) now checkpoints every store file the
- * process has open, on its own connection, while the writer goes on: that import runs ~20% faster.
+ * process has open, on its own connection, while the writer goes on: that import runs ~10% faster.
  * The writer keeps SQLite's automatic checkpoint at a higher mark (schema.ts) as the fallback should the thread
  * fall behind or be gone; it then copies only what the thread has not.
  */
