@@ -28,7 +28,8 @@ interface CheckpointThread {
 }
 
 let thread: CheckpointThread | undefined;
-let files = 0;
+/** Numbers the files registered with the thread, so a close names its own. */
+let lastId = 0;
 
 function checkpointThread(): CheckpointThread {
   if (thread) return thread;
@@ -58,7 +59,7 @@ export interface Checkpoints {
 
 /** Starts checkpointing `path` (a WAL-mode file with pages of `pageSize` bytes) in the background. */
 export function checkpointInBackground(path: string, pageSize: number): Checkpoints {
-  const id = ++files;
+  const id = ++lastId;
   let state: CheckpointThread | undefined;
   try {
     state = checkpointThread();

@@ -111,24 +111,25 @@ function selectivity(c: Criterion): number {
  */
 function indexedCriterion(c: Criterion, resourceType: string, params: SqlValue[], now: number, drives: boolean): string {
   const table = tableFor(c.type);
-  const select = (where: string, driver: boolean): string =>
-    driver ? `r.rid IN (SELECT x.rid FROM ${table} x WHERE ${where})` : `EXISTS (SELECT 1 FROM ${table} x WHERE x.rid = r.rid AND ${where})`;
+  // Several conditions: a driver unions their lookups, each one index seek; a probe ORs them over the candidate's rows.
+  const select = (wheres: string | string[], driver: boolean): string => {
+    const list = typeof wheres === 'string' ? [wheres] : wheres;
+    if (driver) return `r.rid IN (${list.map((w) => `SELECT x.rid FROM ${table} x WHERE ${w}`).join(' UNION ALL ')})`;
+    const where = list.length === 1 ? list[0] : list.map((w) => `(${w})`).join(' OR ');
+    return `EXISTS (SELECT 1 FROM ${table} x WHERE x.rid = r.rid AND ${where})`;
+  };
   const rows = (condition: string | null, values: SqlValue[], driver: boolean): string => {
     const where = `${paramRows(resourceType, c.param, params)}${condition ? ` AND (${condition})` : ''}`;
     params.push(...values);
     return select(where, driver);
   };
-  // Each branch carries the parameter's rows condition, so each is one index seek (reference-target-sql.ts): a
-  // driver unions them; a probe ORs them over the candidate's own rows.
-  const branches = (list: Branch[], driver: boolean): string => {
-    const wheres = list.map((b) => {
+  // Each branch carries the parameter's rows condition, so each is one index seek (reference-target-sql.ts).
+  const branches = (list: Branch[], driver: boolean): string =>
+    select(list.map((b) => {
       const where = `${paramRows(resourceType, c.param, params)} AND ${b.sql}`;
       params.push(...b.values);
       return where;
-    });
-    if (!driver) return select(wheres.map((w) => `(${w})`).join(' OR '), false);
-    return `r.rid IN (${wheres.map((w) => `SELECT x.rid FROM ${table} x WHERE ${w}`).join(' UNION ALL ')})`;
-  };
+    }), driver);
   const terms: string[] = [];
   const positive: { sql: string; values: SqlValue[] }[] = [];
   const targets: Branch[] = [];
