@@ -1,9 +1,9 @@
 /** Contract: search by every indexed parameter type, prefix and modifier, with AND/OR semantics. */
-import type { Observation } from 'fhir/r4.js';
+import type { Observation, Resource } from 'fhir/r4.js';
 import type { Predicate } from '../../src/search/types.js';
 import { LOINC, SNOMED, UCUM, US_CORE_PATIENT, condition, encounter, observation, organization, patient } from '../fixtures/store-resources.js';
 import type { StoreGetter } from './contract.js';
-import { criterion as c, idSet, ms, query as q, range } from './contract-helpers.js';
+import { criterion as c, ids, idSet, ms, query as q, range } from './contract-helpers.js';
 
 const weight = (id: string, value: number): Observation => ({
   ...observation(id, 'pat-2', '2021-06-01T08:00:00Z', value),
@@ -127,6 +127,44 @@ export function searchContract(get: StoreGetter): void {
     expect(await uri('http://hl7.org/fhir/us/other', 'below')).toEqual([]);
     expect(await uri(`${US_CORE_PATIENT}/extra`, 'above')).toEqual(['pat-1', 'pat-2', 'pat-3']);
     expect(await uri('http://hl7.org/fhir/us', 'above')).toEqual([]);
+  });
+
+  it('_source: the whole value with its fragment, below within the base or into the fragment, above, :missing, sort', async () => {
+    const file = 'urn:medgen:job:j1/a%20b.json';
+    // A new meta.source alone leaves content unchanged (sameContent), so each put also drops the fixture's meta.profile or changes a value.
+    const sourced = (resource: Resource, source: string) => ({ op: 'put' as const, resource: { ...resource, meta: { source } } as Resource & { id: string } });
+    await get().write([
+      sourced(patient('pat-1'), `${file}#entry-1`),
+      sourced(patient('pat-2'), `${file}#entry-10`),
+      sourced(patient('pat-3'), file),
+      sourced(patient('pat-4', { gender: 'other' }), `${file}#`),
+      sourced(observation('obs-150', 'pat-1', '2020-01-02T10:00:00Z', 151), `${file}#entry-1`),
+      sourced(organization('org-1', 'Renamed'), 'urn:medgen:rest#request-7'),
+    ]);
+    const source = (type: string, value: string, match: 'exact' | 'below' | 'above' = 'exact') => find(type, c('_source', 'uri', { kind: 'uri', value, match }));
+    expect(await source('Patient', `${file}#entry-1`)).toEqual(['pat-1']);
+    expect(await source('Observation', `${file}#entry-1`)).toEqual(['obs-150']);
+    expect(await source('Patient', file)).toEqual(['pat-3']);
+    expect(await source('Patient', `${file}#`)).toEqual(['pat-4']);
+    expect(await source('Patient', `${file}#entry`)).toEqual([]);
+    expect(await source('Patient', 'urn:medgen:job:j1/a%20b')).toEqual([]);
+    expect(await source('Patient', 'urn:medgen:job:j1', 'below')).toEqual(['pat-1', 'pat-2', 'pat-3', 'pat-4']);
+    expect(await source('Patient', `${file}#entry-1`, 'below')).toEqual(['pat-1', 'pat-2']);
+    expect(await source('Patient', `${file}#`, 'below')).toEqual(['pat-1', 'pat-2', 'pat-4']);
+    expect(await source('Patient', 'urn:medgen:job:j2', 'below')).toEqual([]);
+    expect(await source('Patient', `${file}#entry-10`, 'above')).toEqual(['pat-1', 'pat-2', 'pat-3', 'pat-4']);
+    expect(await source('Patient', `${file}#entry-2`, 'above')).toEqual(['pat-3', 'pat-4']);
+    expect(await source('Organization', 'urn:medgen:rest#request-7', 'above')).toEqual(['org-1']);
+    expect(await source('Organization', 'urn:medgen:rest#request', 'above')).toEqual([]);
+    expect(await find('Observation', c('_source', 'uri', { kind: 'missing', missing: true }))).toEqual(['obs-170', 'obs-190', 'obs-w']);
+    expect(await find('Observation', c('_source', 'uri', { kind: 'missing', missing: false }))).toEqual(['obs-150']);
+    const sorted = (descending: boolean) => ids(get(), q('Patient', [], { sort: [{ param: '_source', type: 'uri', descending }] }));
+    expect(await sorted(false)).toEqual(['pat-3', 'pat-4', 'pat-1', 'pat-2']);
+    expect(await sorted(true)).toEqual(['pat-2', 'pat-1', 'pat-4', 'pat-3']);
+    await get().delete('Patient', 'pat-1');
+    await get().write([sourced(patient('pat-2', { gender: 'other' }), 'urn:medgen:job:j2')]);
+    expect(await source('Patient', 'urn:medgen:job:j1', 'below')).toEqual(['pat-3', 'pat-4']);
+    expect(await source('Patient', 'urn:medgen:job:j2')).toEqual(['pat-2']);
   });
 
   it(':missing true and false', async () => {

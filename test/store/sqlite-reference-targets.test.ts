@@ -9,6 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Observation, Resource } from 'fhir/r4.js';
 import { parseSearchQuery } from '../../src/search/parse-query.js';
+import { SCHEMA_VERSION } from '../../src/store/sqlite/schema.js';
 import { buildSearchSql } from '../../src/store/sqlite/search-sql.js';
 import { createSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { observation, patient } from '../fixtures/store-resources.js';
@@ -119,7 +120,7 @@ it('a schema 7 file gains target_rid: its rows stay found by id, rows written af
   expect((await store.referencesTo('Patient', 'pat-1')).map((r) => r.id)).toEqual(['obs-new', 'obs-old']);
   await store.close();
   db = new Database(file, { readonly: true });
-  expect(db.pragma('user_version', { simple: true })).toBe(8);
+  expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
   expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'idx_ref' ORDER BY name").pluck().all()).toEqual(['idx_ref_target_id', 'idx_ref_target_rid', 'idx_ref_url']);
   expect(rowsOf(file)).toEqual([
     { id: 'obs-new', target_id: 'pat-1', byRid: 1 },

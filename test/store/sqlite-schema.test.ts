@@ -86,36 +86,66 @@ test('versions.seq numbers every stored version once, in commit order; a write t
   db.close();
 });
 
-test('_source rows of every type share one parameter id; a version 6 file, which kept one per type, is moved to it', async () => {
-  const file = path.join(dir, 'v6.sqlite');
+describe('_source rows: a base stored once in sources, the fragment in idx_source', () => {
   const source = (n: number) => `urn:medgen:job:j1/f.json#entry-${n}`;
-  let store = createSqliteStore({ path: file });
-  await store.create({ resourceType: 'Patient', id: 'p', meta: { source: source(0) } });
-  await store.create({ resourceType: 'Observation', id: 'o', status: 'final', code: { text: 'x' }, meta: { source: source(1) } } as Observation);
-  await store.close();
-  const sourcePids = (db: Database.Database) => db.prepare("SELECT DISTINCT x.pid FROM idx_uri x JOIN params p ON p.pid = x.pid WHERE p.code = '_source'").pluck().all();
-  let db = new Database(file);
-  expect(db.prepare("SELECT type FROM params WHERE code = '_source'").pluck().all()).toEqual(['*']);
-  expect(sourcePids(db)).toHaveLength(1);
-  // As release 6 stored them: a pid per type.
-  db.exec("INSERT INTO params (type, code) VALUES ('Patient', '_source'), ('Observation', '_source')");
-  db.exec("UPDATE idx_uri SET pid = (SELECT pid FROM params WHERE type = 'Patient' AND code = '_source') WHERE rid = (SELECT rid FROM resources WHERE type = 'Patient')");
-  db.exec("UPDATE idx_uri SET pid = (SELECT pid FROM params WHERE type = 'Observation' AND code = '_source') WHERE rid = (SELECT rid FROM resources WHERE type = 'Observation')");
-  db.exec("DELETE FROM params WHERE type = '*'");
-  db.pragma('user_version = 6');
-  expect(sourcePids(db)).toHaveLength(2);
-  db.close();
-  store = createSqliteStore({ path: file });
-  const found = async (type: string, value: string) =>
-    (await store.search(parseSearchQuery(type, new URLSearchParams({ _source: value }), { strict: true }).query)).resources.map((r) => r.id);
-  expect(await found('Patient', source(0))).toEqual(['p']);
-  expect(await found('Observation', source(1))).toEqual(['o']);
-  // A type's search finds its own resources only, though all types' rows share the id.
-  expect(await found('Patient', source(1))).toEqual([]);
-  await store.close();
-  db = new Database(file);
-  expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-  expect(db.prepare("SELECT type FROM params WHERE code = '_source'").pluck().all()).toEqual(['*']);
-  expect(sourcePids(db)).toHaveLength(1);
-  db.close();
+  const sourceRows = (db: Database.Database) =>
+    db.prepare('SELECT r.type, s.value AS base, x.fragment FROM idx_source x JOIN sources s ON s.sid = x.sid JOIN resources r ON r.rid = x.rid ORDER BY r.type').all();
+  const uriSourceRows = (db: Database.Database) => db.prepare("SELECT count(*) FROM idx_uri x JOIN params p ON p.pid = x.pid WHERE p.code = '_source'").pluck().get();
+
+  async function storeWithSources(file: string): Promise<void> {
+    const store = createSqliteStore({ path: file });
+    await store.create({ resourceType: 'Patient', id: 'p', meta: { source: source(0) } });
+    await store.create({ resourceType: 'Observation', id: 'o', status: 'final', code: { text: 'x' }, meta: { source: source(1) } } as Observation);
+    await store.close();
+  }
+
+  /** Turns the file's _source rows into idx_uri rows as an older release kept them: under one pid per type (version 6) or one for all (7 and 8). */
+  function asRelease(file: string, version: 6 | 8): void {
+    const db = new Database(file);
+    db.exec(`INSERT INTO params (type, code) SELECT DISTINCT ${version === 6 ? 'r.type' : "'*'"}, '_source' FROM idx_source x JOIN resources r ON r.rid = x.rid;
+      INSERT INTO idx_uri (rid, seq, pid, value)
+        SELECT x.rid, x.seq, p.pid, s.value || COALESCE('#' || x.fragment, '') FROM idx_source x JOIN sources s ON s.sid = x.sid JOIN resources r ON r.rid = x.rid
+        JOIN params p ON p.code = '_source' AND p.type = ${version === 6 ? 'r.type' : "'*'"};
+      DELETE FROM idx_source; DELETE FROM sources; DROP INDEX idx_source_value; DROP TABLE idx_source; DROP TABLE sources;`);
+    db.pragma(`user_version = ${version}`);
+    db.close();
+  }
+
+  test('a new file writes them so', async () => {
+    const file = path.join(dir, 'sources.sqlite');
+    await storeWithSources(file);
+    const db = new Database(file, { readonly: true });
+    expect(sourceRows(db)).toEqual([
+      { type: 'Observation', base: 'urn:medgen:job:j1/f.json', fragment: 'entry-1' },
+      { type: 'Patient', base: 'urn:medgen:job:j1/f.json', fragment: 'entry-0' },
+    ]);
+    expect(db.prepare('SELECT count(*) FROM sources').pluck().get()).toBe(1);
+    expect(uriSourceRows(db)).toBe(0);
+    db.close();
+  });
+
+  test.each([6, 8] as const)('a version %i file, which kept them in idx_uri, has them moved at its first open', async (version) => {
+    const file = path.join(dir, `v${version}.sqlite`);
+    await storeWithSources(file);
+    asRelease(file, version);
+    let db = new Database(file, { readonly: true });
+    expect(uriSourceRows(db)).toBe(2);
+    expect(db.prepare("SELECT count(*) FROM params WHERE code = '_source'").pluck().get()).toBe(version === 6 ? 2 : 1);
+    db.close();
+    const store = createSqliteStore({ path: file });
+    const found = async (type: string, value: string, modifier = '') =>
+      (await store.search(parseSearchQuery(type, new URLSearchParams({ [`_source${modifier}`]: value }), { strict: true }).query)).resources.map((r) => r.id);
+    expect(await found('Patient', source(0))).toEqual(['p']);
+    expect(await found('Observation', source(1))).toEqual(['o']);
+    // A type's search finds its own resources only, though all types' rows share the base.
+    expect(await found('Patient', source(1))).toEqual([]);
+    expect(await found('Observation', 'urn:medgen:job:j1', ':below')).toEqual(['o']);
+    await store.close();
+    db = new Database(file, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(sourceRows(db)).toHaveLength(2);
+    expect(uriSourceRows(db)).toBe(0);
+    expect(db.prepare("SELECT count(*) FROM params WHERE code = '_source'").pluck().get()).toBe(0);
+    db.close();
+  });
 });

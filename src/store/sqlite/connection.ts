@@ -22,7 +22,10 @@ export function connect(db: Database.Database) {
   return {
     db,
     s,
-    rows: new IndexRowBuffer(createRowWriter(db), params.pid, (type, id) => s.current.get(type, id)?.rid),
+    rows: new IndexRowBuffer(createRowWriter(db), params.pid, (type, id) => s.current.get(type, id)?.rid, (base) => {
+      s.insertSource.run(base);
+      return s.sid.get(base)!;
+    }),
     seq: new VersionSeq(db),
     writer: createBatchWriter(db, params.reset),
     /** Forgets cached param ids after a rollback the batch writer did not see. */

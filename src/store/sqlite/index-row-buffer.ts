@@ -10,6 +10,7 @@
 import type { DateEntry, IndexEntries, NumberEntry, ReferenceEntry, ReferenceLink, TokenEntry } from '../../search/types.js';
 import { paramAliases, type ParamAliases } from './param-aliases.js';
 import type { ParamIds, RowWriter } from './index-rows.js';
+import { SOURCE_PARAM, splitSource } from './source-index.js';
 
 type Value = string | number | null;
 
@@ -69,10 +70,13 @@ export class IndexRowBuffer {
   private ref: Value[] = [];
   private number: Value[] = [];
   private uri: Value[] = [];
+  private source: Value[] = [];
   private links: Value[] = [];
   private readonly rids = new Set<number>();
   /** `type/id` → rid of the resources added in this write() call, and of targets looked up (-1: not stored). */
   private readonly known = new Map<string, number>();
+  /** `_source` bases → their number in `sources`, within one write() call (another process may clear the table between calls). */
+  private readonly sids = new Map<string, number>();
   private queued = 0;
 
   constructor(
@@ -80,6 +84,8 @@ export class IndexRowBuffer {
     private readonly pid: ParamIds,
     /** The rid of a stored resource (deleted ones too: a rid names its type and id for ever). */
     private readonly ridOf: (type: string, id: string) => number | undefined,
+    /** The number of a `_source` base, given on first use. */
+    private readonly sourceId: (base: string) => number,
   ) {}
 
   /** Queues the rows of resource `rid` of `type`; `seq` numbers them per table, so repeated values need no care. */
@@ -94,16 +100,31 @@ export class IndexRowBuffer {
     const references = withoutRepeats(e.references, aliases, referenceKey, (t) => t.type);
     const numbers = withoutRepeats(e.numbers, aliases, numberKey);
     const uris = withoutRepeats(e.uris, aliases, valueKey);
+    let sources = 0;
+    for (let i = 0; i < uris.length; i++) {
+      if (uris[i].code !== SOURCE_PARAM) continue;
+      const { base, fragment } = splitSource(uris[i].value);
+      this.source.push(rid, sources++, this.sidOf(base), fragment);
+    }
     tokens.forEach((t, i) => this.token.push(rid, i, pid(type, t.code), t.system ?? null, t.value));
     strings.forEach((t, i) => this.string.push(rid, i, pid(type, t.code), t.value));
     dates.forEach((t, i) => this.date.push(rid, i, pid(type, t.code), t.lo, t.hi));
     references.forEach((t, i) => this.ref.push(rid, i, pid(type, t.code), t.type ?? null, t.id ?? null, t.url ?? null, null));
     numbers.forEach((t, i) => this.number.push(rid, i, pid(type, t.code), t.value, t.system ?? null, t.unit ?? null));
-    uris.forEach((t, i) => this.uri.push(rid, i, pid(type, t.code), t.value));
+    uris.forEach((t, i) => t.code !== SOURCE_PARAM && this.uri.push(rid, i, pid(type, t.code), t.value));
     const links = uncoveredLinks(e);
     links.forEach((t, i) => this.links.push(rid, i, t.path, t.targetType, t.targetId, null));
     this.queued += tokens.length + strings.length + dates.length + references.length + numbers.length + uris.length + links.length;
     if (this.queued > FLUSH_AT) this.flush();
+  }
+
+  private sidOf(base: string): number {
+    let sid = this.sids.get(base);
+    if (sid === undefined) {
+      sid = this.sourceId(base);
+      this.sids.set(base, sid);
+    }
+    return sid;
   }
 
   /** Whether rows of `rid` may still be waiting (then flush before deleting its rows). */
@@ -120,6 +141,7 @@ export class IndexRowBuffer {
     this.write('idx_ref', this.ref);
     this.write('idx_number', this.number);
     this.write('idx_uri', this.uri);
+    this.write('idx_source', this.source);
     this.write('refs', this.links);
     this.forgetRows();
   }
@@ -131,6 +153,7 @@ export class IndexRowBuffer {
   finish(): void {
     this.flush();
     this.known.clear();
+    this.sids.clear();
   }
 
   /**
@@ -158,6 +181,7 @@ export class IndexRowBuffer {
   clear(): void {
     this.forgetRows();
     this.known.clear();
+    this.sids.clear();
   }
 
   private forgetRows(): void {
@@ -167,6 +191,7 @@ export class IndexRowBuffer {
     this.ref = [];
     this.number = [];
     this.uri = [];
+    this.source = [];
     this.links = [];
     this.rids.clear();
     this.queued = 0;

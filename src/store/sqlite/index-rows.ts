@@ -7,10 +7,9 @@
 import type Database from 'better-sqlite3';
 import type { IndexEntries } from '../../search/types.js';
 import { INDEX_TABLES } from './schema.js';
-import { indexedType } from './shared-params.js';
 import type { Statements } from './statements.js';
 
-/** Gives the integer id of a (type, code) search parameter, creating it on first use (shared-params.ts: some are one for all types). */
+/** Gives the integer id of a (type, code) search parameter, creating it on first use. */
 export type ParamIds = (type: string, code: string) => number;
 
 /**
@@ -21,13 +20,12 @@ export function createParamIds(s: Statements): { pid: ParamIds; reset: () => voi
   // A map per resource type: no key string is built for each of the ~15 index rows of a resource.
   const cache = new Map<string, Map<string, number>>();
   const pid: ParamIds = (resourceType, code) => {
-    const type = indexedType(resourceType, code);
-    let codes = cache.get(type);
-    if (codes === undefined) cache.set(type, (codes = new Map()));
+    let codes = cache.get(resourceType);
+    if (codes === undefined) cache.set(resourceType, (codes = new Map()));
     let id = codes.get(code);
     if (id === undefined) {
-      s.insertParam.run(type, code);
-      id = s.pid.get(type, code)!;
+      s.insertParam.run(resourceType, code);
+      id = s.pid.get(resourceType, code)!;
       codes.set(code, id);
     }
     return id;
@@ -43,6 +41,7 @@ const COLUMNS = {
   idx_ref: 'rid, seq, pid, target_type, target_id, url, target_rid',
   idx_number: 'rid, seq, pid, value, system, unit',
   idx_uri: 'rid, seq, pid, value',
+  idx_source: 'rid, seq, sid, fragment',
   refs: 'rid, seq, path, target_type, target_id, url',
 } as const;
 

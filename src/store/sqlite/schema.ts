@@ -26,24 +26,25 @@
  *   version 5, as a new table.
  * - `versions_seq` reads the versions in commit order: the change feed (change-feed.ts). Added in version 6;
  *   a file made before it is indexed at its first open by this release.
- * - `_source` rows of every type carry one pid, that of type `*` (shared-params.ts). Version 7: the rows a file
- *   stored under per-type pids are moved to it at its first open by this release.
  * - `idx_ref.target_rid` is the rid of a reference's target when it was stored before the row was written, and
  *   (pid, target_rid) indexes those rows; (pid, target_id) indexes only the others (reference-target-sql.ts).
  *   Version 8: a file made before it gains the column (NULL in every row it holds, so all of them stay in the
  *   id index, rebuilt as a partial index at its first open by this release).
+ * - `_source` (meta.source) rows live in `idx_source`, the value split at its `#`: the part before it numbered
+ *   once in `sources`, the fragment in the row (source-index.ts). Version 9: a file's `_source` rows in idx_uri
+ *   (under one parameter id per type before version 7, one for all types since) move there at its first open by
+ *   this release.
  * @see https://hl7.org/fhir/R4/search.html
  * @see https://www.sqlite.org/wal.html
  */
 import Database from 'better-sqlite3';
 import { newSeries } from '../history-mark.js';
-import { ANY_TYPE, sharedCodes } from './shared-params.js';
 
 /** Bumped when the DDL changes; `user_version` tells which schema a file has. */
-export const SCHEMA_VERSION = 8;
+export const SCHEMA_VERSION = 9;
 
 /** Tables holding the index rows of a resource; used by delete and clear. */
-export const INDEX_TABLES = ['idx_token', 'idx_string', 'idx_date', 'idx_ref', 'idx_number', 'idx_uri', 'refs'] as const;
+export const INDEX_TABLES = ['idx_token', 'idx_string', 'idx_date', 'idx_ref', 'idx_number', 'idx_uri', 'idx_source', 'refs'] as const;
 
 const row = (columns: string) => `rid INTEGER NOT NULL, seq INTEGER NOT NULL, ${columns}, PRIMARY KEY (rid, seq)`;
 
@@ -72,6 +73,9 @@ CREATE TABLE IF NOT EXISTS idx_number (${row('pid INTEGER NOT NULL, value REAL N
 CREATE INDEX IF NOT EXISTS idx_number_value ON idx_number (pid, value);
 CREATE TABLE IF NOT EXISTS idx_uri (${row('pid INTEGER NOT NULL, value TEXT NOT NULL')}) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS idx_uri_value ON idx_uri (pid, value);
+CREATE TABLE IF NOT EXISTS sources (sid INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS idx_source (${row('sid INTEGER NOT NULL, fragment TEXT')}) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idx_source_value ON idx_source (sid, fragment);
 CREATE TABLE IF NOT EXISTS refs (${row('path TEXT NOT NULL, target_type TEXT, target_id TEXT, url TEXT')}) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS refs_target ON refs (target_type, target_id);
 CREATE INDEX IF NOT EXISTS refs_url ON refs (url) WHERE url IS NOT NULL;
@@ -137,7 +141,7 @@ function migrate(db: Database.Database): void {
   addVersionSeq(db);
   // After addVersionSeq: a file from before version 3 has no seq column until then.
   db.exec('CREATE INDEX IF NOT EXISTS versions_seq ON versions (seq) WHERE seq > 0');
-  shareParams(db);
+  moveSources(db);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   db.exec('COMMIT');
 }
@@ -150,17 +154,20 @@ function addTargetRid(db: Database.Database): void {
   db.exec('DROP INDEX IF EXISTS idx_ref_target');
 }
 
-/** Version 7: index rows of the shared parameters stored under per-type pids move to the shared pid. */
-function shareParams(db: Database.Database): void {
-  for (const code of sharedCodes()) {
-    const old = db.prepare<[string, string], number>('SELECT pid FROM params WHERE code = ? AND type <> ?').pluck().all(code, ANY_TYPE);
-    if (old.length === 0) continue;
-    db.prepare('INSERT OR IGNORE INTO params (type, code) VALUES (?, ?)').run(ANY_TYPE, code);
-    const shared = db.prepare<[string, string], number>('SELECT pid FROM params WHERE type = ? AND code = ?').pluck().get(ANY_TYPE, code) as number;
-    const list = old.join(', ');
-    for (const table of INDEX_TABLES) if (table !== 'refs') db.exec(`UPDATE ${table} SET pid = ${shared} WHERE pid IN (${list})`);
-    db.exec(`DELETE FROM params WHERE pid IN (${list})`);
-  }
+/** SQL splitting a column at its first `#` as splitSource (source-index.ts) does. */
+const hashIn = (column: string) => `instr(${column}, '#')`;
+const baseOf = (column: string) => `CASE WHEN ${hashIn(column)} > 0 THEN substr(${column}, 1, ${hashIn(column)} - 1) ELSE ${column} END`;
+const fragmentOf = (column: string) => `CASE WHEN ${hashIn(column)} > 0 THEN substr(${column}, ${hashIn(column)} + 1) END`;
+
+/** Version 9: `_source` rows move from idx_uri, under whatever parameter ids they were stored, to idx_source. */
+function moveSources(db: Database.Database): void {
+  const pids = db.prepare<[], number>("SELECT pid FROM params WHERE code = '_source'").pluck().all().join(', ');
+  if (pids === '') return;
+  db.exec(`INSERT OR IGNORE INTO sources (value) SELECT DISTINCT ${baseOf('value')} FROM idx_uri WHERE pid IN (${pids})`);
+  db.exec(`INSERT INTO idx_source (rid, seq, sid, fragment)
+    SELECT x.rid, x.seq, s.sid, ${fragmentOf('x.value')} FROM idx_uri x JOIN sources s ON s.value = ${baseOf('x.value')} WHERE x.pid IN (${pids})`);
+  db.exec(`DELETE FROM idx_uri WHERE pid IN (${pids})`);
+  db.exec(`DELETE FROM params WHERE pid IN (${pids})`);
 }
 
 /** Version 3: a file made before it gains `versions.seq` (0 for what it holds); any file without one gets the counter's row. */

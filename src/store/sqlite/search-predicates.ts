@@ -41,7 +41,7 @@ export function prefixEnd(prefix: string): string | null {
   return null;
 }
 
-function startsWith(column: string, prefix: string, params: SqlValue[]): string {
+export function startsWith(column: string, prefix: string, params: SqlValue[]): string {
   const end = prefixEnd(prefix);
   params.push(prefix);
   if (end === null) return `${column} >= ?`;

@@ -9,9 +9,9 @@ import { badRequest } from '../../fhir/outcomes.js';
 import type { Criterion, IndexedParamType, Predicate, SearchQuery, SortKey } from '../../search/types.js';
 import { dateCondition } from '../range-conditions.js';
 import { paramAliases } from './param-aliases.js';
-import { indexedType } from './shared-params.js';
 import type { Branch } from './reference-target-sql.js';
 import { predicateSql, rangeSql, referenceBranches, type SqlValue } from './search-predicates.js';
+import { SOURCE_PARAM, sourceCondition, sourceSortSql } from './source-index.js';
 
 const TABLES: Record<IndexedParamType, string> = {
   token: 'idx_token',
@@ -44,7 +44,7 @@ const PID = 'SELECT pid FROM params WHERE type = ? AND code = ?';
  */
 function paramRows(resourceType: string, code: string, params: SqlValue[]): string {
   const bases = paramAliases(resourceType).get(code);
-  params.push(indexedType(resourceType, code), code);
+  params.push(resourceType, code);
   if (bases === undefined) return `x.pid = (${PID})`;
   params.push(...bases.map((b) => b.code));
   const own = `x.pid IN (SELECT pid FROM params WHERE type = ? AND code IN (?${', ?'.repeat(bases.length)}))`;
@@ -104,20 +104,36 @@ function selectivity(c: Criterion): number {
   return Math.max(...ranks);
 }
 
+/** `r.rid IN (lookup)` for a driver, else an EXISTS probe of the candidate's own rows (see indexedCriterion). */
+function selectRows(table: string, wheres: string[], driver: boolean): string {
+  if (driver) return `r.rid IN (${wheres.map((w) => `SELECT x.rid FROM ${table} x WHERE ${w}`).join(' UNION ALL ')})`;
+  const where = wheres.length === 1 ? wheres[0] : wheres.map((w) => `(${w})`).join(' OR ');
+  return `EXISTS (SELECT 1 FROM ${table} x WHERE x.rid = r.rid AND ${where})`;
+}
+
+/** `_source`, whose rows have a table of their own (source-index.ts): one row per resource, no parameter id. */
+function sourceCriterion(c: Criterion, params: SqlValue[], drives: boolean): string {
+  const terms: string[] = [];
+  const conditions: string[] = [];
+  for (const p of c.predicates) {
+    if (p.kind === 'missing') terms.push(`${p.missing ? 'NOT ' : ''}${selectRows('idx_source', ['1'], false)}`);
+    else if (p.kind === 'uri') conditions.push(sourceCondition(p, params));
+    else throw badRequest(`${c.param}: a ${p.kind} value does not fit a uri parameter`, c.param);
+  }
+  if (conditions.length) terms.push(selectRows('idx_source', conditions, drives));
+  return terms.join(' OR ');
+}
+
 /**
  * An indexed criterion either drives (`r.rid IN (lookup by value)`, the rows SQLite starts from) or probes
  * (`EXISTS` on the candidate's own rows, found by the (rid, seq) key): probing a few rows per candidate
  * costs far less than materialising every match of an unselective value such as `status=final`.
  */
 function indexedCriterion(c: Criterion, resourceType: string, params: SqlValue[], now: number, drives: boolean): string {
+  if (c.param === SOURCE_PARAM) return sourceCriterion(c, params, drives);
   const table = tableFor(c.type);
   // Several conditions: a driver unions their lookups, each one index seek; a probe ORs them over the candidate's rows.
-  const select = (wheres: string | string[], driver: boolean): string => {
-    const list = typeof wheres === 'string' ? [wheres] : wheres;
-    if (driver) return `r.rid IN (${list.map((w) => `SELECT x.rid FROM ${table} x WHERE ${w}`).join(' UNION ALL ')})`;
-    const where = list.length === 1 ? list[0] : list.map((w) => `(${w})`).join(' OR ');
-    return `EXISTS (SELECT 1 FROM ${table} x WHERE x.rid = r.rid AND ${where})`;
-  };
+  const select = (wheres: string | string[], driver: boolean): string => selectRows(table, typeof wheres === 'string' ? [wheres] : wheres, driver);
   const rows = (condition: string | null, values: SqlValue[], driver: boolean): string => {
     const where = `${paramRows(resourceType, c.param, params)}${condition ? ` AND (${condition})` : ''}`;
     params.push(...values);
@@ -179,6 +195,7 @@ function sortExpression(key: SortKey, resourceType: string, params: SqlValue[], 
   // criterion's index lookup is far more selective than a scan of the whole type in date order.
   if (key.type === '_id') return filtered ? '+r.id' : 'r.id';
   if (key.type === '_lastUpdated') return filtered ? '+r.last_updated' : 'r.last_updated';
+  if (key.param === SOURCE_PARAM) return sourceSortSql(key.descending);
   const table = tableFor(key.type);
   const agg = key.descending ? 'MAX' : 'MIN';
   const column =

@@ -223,8 +223,9 @@ export class SqliteStore implements ResourceStore {
   async clear(): Promise<void> {
     this.c.db
       .transaction(() => {
-        // params stays: it names parameters, not data, and the cached ids remain valid.
-        for (const table of ['resources', 'versions', ...INDEX_TABLES]) this.c.db.exec(`DELETE FROM ${table}`);
+        // params stays: it names parameters, not data, and the cached ids remain valid. sources names inputs
+        // and clients (data), and its numbers are cached only within a write() call (index-row-buffer.ts).
+        for (const table of ['resources', 'versions', 'sources', ...INDEX_TABLES]) this.c.db.exec(`DELETE FROM ${table}`);
       })
       .immediate();
   }

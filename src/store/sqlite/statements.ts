@@ -48,6 +48,9 @@ export function prepareStatements(db: Database.Database) {
     ),
     pid: db.prepare<Id, number>('SELECT pid FROM params WHERE type = ? AND code = ?').pluck(),
     insertParam: db.prepare<Id>('INSERT OR IGNORE INTO params (type, code) VALUES (?, ?)'),
+    /** The number of a `_source` value's part before its fragment (source-index.ts), given on first use. */
+    insertSource: db.prepare<[string]>('INSERT OR IGNORE INTO sources (value) VALUES (?)'),
+    sid: db.prepare<[string], number>('SELECT sid FROM sources WHERE value = ?').pluck(),
     deleteRows: {
       idx_token: deleteFrom('idx_token'),
       idx_string: deleteFrom('idx_string'),
@@ -55,6 +58,7 @@ export function prepareStatements(db: Database.Database) {
       idx_ref: deleteFrom('idx_ref'),
       idx_number: deleteFrom('idx_number'),
       idx_uri: deleteFrom('idx_uri'),
+      idx_source: deleteFrom('idx_source'),
       refs: deleteFrom('refs'),
     },
     identifier: db.prepare<[string, string, string, string | null, string | null], string>(
