@@ -111,7 +111,7 @@ function selectRows(table: string, wheres: string[], driver: boolean): string {
   return `EXISTS (SELECT 1 FROM ${table} x WHERE x.rid = r.rid AND ${where})`;
 }
 
-/** `_source`, whose rows have a table of their own (source-index.ts): one row per resource, no parameter id. */
+/** `_source`, whose rows have a table of their own (source-index.ts), without a parameter id. */
 function sourceCriterion(c: Criterion, params: SqlValue[], drives: boolean): string {
   const terms: string[] = [];
   const conditions: string[] = [];
