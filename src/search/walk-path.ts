@@ -44,7 +44,9 @@ function visit(node: unknown, steps: Step[], i: number, type: string, found: Fou
       return;
     case 'refType': {
       const reference = (node as Json).reference;
-      if (typeof reference === 'string' && referenceTypeOf(reference) === step.type) visit(node, steps, i + 1, type, found);
+      // A reference naming the type contains its name: the substring test rules out most others at once (a
+      // Provenance's hundreds of targets, of which `patient` wants the Patient).
+      if (typeof reference === 'string' && reference.includes(step.type) && referenceTypeOf(reference) === step.type) visit(node, steps, i + 1, type, found);
       return;
     }
     case 'equals':

@@ -26,11 +26,31 @@ const numberKey = (t: NumberEntry) => `${t.value}|${t.system ?? ''}|${t.unit ?? 
 /**
  * `list` without the rows of alias parameters that a base parameter's row of the same resource repeats
  * (param-aliases.ts); a restricted base repeats only rows naming its target type. The search reads an
- * alias over its bases' rows too, so these would only be stored twice.
+ * alias over its bases' rows too, so these would only be stored twice. Only the base rows that could repeat
+ * an alias row present get a key: a Provenance has hundreds of `target` rows and one `patient` row, which
+ * only a `target` row naming a Patient can repeat.
  */
 function withoutRepeats<T extends { code: string }>(list: T[], aliases: ParamAliases, key: (t: T) => string, targetType?: (t: T) => string | null): T[] {
-  if (aliases.size === 0 || !list.some((t) => aliases.has(t.code))) return list;
-  const rows = new Set(list.map((t) => `${t.code} ${key(t)}`));
+  if (aliases.size === 0) return list;
+  // Base code → the target types its rows must name to repeat an alias row (undefined: any).
+  let wanted: Map<string, Set<string | undefined>> | undefined;
+  for (const t of list) {
+    const bases = aliases.get(t.code);
+    if (bases === undefined) continue;
+    wanted ??= new Map();
+    for (const b of bases) {
+      let types = wanted.get(b.code);
+      if (types === undefined) wanted.set(b.code, (types = new Set()));
+      types.add(b.targetType);
+    }
+  }
+  if (wanted === undefined) return list;
+  const rows = new Set<string>();
+  for (const t of list) {
+    const types = wanted.get(t.code);
+    if (types === undefined) continue;
+    if (types.has(undefined) || types.has(targetType?.(t) ?? undefined)) rows.add(`${t.code} ${key(t)}`);
+  }
   return list.filter((t) => {
     const bases = aliases.get(t.code);
     if (bases === undefined) return true;
