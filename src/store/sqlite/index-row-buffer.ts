@@ -120,18 +120,18 @@ export class IndexRowBuffer {
     const references = withoutRepeats(e.references, aliases, referenceKey, (t) => t.type);
     const numbers = withoutRepeats(e.numbers, aliases, numberKey);
     const uris = withoutRepeats(e.uris, aliases, valueKey);
-    let sources = 0;
-    for (let i = 0; i < uris.length; i++) {
-      if (uris[i].code !== SOURCE_PARAM) continue;
-      const { base, fragment } = splitSource(uris[i].value);
-      this.source.push(rid, sources++, this.sidOf(base), fragment);
-    }
     tokens.forEach((t, i) => this.token.push(rid, i, pid(type, t.code), t.system ?? null, t.value));
     strings.forEach((t, i) => this.string.push(rid, i, pid(type, t.code), t.value));
     dates.forEach((t, i) => this.date.push(rid, i, pid(type, t.code), t.lo, t.hi));
     references.forEach((t, i) => this.ref.push(rid, i, pid(type, t.code), t.type ?? null, t.id ?? null, t.url ?? null, null));
     numbers.forEach((t, i) => this.number.push(rid, i, pid(type, t.code), t.value, t.system ?? null, t.unit ?? null));
-    uris.forEach((t, i) => t.code !== SOURCE_PARAM && this.uri.push(rid, i, pid(type, t.code), t.value));
+    uris.forEach((t, i) => {
+      if (t.code !== SOURCE_PARAM) this.uri.push(rid, i, pid(type, t.code), t.value);
+      else {
+        const { base, fragment } = splitSource(t.value);
+        this.source.push(rid, i, this.sidOf(base), fragment);
+      }
+    });
     const links = uncoveredLinks(e);
     links.forEach((t, i) => this.links.push(rid, i, t.path, t.targetType, t.targetId, null));
     this.queued += tokens.length + strings.length + dates.length + references.length + numbers.length + uris.length + links.length;

@@ -104,11 +104,18 @@ function selectivity(c: Criterion): number {
   return Math.max(...ranks);
 }
 
-/** `r.rid IN (lookup)` for a driver, else an EXISTS probe of the candidate's own rows (see indexedCriterion). */
+/**
+ * `r.rid IN (lookup)` for a driver, else an EXISTS probe of the candidate's own rows (see indexedCriterion).
+ * Several conditions: a driver unions their lookups, each one index seek; a probe ORs them over the candidate's rows.
+ */
 function selectRows(table: string, wheres: string[], driver: boolean): string {
   if (driver) return `r.rid IN (${wheres.map((w) => `SELECT x.rid FROM ${table} x WHERE ${w}`).join(' UNION ALL ')})`;
   const where = wheres.length === 1 ? wheres[0] : wheres.map((w) => `(${w})`).join(' OR ');
   return `EXISTS (SELECT 1 FROM ${table} x WHERE x.rid = r.rid AND ${where})`;
+}
+
+function checkKind(c: Criterion, p: Predicate): void {
+  if (!KINDS[c.type as IndexedParamType].includes(p.kind)) throw badRequest(`${c.param}: a ${p.kind} value does not fit a ${c.type} parameter`, c.param);
 }
 
 /** `_source`, whose rows have a table of their own (source-index.ts), without a parameter id. */
@@ -116,9 +123,9 @@ function sourceCriterion(c: Criterion, params: SqlValue[], drives: boolean): str
   const terms: string[] = [];
   const conditions: string[] = [];
   for (const p of c.predicates) {
+    checkKind(c, p);
     if (p.kind === 'missing') terms.push(`${p.missing ? 'NOT ' : ''}${selectRows('idx_source', ['1'], false)}`);
     else if (p.kind === 'uri') conditions.push(sourceCondition(p, params));
-    else throw badRequest(`${c.param}: a ${p.kind} value does not fit a uri parameter`, c.param);
   }
   if (conditions.length) terms.push(selectRows('idx_source', conditions, drives));
   return terms.join(' OR ');
@@ -132,16 +139,14 @@ function sourceCriterion(c: Criterion, params: SqlValue[], drives: boolean): str
 function indexedCriterion(c: Criterion, resourceType: string, params: SqlValue[], now: number, drives: boolean): string {
   if (c.param === SOURCE_PARAM) return sourceCriterion(c, params, drives);
   const table = tableFor(c.type);
-  // Several conditions: a driver unions their lookups, each one index seek; a probe ORs them over the candidate's rows.
-  const select = (wheres: string | string[], driver: boolean): string => selectRows(table, typeof wheres === 'string' ? [wheres] : wheres, driver);
   const rows = (condition: string | null, values: SqlValue[], driver: boolean): string => {
     const where = `${paramRows(resourceType, c.param, params)}${condition ? ` AND (${condition})` : ''}`;
     params.push(...values);
-    return select(where, driver);
+    return selectRows(table, [where], driver);
   };
   // Each branch carries the parameter's rows condition, so each is one index seek (reference-target-sql.ts).
   const branches = (list: Branch[], driver: boolean): string =>
-    select(list.map((b) => {
+    selectRows(table, list.map((b) => {
       const where = `${paramRows(resourceType, c.param, params)} AND ${b.sql}`;
       params.push(...b.values);
       return where;
@@ -150,7 +155,7 @@ function indexedCriterion(c: Criterion, resourceType: string, params: SqlValue[]
   const positive: { sql: string; values: SqlValue[] }[] = [];
   const targets: Branch[] = [];
   for (const p of c.predicates) {
-    if (!KINDS[c.type as IndexedParamType].includes(p.kind)) throw badRequest(`${c.param}: a ${p.kind} value does not fit a ${c.type} parameter`, c.param);
+    checkKind(c, p);
     const values: SqlValue[] = [];
     if (p.kind === 'missing') terms.push(`${p.missing ? 'NOT ' : ''}${rows(null, values, false)}`);
     else if (p.kind === 'token' && p.not) {
